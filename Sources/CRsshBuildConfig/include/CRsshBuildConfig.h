@@ -1,0 +1,29 @@
+// Paths and limits fixed at build time. The Makefile overrides the defaults with -D definitions;
+// nothing at run time (environment, argv) can change them.
+#ifndef CRSSHBUILDCONFIG_H
+#define CRSSHBUILDCONFIG_H
+
+/// The compiled-in rssh.conf path.
+const char *CRsshBuildConfig_config_path(void);
+/// The compiled-in path of the setuid chroot helper.
+const char *CRsshBuildConfig_chroot_helper_path(void);
+/// The compiled-in path of scp.
+const char *CRsshBuildConfig_scp_path(void);
+/// The compiled-in path of sftp-server.
+const char *CRsshBuildConfig_sftp_server_path(void);
+/// The compiled-in path of cvs.
+const char *CRsshBuildConfig_cvs_path(void);
+/// The compiled-in path of classic rdist.
+const char *CRsshBuildConfig_rdist_path(void);
+/// The compiled-in path of the rdist 6 server, rdistd.
+const char *CRsshBuildConfig_rdistd_path(void);
+/// The compiled-in path of rsync.
+const char *CRsshBuildConfig_rsync_path(void);
+/// The compiled-in path of svnserve.
+const char *CRsshBuildConfig_svnserve_path(void);
+/// The uid that must own the config file (0 in every installed build; a test build may name its builder).
+unsigned int CRsshBuildConfig_config_owner_uid(void);
+/// The version string.
+const char *CRsshBuildConfig_version(void);
+
+#endif

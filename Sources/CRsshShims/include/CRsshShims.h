@@ -1,0 +1,35 @@
+// Declarations for the few glibc calls Swift's Glibc module does not import.
+// Every symbol carries the CRsshShims_ prefix so the privileged surface is easy to grep for.
+#ifndef CRSSHSHIMS_H
+#define CRSSHSHIMS_H
+
+#include <sys/types.h>
+
+/// Sends one message to syslog; the text is always passed as data ("%s"), never as a format.
+void CRsshShims_syslog(int priority, const char *message);
+
+/// setresuid(2), which glibc only declares under _GNU_SOURCE.
+int CRsshShims_setresuid(uid_t ruid, uid_t euid, uid_t suid);
+
+/// setresgid(2), which glibc only declares under _GNU_SOURCE.
+int CRsshShims_setresgid(gid_t rgid, gid_t egid, gid_t sgid);
+
+/// getresuid(2), which glibc only declares under _GNU_SOURCE.
+int CRsshShims_getresuid(uid_t *ruid, uid_t *euid, uid_t *suid);
+
+/// getresgid(2), which glibc only declares under _GNU_SOURCE.
+int CRsshShims_getresgid(gid_t *rgid, gid_t *egid, gid_t *sgid);
+
+/// prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); <sys/prctl.h> is not part of the Glibc module.
+int CRsshShims_set_no_new_privs(void);
+
+/// prctl(PR_SET_DUMPABLE, 0); keeps a privileged process out of core dumps and ptrace.
+int CRsshShims_set_not_dumpable(void);
+
+/// close_range(2) with a fallback loop for kernels that lack it.
+int CRsshShims_close_from(unsigned int first);
+
+/// Drops every capability (effective, permitted, inheritable, ambient and the bounding set where allowed).
+int CRsshShims_drop_capabilities(void);
+
+#endif

@@ -1,0 +1,78 @@
+#include "CRsshShims.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <syslog.h>
+#include <unistd.h>
+
+void CRsshShims_syslog(int priority, const char *message) {
+    syslog(priority, "%s", message);
+}
+
+int CRsshShims_setresuid(uid_t ruid, uid_t euid, uid_t suid) {
+    return setresuid(ruid, euid, suid);
+}
+
+int CRsshShims_setresgid(gid_t rgid, gid_t egid, gid_t sgid) {
+    return setresgid(rgid, egid, sgid);
+}
+
+int CRsshShims_getresuid(uid_t *ruid, uid_t *euid, uid_t *suid) {
+    return getresuid(ruid, euid, suid);
+}
+
+int CRsshShims_getresgid(gid_t *rgid, gid_t *egid, gid_t *sgid) {
+    return getresgid(rgid, egid, sgid);
+}
+
+int CRsshShims_set_no_new_privs(void) {
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+int CRsshShims_set_not_dumpable(void) {
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+int CRsshShims_close_from(unsigned int first) {
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, first, ~0U, 0) == 0) {
+        return 0;
+    }
+#endif
+    // Old kernel: close every descriptor up to the soft limit by hand.
+    struct rlimit rl;
+    long max = 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 1048576) {
+        max = (long)rl.rlim_cur;
+    }
+    for (long fd = first; fd < max; fd++) {
+        (void)close((int)fd);
+    }
+    return 0;
+}
+
+int CRsshShims_drop_capabilities(void) {
+    // Ambient set first: it would otherwise survive execve.
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
+        return -1;
+    }
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0, 0, 0}, {0, 0, 0}};
+    if (syscall(SYS_capset, &header, data) != 0) {
+        return -1;
+    }
+    // Verify: nothing may remain in the permitted or effective sets.
+    if (syscall(SYS_capget, &header, data) != 0) {
+        return -1;
+    }
+    for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+        if (data[i].effective != 0 || data[i].permitted != 0 || data[i].inheritable != 0) {
+            errno = EPERM;
+            return -1;
+        }
+    }
+    return 0;
+}

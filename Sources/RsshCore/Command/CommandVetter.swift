@@ -1,0 +1,75 @@
+/// Decides whether a raw command line may run: split, choose the program, expand, validate.
+///
+/// The program is chosen from the first word alone, which must be given literally and equal a compiled-in
+/// path or its basename; the executable is that compiled-in path. Arguments are validated after expansion,
+/// so no expansion can smuggle an option past the allow-list (the CVE-2012-3478 class).
+public enum CommandVetter {
+    /// The exact fallback command PuTTY's psftp (and so FileZilla and WinSCP) sends when the `sftp` subsystem
+    /// request fails. It is recognised as a whole and mapped to the configured sftp-server with no arguments;
+    /// it is never interpreted as shell text.
+    public static let psftpFallback: [UInt8] = Array(
+        ("test -x /usr/lib/sftp-server && exec /usr/lib/sftp-server\n"
+            + "test -x /usr/local/lib/sftp-server && exec /usr/local/lib/sftp-server\n"
+            + "exec sftp-server").utf8
+    )
+
+    /// Vets `line` for a user allowed `allowed`.
+    /// - Parameters:
+    ///   - line: the command exactly as received with `-c`.
+    ///   - allowed: the user's programs.
+    ///   - paths: the compiled-in program paths.
+    ///   - expansion: where `~` and globs resolve (the jail, for the helper).
+    /// - Returns: the program and argument vector to exec.
+    /// - Throws: `CommandRejection` naming the first problem found.
+    public static func vet(
+        _ line: [UInt8],
+        allowed: ProgramSet,
+        paths: ProgramPaths,
+        expansion: some PathExpansion
+    ) throws(CommandRejection) -> VettedCommand {
+        if line == psftpFallback {
+            guard allowed.allows(.sftp) else { throw .notAllowed(.sftp) }
+            guard let path = paths.path(of: .sftpServer) else { throw .unknownProgram("sftp-server") }
+            return VettedCommand(
+                program: .sftpServer,
+                executable: path,
+                arguments: [Array(path.utf8)],
+                note: "PuTTY/FileZilla sftp-server fallback command"
+            )
+        }
+        let words: [ShellWord]
+        do {
+            words = try CommandSplitter.split(line)
+        } catch {
+            throw .syntax(error)
+        }
+        let first = words[0]
+        guard first.isPlain else { throw .programNotLiteral(Printable.text(first.text)) }
+        guard let program = paths.program(named: first.text), let path = paths.path(of: program) else {
+            throw .unknownProgram(Printable.text(first.text))
+        }
+        guard allowed.allows(program.permission) else { throw .notAllowed(program.permission) }
+        let arguments: [[UInt8]]
+        do {
+            arguments = [first.text] + (try WordExpander.expand(Array(words.dropFirst()), using: expansion))
+        } catch {
+            throw .syntax(error)
+        }
+        do {
+            try validate(program, arguments.dropFirst())
+        } catch {
+            throw .arguments(error)
+        }
+        return VettedCommand(program: program, executable: path, arguments: arguments)
+    }
+
+    /// Applies `program`'s allow-list to its arguments (without the program name).
+    public static func validate(_ program: ServerProgram, _ arguments: ArraySlice<[UInt8]>) throws(ArgumentRejection) {
+        switch program {
+        case .sftpServer: try SftpServerValidator.validate(arguments)
+        case .scp: try ScpValidator.validate(arguments)
+        case .rsync: try RsyncValidator.validate(arguments)
+        case .cvs, .rdist, .rdistd, .svnserve: try FixedArgumentsValidator.validate(program, arguments)
+        }
+    }
+}

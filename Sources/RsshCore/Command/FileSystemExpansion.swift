@@ -1,0 +1,38 @@
+import Glibc
+
+/// Expansion against the file system as the calling process sees it (inside the jail, for the helper).
+public struct FileSystemExpansion: PathExpansion {
+    /// The bytes `~` stands for.
+    public var homeDirectory: [UInt8]
+
+    /// Creates an expansion rooted in the current file system.
+    public init(homeDirectory: [UInt8]) {
+        self.homeDirectory = homeDirectory
+    }
+
+    /// Runs glob(3) on `pattern`; backslash escapes in it are honoured, as produced by `CommandSplitter`.
+    public func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]] {
+        var result = glob_t()
+        defer { system_globfree(&result) }
+        let status = (pattern + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                // No GLOB_NOCHECK: on no match the caller keeps the quote-removed word, as sh does.
+                system_glob(chars.baseAddress!, 0, &result)
+            }
+        }
+        if status == GLOB_NOMATCH { return [] }
+        guard status == 0 else { throw .globFailed(pattern: Printable.text(pattern)) }
+        var matches: [[UInt8]] = []
+        matches.reserveCapacity(Int(result.gl_pathc))
+        for index in 0..<Int(result.gl_pathc) {
+            guard let path = result.gl_pathv[index] else { continue }
+            let length = strlen(path)
+            matches.append(
+                path.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    Array(UnsafeBufferPointer(start: $0, count: length))
+                }
+            )
+        }
+        return matches
+    }
+}

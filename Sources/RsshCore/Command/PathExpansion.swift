@@ -1,0 +1,23 @@
+/// Where `~` and glob patterns are resolved: the real file system, or a stand-in for tests and pre-checks.
+public protocol PathExpansion {
+    /// The bytes `~` stands for.
+    var homeDirectory: [UInt8] { get }
+    /// The paths matching `pattern` in sorted order; empty when nothing matches.
+    /// - Throws: `CommandError.globFailed` when the lookup itself failed.
+    func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]]
+}
+
+/// Expansion that never matches a file: globs stay literal. Used by the login shell for chrooted users,
+/// whose words must only be expanded inside the jail (CVE-2004-0609), and by tests.
+public struct LiteralExpansion: PathExpansion {
+    /// The bytes `~` stands for.
+    public var homeDirectory: [UInt8]
+
+    /// Creates a literal expansion with the given home directory.
+    public init(homeDirectory: [UInt8]) {
+        self.homeDirectory = homeDirectory
+    }
+
+    /// Always empty: nothing matches.
+    public func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]] { [] }
+}

@@ -1,0 +1,57 @@
+import CRsshBuildConfig
+
+/// The absolute paths fixed at build time: the config file, the chroot helper and each server program.
+public struct ProgramPaths: Sendable, Equatable {
+    /// Where rssh.conf is read from.
+    public var configFile: String
+    /// The setuid chroot helper.
+    public var chrootHelper: String
+    /// The uid that must own the config file.
+    public var configOwner: UInt32
+    private var programs: [ServerProgram: String]
+
+    /// Creates a table; programs left out have no path and can never be run.
+    public init(configFile: String, chrootHelper: String, configOwner: UInt32 = 0, programs: [ServerProgram: String]) {
+        self.configFile = configFile
+        self.chrootHelper = chrootHelper
+        self.configOwner = configOwner
+        self.programs = programs
+    }
+
+    /// The paths this binary was built with (the only ones the installed shell and helper ever use).
+    public static let compiledIn = ProgramPaths(
+        configFile: String(cString: CRsshBuildConfig_config_path()),
+        chrootHelper: String(cString: CRsshBuildConfig_chroot_helper_path()),
+        configOwner: CRsshBuildConfig_config_owner_uid(),
+        programs: [
+            .sftpServer: String(cString: CRsshBuildConfig_sftp_server_path()),
+            .scp: String(cString: CRsshBuildConfig_scp_path()),
+            .cvs: String(cString: CRsshBuildConfig_cvs_path()),
+            .rdist: String(cString: CRsshBuildConfig_rdist_path()),
+            .rdistd: String(cString: CRsshBuildConfig_rdistd_path()),
+            .rsync: String(cString: CRsshBuildConfig_rsync_path()),
+            .svnserve: String(cString: CRsshBuildConfig_svnserve_path()),
+        ]
+    )
+
+    /// The version string this binary was built with.
+    public static let version = String(cString: CRsshBuildConfig_version())
+
+    /// The absolute path of `program`, or nil when it has none.
+    public func path(of program: ServerProgram) -> String? {
+        programs[program]
+    }
+
+    /// The program whose full path or basename is exactly `word`, as rssh's `check_command()` matches.
+    public func program(named word: [UInt8]) -> ServerProgram? {
+        for program in ServerProgram.allCases {
+            guard let path = programs[program], !path.isEmpty else { continue }
+            let full = Array(path.utf8)
+            if word == full { return program }
+            if let slash = full.lastIndex(of: UInt8(ascii: "/")), word == Array(full[(slash + 1)...]) {
+                return program
+            }
+        }
+        return nil
+    }
+}

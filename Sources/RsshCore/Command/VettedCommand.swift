@@ -1,0 +1,19 @@
+/// A command that passed every check: the program to exec and its argument vector.
+public struct VettedCommand: Sendable, Equatable {
+    /// Which program.
+    public var program: ServerProgram
+    /// The compiled-in absolute path to exec (never taken from the user).
+    public var executable: String
+    /// The argument vector, `arguments[0]` being the program name as the client sent it.
+    public var arguments: [[UInt8]]
+    /// Set when the command was recognised as a known client idiom rather than parsed.
+    public var note: String?
+
+    /// Creates a vetted command.
+    public init(program: ServerProgram, executable: String, arguments: [[UInt8]], note: String? = nil) {
+        self.program = program
+        self.executable = executable
+        self.arguments = arguments
+        self.note = note
+    }
+}

@@ -1,0 +1,31 @@
+/// A set of allowed transfer programs.
+public struct ProgramSet: OptionSet, Sendable, Hashable {
+    /// The raw bit field (bit n = `TransferProgram(rawValue: n)`).
+    public var rawValue: UInt8
+
+    /// Creates a set from a raw bit field.
+    public init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    /// Creates the set holding exactly `program`.
+    public init(_ program: TransferProgram) {
+        self.rawValue = 1 << UInt8(program.rawValue)
+    }
+
+    /// Creates a set from a list of programs.
+    public init(_ programs: [TransferProgram]) {
+        self.rawValue = 0
+        for program in programs { insert(ProgramSet(program)) }
+    }
+
+    /// Whether `program` is in the set.
+    public func allows(_ program: TransferProgram) -> Bool {
+        contains(ProgramSet(program))
+    }
+
+    /// The programs in the set, in banner order.
+    public var programs: [TransferProgram] {
+        TransferProgram.allCases.filter { allows($0) }
+    }
+}

@@ -1,0 +1,32 @@
+/// A kind of transfer an administrator can allow, as named by the `allow*` keywords and the user-line bits.
+///
+/// The declaration order is the order rssh prints them in its banner.
+public enum TransferProgram: Int, CaseIterable, Sendable, Hashable {
+    /// Legacy scp (`scp -t` / `scp -f`).
+    case scp
+    /// The SFTP server (also what OpenSSH 9 `scp` uses by default).
+    case sftp
+    /// `cvs server`.
+    case cvs
+    /// `rdist -Server` or `rdistd -S`.
+    case rdist
+    /// `rsync --server`.
+    case rsync
+    /// `svnserve -t`.
+    case svnserve
+
+    /// The name used in the banner, the log and `rssh -v`.
+    public var name: String {
+        switch self {
+        case .scp: "scp"
+        case .sftp: "sftp"
+        case .cvs: "cvs"
+        case .rdist: "rdist"
+        case .rsync: "rsync"
+        case .svnserve: "svnserve"
+        }
+    }
+
+    /// The rssh.conf keyword that allows this program for every user.
+    public var keyword: String { "allow" + name }
+}

@@ -1,0 +1,27 @@
+import Glibc
+
+/// A parsed `user=name:umask:bits[:chroot]` line.
+public struct UserEntry: Sendable, Equatable {
+    /// The account name the line applies to.
+    public var name: String
+    /// The umask for this user's sessions.
+    public var umask: mode_t
+    /// The programs the bits allow.
+    public var programs: ProgramSet
+    /// The jail, or nil: an omitted path means "not chrooted" (it does not inherit `chrootpath`).
+    public var chrootPath: String?
+    /// The line the entry came from.
+    public var line: Int
+    /// 5 (upstream order) or 6 (Debian order, with svnserve) bits.
+    public var bitCount: Int
+
+    /// Creates an entry.
+    public init(name: String, umask: mode_t, programs: ProgramSet, chrootPath: String?, line: Int, bitCount: Int) {
+        self.name = name
+        self.umask = umask
+        self.programs = programs
+        self.chrootPath = chrootPath
+        self.line = line
+        self.bitCount = bitCount
+    }
+}

@@ -1,0 +1,52 @@
+/// One allow or deny decision, as it is logged.
+public struct Decision: Sendable, Equatable {
+    /// Whether the command runs.
+    public var allowed: Bool
+    /// The account name ("?" when unknown).
+    public var user: String
+    /// The real uid.
+    public var uid: UInt32
+    /// The client address from SSH_CONNECTION, if any.
+    public var address: String?
+    /// The program that runs, when allowed.
+    public var program: String?
+    /// The jail, when there is one.
+    public var chroot: String?
+    /// Why (for a refusal) or how (for an allowed command).
+    public var reason: String
+    /// The command line exactly as received (nil for an interactive login).
+    public var command: [UInt8]?
+
+    /// Creates a decision.
+    public init(
+        allowed: Bool,
+        user: String,
+        uid: UInt32,
+        address: String?,
+        program: String? = nil,
+        chroot: String? = nil,
+        reason: String,
+        command: [UInt8]?
+    ) {
+        self.allowed = allowed
+        self.user = user
+        self.uid = uid
+        self.address = address
+        self.program = program
+        self.chroot = chroot
+        self.reason = reason
+        self.command = command
+    }
+
+    /// One syslog line: `key=value` fields, every value from outside escaped by `Printable`, so a command
+    /// holding `"`, `=`, newlines or a format directive can neither fake a field nor a line.
+    public var logLine: String {
+        var line = allowed ? "allowed" : "denied"
+        line += " user=\"\(Printable.text(user))\" uid=\(uid) addr=\(address.map { Printable.text($0) } ?? "?")"
+        if let program { line += " program=\(Printable.text(program))" }
+        if let chroot { line += " chroot=\"\(Printable.text(chroot))\"" }
+        line += " reason=\"\(Printable.text(reason))\""
+        if let command { line += " command=\"\(Printable.text(command))\"" }
+        return line
+    }
+}

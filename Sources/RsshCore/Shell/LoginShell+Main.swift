@@ -1,0 +1,99 @@
+import Glibc
+
+extension LoginShell {
+    /// Runs the login shell for this process: the whole of `rssh`'s `main`.
+    ///
+    /// Only argv and the compiled-in paths steer it; the environment is read solely to pass an allow-listed
+    /// part of it on and to log the client address.
+    /// - Parameter arguments: argv without argv[0].
+    public static func main(arguments: [[UInt8]]) -> Never {
+        let invocation = Invocation(arguments: arguments)
+        let paths = ProgramPaths.compiledIn
+        let account = Account.current()
+        if invocation == .version {
+            let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
+                ConfigParser.parse($0, file: paths.configFile)
+            }
+            let report = VersionReport(paths: paths, configuration: configuration) { path in
+                !path.isEmpty && system_access(path, X_OK) == 0
+            }.render()
+            writeStandardError(report.text, to: STDOUT_FILENO)
+            exit(report.healthy ? 0 : 1)
+        }
+        let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
+            ConfigParser.parse($0, file: paths.configFile, onlyUser: account?.name)
+        }
+        let facility = (try? configuration.get().facility) ?? .daemon
+        let log = SyslogLogger(ident: "rssh", facility: facility)
+        let shell = LoginShell(
+            paths: paths,
+            account: account,
+            configuration: configuration,
+            environment: currentEnvironment()
+        )
+        var command: [UInt8]?
+        if case .command(let text) = invocation { command = text }
+        let home = account?.home ?? Array("/".utf8)
+        var outcome = shell.decide(command: command, expansion: FileSystemExpansion(homeDirectory: home))
+        if case .chroot(let helper, _, _, _, let decision) = outcome, system_access(helper, X_OK) != 0 {
+            var refused = decision
+            refused.allowed = false
+            refused.reason = "chroot helper \(helper) is not installed"
+            outcome = .refuse(message: "chroot is configured but not available", programs: [], decision: refused)
+        }
+        let decision = outcome.decision
+        if decision.allowed { log.info(decision.logLine) } else { log.error(decision.logLine) }
+        let failure: SystemError
+        switch outcome {
+        case .refuse:
+            writeStandardError(outcome.userMessage ?? "")
+            exit(ShellOutcome.refusedStatus)
+        case .run(let vetted, let environment, let umask, _):
+            failure = ProcessImage.exec(
+                path: vetted.executable,
+                arguments: vetted.arguments,
+                environment: environment,
+                umask: umask
+            )
+        case .chroot(let helper, let command, let environment, let umask, _):
+            failure = ProcessImage.exec(
+                path: helper,
+                arguments: [Array(helper.utf8), command],
+                environment: environment,
+                umask: umask
+            )
+        }
+        log.error("exec failed: \(failure.description)")
+        writeStandardError("rssh: cannot run \(failure.subject): \(failure.reason)\n")
+        exit(ShellOutcome.refusedStatus)
+    }
+
+    /// The process environment as `NAME=value` byte strings.
+    static func currentEnvironment() -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        var cursor = environ
+        while let entry = cursor.pointee {
+            let length = strlen(entry)
+            result.append(
+                entry.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    Array(UnsafeBufferPointer(start: $0, count: length))
+                }
+            )
+            cursor += 1
+        }
+        return result
+    }
+
+    static func writeStandardError(_ text: String, to fd: Int32 = STDERR_FILENO) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { buffer in
+                system_write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 && system_errno() == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+}

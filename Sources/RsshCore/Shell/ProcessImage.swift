@@ -1,0 +1,52 @@
+import Glibc
+
+/// Replaces the process with a program: the last step of every allowed session.
+public enum ProcessImage {
+    /// Applies `umask`, drops every capability, and execs `path` with `arguments` and `environment`.
+    /// - Returns: only on failure, with the error.
+    public static func exec(
+        path: String,
+        arguments: [[UInt8]],
+        environment: [[UInt8]],
+        umask mask: mode_t
+    ) -> SystemError {
+        _ = system_umask(mask)
+        // The shell may hold CAP_AUDIT_WRITE (a file capability); nothing it runs may inherit any.
+        guard system_drop_capabilities() == 0 else { return .current("capset", "drop all") }
+        let argv = CStringArray(arguments)
+        let envp = CStringArray(environment)
+        defer {
+            argv.deallocate()
+            envp.deallocate()
+        }
+        _ = system_execve(path, argv.pointer, envp.pointer)
+        return .current("execve", path)
+    }
+}
+
+/// A NULL-terminated array of C strings built from byte strings, for execve(2).
+struct CStringArray {
+    let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    private let count: Int
+
+    init(_ strings: [[UInt8]]) {
+        count = strings.count
+        pointer = .allocate(capacity: count + 1)
+        for (index, string) in strings.enumerated() {
+            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: string.count + 1)
+            string.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    if let base = chars.baseAddress { copy.update(from: base, count: string.count) }
+                }
+            }
+            copy[string.count] = 0
+            pointer[index] = copy
+        }
+        pointer[count] = nil
+    }
+
+    func deallocate() {
+        for index in 0..<count { pointer[index]?.deallocate() }
+        pointer.deallocate()
+    }
+}

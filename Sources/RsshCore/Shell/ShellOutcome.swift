@@ -1,0 +1,28 @@
+import Glibc
+
+/// What the login shell does after deciding; the one place that maps each result to an exit status and
+/// to what the user is told.
+public enum ShellOutcome: Sendable, Equatable {
+    /// Exec the program (the client then sees its own exit status).
+    case run(VettedCommand, environment: [[UInt8]], umask: mode_t, decision: Decision)
+    /// Exec the setuid chroot helper with the raw command line; it decides everything again itself.
+    case chroot(helper: String, command: [UInt8], environment: [[UInt8]], umask: mode_t, decision: Decision)
+    /// Refuse: print `message` and the banner for `programs`, log `decision`, exit 1.
+    case refuse(message: String?, programs: ProgramSet, decision: Decision)
+
+    /// The exit status of every refusal (rssh's `fail()` status).
+    public static let refusedStatus: Int32 = 1
+
+    /// The decision to log.
+    public var decision: Decision {
+        switch self {
+        case .run(_, _, _, let decision), .chroot(_, _, _, _, let decision), .refuse(_, _, let decision): decision
+        }
+    }
+
+    /// What a refusal prints on stderr: the reason, then the classic banner.
+    public var userMessage: String? {
+        guard case .refuse(let message, let programs, _) = self else { return nil }
+        return (message.map { "rssh: \($0)\n" } ?? "") + Banner.text(allowing: programs)
+    }
+}

@@ -1,0 +1,85 @@
+import Glibc
+
+/// `rssh -v`: rssh 2.3.4's version block, then a check of the configuration an admin can act on.
+public struct VersionReport {
+    /// The compiled-in paths.
+    public var paths: ProgramPaths
+    /// The configuration as read, or why it could not be.
+    public var configuration: Result<Configuration, ConfigFile.Failure>
+    /// Whether a path names an executable file (injected so tests need no real programs).
+    public var isExecutable: (String) -> Bool
+
+    /// Creates a report.
+    public init(
+        paths: ProgramPaths,
+        configuration: Result<Configuration, ConfigFile.Failure>,
+        isExecutable: @escaping (String) -> Bool
+    ) {
+        self.paths = paths
+        self.configuration = configuration
+        self.isExecutable = isExecutable
+    }
+
+    /// The report text and whether the configuration is free of errors.
+    public func render() -> (text: String, healthy: Bool) {
+        var out = "\nrssh \(ProgramPaths.version) (Swift; reads rssh 2.3.4 configuration)\n"
+        out += "Copyright 2002-2010 Derek D. Martin (rssh); this implementation is a compatible rewrite\n\n"
+        out += Self.field("rssh config file", paths.configFile)
+        out += Self.field("chroot helper path", paths.chrootHelper)
+        for program in [ServerProgram.scp, .sftpServer, .cvs, .rdist, .rdistd, .rsync, .svnserve] {
+            out += Self.field(program.versionLabel, paths.path(of: program) ?? "(none)")
+        }
+        out += "\nConfiguration check\n"
+        var healthy = true
+        switch configuration {
+        case .failure(let failure):
+            healthy = false
+            out += "  error: \(failure.description)\n"
+            out += "  every user is locked out until this is fixed\n"
+        case .success(let config):
+            let errors = config.errors
+            let warnings = config.warnings
+            healthy = errors.isEmpty
+            for diagnostic in config.diagnostics { out += "  \(diagnostic.description)\n" }
+            if errors.isEmpty && warnings.isEmpty { out += "  no errors, no warnings\n" }
+            if errors.contains(where: { $0.scope == .global }) {
+                out += "  every user is locked out until the errors above are fixed\n"
+            }
+            out += "\nPolicies\n"
+            out += Self.policyLine("default (no user line)", config.allowed, config.effectiveUmask, config.chrootPath)
+            for user in config.users {
+                out += Self.policyLine("user \(user.name) (line \(user.line))", user.programs, user.umask, user.chrootPath)
+            }
+            var lockedOut: [String] = []
+            for case .user(let name) in errors.map(\.scope) where !lockedOut.contains(name) {
+                lockedOut.append(name)
+                out += "  user \(name): LOCKED OUT (error on its line)\n"
+            }
+            out += "\nPrograms\n"
+            var needed = config.allowed
+            for user in config.users { needed.formUnion(user.programs) }
+            for program in ServerProgram.allCases where needed.allows(program.permission) {
+                let path = paths.path(of: program) ?? ""
+                let state = isExecutable(path) ? "present" : "MISSING (allowed but not installed)"
+                out += "  \(program.permission.name): \(path): \(state)\n"
+            }
+            if config.chrootPath != nil || config.users.contains(where: { $0.chrootPath != nil }) {
+                let state = isExecutable(paths.chrootHelper) ? "present" : "MISSING (chrooted users are refused)"
+                out += "  chroot helper: \(paths.chrootHelper): \(state)\n"
+            }
+        }
+        out += healthy ? "\nResult: configuration OK\n" : "\nResult: configuration has ERRORS\n"
+        return (out, healthy)
+    }
+
+    private static func field(_ label: String, _ value: String) -> String {
+        String(repeating: " ", count: max(0, 20 - label.count)) + label + " = " + value + "\n"
+    }
+
+    private static func policyLine(_ who: String, _ programs: ProgramSet, _ umask: mode_t, _ chroot: String?) -> String {
+        let allowed = programs.isEmpty ? "locked out" : programs.programs.map(\.name).joined(separator: " ")
+        let mask = String(umask, radix: 8)
+        let octal = String(repeating: "0", count: max(0, 3 - mask.count)) + mask
+        return "  \(who): \(allowed); umask 0\(octal); " + (chroot.map { "chroot \($0)" } ?? "no chroot") + "\n"
+    }
+}

@@ -1,0 +1,18 @@
+extension UnsafeMutablePointer where Pointee == UnsafeMutablePointer<CChar>? {
+    /// The C argument vector after argv[0], as raw bytes (arguments need not be UTF-8).
+    public func bytesAfterFirst(count: Int) -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        guard count > 1 else { return result }
+        for index in 1..<count {
+            guard let argument = self[index] else { break }
+            var length = 0
+            while argument[length] != 0 { length += 1 }
+            result.append(
+                argument.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    Array(UnsafeBufferPointer(start: $0, count: length))
+                }
+            )
+        }
+        return result
+    }
+}

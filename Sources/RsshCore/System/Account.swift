@@ -1,0 +1,63 @@
+import Glibc
+
+/// The passwd entry of the account running the shell, looked up by the real uid (never from `$USER`).
+public struct Account: Sendable, Equatable {
+    /// The login name.
+    public var name: String
+    /// The numeric user id.
+    public var uid: uid_t
+    /// The primary group id.
+    public var gid: gid_t
+    /// The home directory as passwd gives it (outside any jail).
+    public var home: [UInt8]
+    /// The login shell.
+    public var shell: [UInt8]
+
+    /// Creates an account value (for tests and the helper's own lookups).
+    public init(name: String, uid: uid_t, gid: gid_t, home: [UInt8], shell: [UInt8]) {
+        self.name = name
+        self.uid = uid
+        self.gid = gid
+        self.home = home
+        self.shell = shell
+    }
+
+    /// Looks up `uid` through NSS.
+    /// - Returns: the entry, or nil when there is none or its name is not valid UTF-8.
+    public static func lookup(uid: uid_t) -> Account? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var size = 1024
+        while size <= 1 << 20 {
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
+            defer { buffer.deallocate() }
+            let status = system_getpwuid_r(uid, &entry, buffer, size, &result)
+            if status == ERANGE {
+                size *= 4
+                continue
+            }
+            guard status == 0, result != nil, let namePointer = entry.pw_name else { return nil }
+            guard let name = String(validatingCString: namePointer) else { return nil }
+            return Account(
+                name: name,
+                uid: entry.pw_uid,
+                gid: entry.pw_gid,
+                home: entry.pw_dir.map(Self.bytes) ?? [],
+                shell: entry.pw_shell.map(Self.bytes) ?? []
+            )
+        }
+        return nil
+    }
+
+    /// The account of the real uid of this process.
+    public static func current() -> Account? {
+        lookup(uid: system_getuid())
+    }
+
+    private static func bytes(_ pointer: UnsafeMutablePointer<CChar>) -> [UInt8] {
+        let length = strlen(pointer)
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+        }
+    }
+}
