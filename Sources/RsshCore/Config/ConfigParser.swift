@@ -97,7 +97,7 @@ public struct ConfigParser {
                 return
             }
             if let program = keyword.program {
-                try expectEnd(&lexer, number, after: word)
+                guard try expectEnd(&lexer, number, after: word) else { return }
                 config.allowed.insert(ProgramSet(program))
                 return
             }
@@ -109,7 +109,7 @@ public struct ConfigParser {
                 error(number, "'\(word)' needs a value")
                 return
             }
-            try expectEnd(&lexer, number, after: word + " value")
+            guard try expectEnd(&lexer, number, after: word + " value") else { return }
             try apply(keyword, value.bytes, number)
         } catch {
             switch error {
@@ -119,11 +119,15 @@ public struct ConfigParser {
         }
     }
 
-    private mutating func expectEnd(_ lexer: inout ConfigLexer, _ number: Int, after: String) throws(ConfigLexer.Failure)
-    {
-        guard let extra = try lexer.next() else { return }
-        if extra.isDelimiter(UInt8(ascii: "#")) { return }
+    private mutating func expectEnd(
+        _ lexer: inout ConfigLexer,
+        _ number: Int,
+        after: String
+    ) throws(ConfigLexer.Failure) -> Bool {
+        guard let extra = try lexer.next() else { return true }
+        if extra.isDelimiter(UInt8(ascii: "#")) { return true }
         error(number, "syntax error: unexpected '\(Printable.text(extra.bytes))' after \(after) (quote values with spaces)")
+        return false
     }
 
     private mutating func noteRepeat(_ keyword: Keyword, _ number: Int) {

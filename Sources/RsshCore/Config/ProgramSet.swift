@@ -19,6 +19,19 @@ public struct ProgramSet: OptionSet, Sendable, Hashable {
         for program in programs { insert(ProgramSet(program)) }
     }
 
+    /// scp alone.
+    public static let scp = ProgramSet(.scp)
+    /// sftp alone.
+    public static let sftp = ProgramSet(.sftp)
+    /// cvs alone.
+    public static let cvs = ProgramSet(.cvs)
+    /// rdist alone.
+    public static let rdist = ProgramSet(.rdist)
+    /// rsync alone.
+    public static let rsync = ProgramSet(.rsync)
+    /// svnserve alone.
+    public static let svnserve = ProgramSet(.svnserve)
+
     /// Whether `program` is in the set.
     public func allows(_ program: TransferProgram) -> Bool {
         contains(ProgramSet(program))

@@ -1,0 +1,216 @@
+import Glibc
+import Testing
+
+@testable import RsshCore
+
+private func parse(_ text: String, user: String? = nil) -> Configuration {
+    ConfigParser.parse(Array(text.utf8), file: "rssh.conf", onlyUser: user)
+}
+
+struct ConfigParserTests {
+    struct Valid: CustomTestStringConvertible, Sendable {
+        var text: String
+        var allowed: [TransferProgram]
+        var umask: mode_t? = nil
+        var chroot: String? = nil
+        var testDescription: String { text.debugDescription }
+    }
+
+    @Test(arguments: [
+        Valid(text: "allowscp\n", allowed: [.scp]),
+        Valid(text: "allowscp\nallowsftp\nallowcvs\nallowrdist\nallowrsync\nallowsvnserve\n", allowed: TransferProgram.allCases),
+        Valid(text: "allowscp#comment\n", allowed: [.scp]),
+        Valid(text: "  allowsftp   # trailing comment\n", allowed: [.sftp]),
+        Valid(text: "# only a comment\n\n   \n", allowed: []),
+        Valid(text: "allowscp\r\nallowsftp\r\n", allowed: [.scp, .sftp]),
+        Valid(text: "allowscp\nallowsftp", allowed: [.scp, .sftp]),  // no final newline: accepted (rssh refused)
+        Valid(text: "umask=022\nallowscp\n", allowed: [.scp], umask: 0o22),
+        Valid(text: "umask = 0022\n", allowed: [], umask: 0o22),
+        Valid(text: "umask = 0\n", allowed: [], umask: 0),
+        Valid(text: "umask = 777\n", allowed: [], umask: 0o777),
+        Valid(text: "umask = 022\numask = 077\n", allowed: [], umask: 0o77),
+        Valid(text: "chrootpath = /srv/jail\n", allowed: [], chroot: "/srv/jail"),
+        Valid(text: "chrootpath = \"/usr/local/my chroot\"\n", allowed: [], chroot: "/usr/local/my chroot"),
+        Valid(text: "chrootpath=/srv/jail/\n", allowed: [], chroot: "/srv/jail"),
+        Valid(text: "chrootpath = /a#comment\n", allowed: [], chroot: "/a"),
+        Valid(text: "chrootpath = '/a#b'\n", allowed: [], chroot: "/a#b"),
+        Valid(text: "\"allowscp\"\n", allowed: [.scp]),
+        Valid(text: "logfacility = LOG_USER\nallowscp\n", allowed: [.scp]),
+        Valid(text: "logfacility = local7\n", allowed: []),
+    ])
+    func validGlobal(_ case_: Valid) {
+        let config = parse(case_.text)
+        #expect(config.errors.isEmpty, "\(config.errors)")
+        #expect(config.allowed == ProgramSet(case_.allowed))
+        #expect(config.umask == case_.umask)
+        #expect(config.chrootPath == case_.chroot)
+    }
+
+    struct Invalid: CustomTestStringConvertible, Sendable {
+        var text: String
+        var line: Int
+        var fragment: String
+        var testDescription: String { text.debugDescription }
+    }
+
+    @Test(arguments: [
+        Invalid(text: "AllowSCP\n", line: 1, fragment: "case-sensitive"),
+        Invalid(text: "allowscpp\n", line: 1, fragment: "unknown keyword"),
+        Invalid(text: "allowscp\nfoo = bar\n", line: 2, fragment: "unknown keyword 'foo'"),
+        Invalid(text: "allowscp = yes\n", line: 1, fragment: "unexpected"),
+        Invalid(text: "allowscp allowsftp\n", line: 1, fragment: "unexpected"),
+        Invalid(text: "\"allowsftp\n", line: 1, fragment: "unmatched quote"),
+        Invalid(text: "chrootpath = '/a\n", line: 1, fragment: "unmatched quote"),
+        Invalid(text: "umask 022\n", line: 1, fragment: "assignment expected"),
+        Invalid(text: "umask =\n", line: 1, fragment: "needs a value"),
+        Invalid(text: "umask = 8\n", line: 1, fragment: "invalid umask"),
+        Invalid(text: "umask = 999\n", line: 1, fragment: "invalid umask"),
+        Invalid(text: "umask = -1\n", line: 1, fragment: "invalid umask"),
+        Invalid(text: "umask = 1000\n", line: 1, fragment: "invalid umask"),
+        Invalid(text: "umask = abc\n", line: 1, fragment: "invalid umask"),
+        Invalid(text: "logfacility = LOCAL0\n", line: 1, fragment: "unknown log facility"),
+        Invalid(text: "logfacility = log_user\n", line: 1, fragment: "unknown log facility"),
+        Invalid(text: "chrootpath = /my jail\n", line: 1, fragment: "unexpected"),
+        Invalid(text: "chrootpath = relative/jail\n", line: 1, fragment: "must be absolute"),
+        Invalid(text: "= allowscp\n", line: 1, fragment: "starts with"),
+        Invalid(text: "allowscp\n\n\nallow\u{01}scp\n", line: 4, fragment: "control character"),
+        Invalid(text: "allowscp\nallowsftp\u{00}\n", line: 2, fragment: "NUL"),
+        Invalid(text: "user = \"bob:022:00001\n", line: 1, fragment: "unmatched quote"),
+        Invalid(text: "user = root : 022 : 00001\n", line: 1, fragment: "unexpected"),
+        Invalid(text: "user=alice: 022:00001\n", line: 1, fragment: "unexpected"),
+    ])
+    func invalidGlobal(_ case_: Invalid) {
+        let config = parse(case_.text)
+        let errors = config.errors
+        #expect(errors.count == 1, "\(errors)")
+        #expect(errors.first?.line == case_.line)
+        #expect(errors.first?.scope == .global)
+        #expect(errors.first?.message.contains(case_.fragment) == true, "\(errors)")
+        // A global error locks out every user, whatever the rest of the file says.
+        guard case .failure(.configurationErrors) = config.policy(for: "anyone") else {
+            Issue.record("not locked out")
+            return
+        }
+    }
+
+    struct UserLine: CustomTestStringConvertible, Sendable {
+        var line: String
+        var programs: [TransferProgram]
+        var umask: mode_t
+        var chroot: String?
+        var testDescription: String { line }
+    }
+
+    @Test(arguments: [
+        // 5 bits, upstream order: rsync rdist cvs sftp scp.
+        UserLine(line: "user=alice:077:00010:", programs: [.sftp], umask: 0o77, chroot: nil),
+        UserLine(line: "user=alice:077:00010", programs: [.sftp], umask: 0o77, chroot: nil),
+        UserLine(line: "user=alice:011:00001", programs: [.scp], umask: 0o11, chroot: nil),
+        UserLine(line: "user=alice:022:00100", programs: [.cvs], umask: 0o22, chroot: nil),
+        UserLine(line: "user=alice:022:01000", programs: [.rdist], umask: 0o22, chroot: nil),
+        UserLine(line: "user=alice:022:10000", programs: [.rsync], umask: 0o22, chroot: nil),
+        UserLine(line: "user=alice:022:11111", programs: [.rsync, .rdist, .cvs, .sftp, .scp], umask: 0o22, chroot: nil),
+        // 6 bits, Debian order: svnserve is the rightmost.
+        UserLine(line: "user=alice:022:000001", programs: [.svnserve], umask: 0o22, chroot: nil),
+        UserLine(line: "user=alice:022:000010", programs: [.scp], umask: 0o22, chroot: nil),
+        UserLine(line: "user=alice:022:000100", programs: [.sftp], umask: 0o22, chroot: nil),
+        UserLine(line: "user=alice:022:100000", programs: [.rsync], umask: 0o22, chroot: nil),
+        UserLine(line: "user=alice:022:00000", programs: [], umask: 0o22, chroot: nil),
+        // Chroot paths and quoting.
+        UserLine(line: "user=alice:022:00011:/srv/jail", programs: [.sftp, .scp], umask: 0o22, chroot: "/srv/jail"),
+        UserLine(line: "user=\"alice:011:00001:/usr/local/chroot\"", programs: [.scp], umask: 0o11, chroot: "/usr/local/chroot"),
+        UserLine(line: "user=alice:'011:00001:/usr/local/chroot'", programs: [.scp], umask: 0o11, chroot: "/usr/local/chroot"),
+        UserLine(line: "user = \"alice:011:00001:/usr/local/my chroot\"  # comment", programs: [.scp], umask: 0o11, chroot: "/usr/local/my chroot"),
+        UserLine(line: "user=alice:011:00001:\"/usr/local/my chroot\"", programs: [.scp], umask: 0o11, chroot: "/usr/local/my chroot"),
+        UserLine(line: "user=alice:01\"1:00001:/tmp/jail\"", programs: [.scp], umask: 0o11, chroot: "/tmp/jail"),
+        UserLine(line: "user=\"alice:022:00001:'/tmp/a:b'\"", programs: [.scp], umask: 0o22, chroot: "/tmp/a:b"),
+    ])
+    func userLines(_ case_: UserLine) throws {
+        let config = parse("allowrsync\numask = 002\nchrootpath = /global\n" + case_.line + "\n", user: "alice")
+        #expect(config.errors.isEmpty, "\(config.errors)")
+        let policy = try config.policy(for: "alice").get()
+        #expect(policy.programs == ProgramSet(case_.programs))
+        #expect(policy.umask == case_.umask)
+        // An omitted chroot path does not inherit the global chrootpath.
+        #expect(policy.chrootPath == case_.chroot)
+        #expect(policy.source == .userLine(4))
+    }
+
+    @Test(arguments: [
+        "user=alice:022:0001",  // 4 bits
+        "user=alice:022:0000001",  // 7 bits
+        "user=alice:022:00002",
+        "user=alice:0x2:00001",
+        "user=alice:999:00001",
+        "user=alice::00001",
+        "user=alice:022",
+        "user=alice",
+        "user=alice:022:00001:/tmp/a:b",  // one level of quotes is removed before the colon split
+        "user=alice:022:00001:relative",
+        "user=alice:022:00001:\"/tmp/a:b\"",
+    ])
+    func malformedMatchingLineLocksOut(_ line: String) {
+        let config = parse("allowscp\nallowsftp\n\(line)\nuser=alice:022:00011\n", user: "alice")
+        guard case .failure(.configurationErrors(let errors)) = config.policy(for: "alice") else {
+            Issue.record("alice was not locked out by \(line)")
+            return
+        }
+        #expect(errors.first?.line == 3)
+        // Another user is unaffected by an error confined to alice's line.
+        #expect((try? config.policy(for: "bob").get())?.programs == [.scp, .sftp])
+    }
+
+    @Test func otherUsersLinesAreNotFullyCheckedForTheShell() throws {
+        let config = parse("allowscp\nuser=bob:garbage:2\nuser=alice:022:00010\n", user: "alice")
+        #expect(config.errors.isEmpty)
+        #expect(try config.policy(for: "alice").get().programs == [.sftp])
+        // rssh -v checks every line.
+        let full = parse("allowscp\nuser=bob:garbage:2\nuser=alice:022:00010\n")
+        #expect(full.errors.count == 1)
+        #expect(full.errors.first?.scope == .user("bob"))
+    }
+
+    @Test func firstMatchingLineWins() throws {
+        let config = parse("allowscp\nuser=alice:022:00010\nuser=alice:077:00001\n", user: "alice")
+        let policy = try config.policy(for: "alice").get()
+        #expect(policy.programs == [.sftp])
+        #expect(policy.umask == 0o22)
+        #expect(config.warnings.count == 1)
+    }
+
+    @Test func usersWithoutLineGetGlobals() throws {
+        let config = parse("allowscp\numask = 027\nchrootpath = /srv/jail\nuser=alice:022:00010\n")
+        let policy = try config.policy(for: "carol").get()
+        #expect(policy.programs == [.scp])
+        #expect(policy.umask == 0o27)
+        #expect(policy.chrootPath == "/srv/jail")
+        #expect(policy.source == .global)
+    }
+
+    @Test func defaultUmaskIs022() throws {
+        #expect(try parse("allowscp\n").policy(for: "x").get().umask == 0o22)
+    }
+
+    @Test func noAllowLinesMeansLockedOut() throws {
+        let config = parse("umask = 022\n")
+        #expect(try config.policy(for: "x").get().isLockedOut)
+        #expect(config.warnings.contains { $0.message.contains("locked out") })
+    }
+
+    @Test func latin1CommentIsAccepted() {
+        let bytes: [UInt8] = Array("# Gr".utf8) + [0xFC] + Array("\u{DF}e\nallowscp\n".utf8)
+        let config = ConfigParser.parse(bytes, file: "f")
+        #expect(config.errors.isEmpty)
+        #expect(config.allowed == [.scp])
+    }
+
+    @Test func longLinesAreAccepted() {
+        let config = parse("chrootpath = /" + String(repeating: "a", count: 3000) + "\nallowscp\n")
+        #expect(config.errors.isEmpty)
+    }
+
+    @Test func reparsingGivesTheSameResult() {
+        let text = "logfacility = LOG_USER\nallowscp\numask = 022\nuser=alice:027:00011:/srv/jail\nuser=bob:x:y\n"
+        #expect(parse(text) == parse(text))
+    }
+}

@@ -1,0 +1,54 @@
+import Testing
+
+@testable import RsshCore
+
+struct ExecEnvironmentTests {
+    let account = Account(
+        name: "alice",
+        uid: 1001,
+        gid: 1001,
+        home: Array("/home/alice".utf8),
+        shell: Array("/usr/local/bin/rssh".utf8)
+    )
+
+    func build(_ program: ServerProgram, _ inherited: [String]) -> [String] {
+        ExecEnvironment.build(for: program, account: account, home: account.home, inherited: inherited.map { Array($0.utf8) })
+            .map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func onlyTheAllowListPasses() {
+        let result = build(
+            .scp,
+            [
+                "LD_PRELOAD=/tmp/evil.so", "LD_LIBRARY_PATH=/tmp", "PATH=/tmp", "HOME=/tmp", "USER=root", "IFS=x",
+                "BASH_ENV=/tmp/x", "SSH_CONNECTION=127.0.0.1 5555 127.0.0.1 22", "SSH_CLIENT=127.0.0.1 5555 22",
+                "LANG=en_US.UTF-8", "LC_ALL=C", "LC_CTYPE=$(id)", "TZ=Europe/Berlin", "TZ=../../etc/shadow",
+                "SSH_TTY=/dev/pts/3", "SSH_ORIGINAL_COMMAND=id", "POPT_EXEC=x", "GCONV_PATH=/tmp",
+            ]
+        )
+        #expect(
+            result == [
+                "HOME=/home/alice", "USER=alice", "LOGNAME=alice", "SHELL=/usr/local/bin/rssh", "PATH=/bin:/usr/bin",
+                "SSH_CONNECTION=127.0.0.1 5555 127.0.0.1 22", "SSH_CLIENT=127.0.0.1 5555 22", "LANG=en_US.UTF-8",
+                "LC_ALL=C", "TZ=Europe/Berlin", "SSH_TTY=/dev/pts/3",
+            ]
+        )
+    }
+
+    @Test func rsyncGetsNoHome() {
+        #expect(!build(.rsync, ["HOME=/home/alice"]).contains { $0.hasPrefix("HOME=") })
+    }
+
+    @Test(arguments: [
+        ("SSH_CONNECTION=192.0.2.7 50022 192.0.2.1 22", "192.0.2.7"),
+        ("SSH_CONNECTION=2001:db8::1 50022 2001:db8::2 22", "2001:db8::1"),
+        ("SSH_CLIENT=10.0.0.1 1 22", "10.0.0.1"),
+    ])
+    func clientAddress(_ entry: String, _ expected: String) {
+        #expect(ExecEnvironment.clientAddress(from: [Array(entry.utf8)]) == expected)
+    }
+
+    @Test func forgedAddressIsIgnored() {
+        #expect(ExecEnvironment.clientAddress(from: [Array("SSH_CONNECTION=x\"res=success 1 2 3".utf8)]) == nil)
+    }
+}

@@ -1,0 +1,27 @@
+@testable import RsshCore
+
+/// Debian's paths, as a build on Debian 12 would compile in.
+let debianPaths = ProgramPaths(
+    configFile: "/etc/rssh.conf",
+    chrootHelper: "/usr/libexec/rssh_chroot_helper",
+    programs: [
+        .sftpServer: "/usr/lib/openssh/sftp-server",
+        .scp: "/usr/bin/scp",
+        .cvs: "/usr/bin/cvs",
+        .rdist: "/usr/bin/rdist",
+        .rdistd: "/usr/sbin/rdistd",
+        .rsync: "/usr/bin/rsync",
+        .svnserve: "/usr/bin/svnserve",
+    ]
+)
+
+let everything = ProgramSet(TransferProgram.allCases)
+
+func vet(_ line: String, allowed: ProgramSet = everything) throws(CommandRejection) -> VettedCommand {
+    try CommandVetter.vet(
+        Array(line.utf8),
+        allowed: allowed,
+        paths: debianPaths,
+        expansion: LiteralExpansion(homeDirectory: Array("/home/alice".utf8))
+    )
+}
