@@ -104,7 +104,7 @@ blackbox: blackbox-build
 	  $(SWIFT) test --filter RsshBlackBoxTests
 
 e2e:
-	@echo "e2e: end-to-end suite not present yet"
+	bash Tests/EndToEnd/e2e.sh
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests

@@ -2,6 +2,7 @@
 import PackageDescription
 
 /// Static Swift runtime (no libswift*.so to trust, no RUNPATH needed) and full RELRO.
+///
 /// The Makefile adds --disable-local-rpath so no $ORIGIN RUNPATH is written either.
 let hardenedExecutable: [LinkerSetting] = [
     .unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro"])

@@ -15,7 +15,9 @@ enum BlackBox {
 
         /// The lines a stub printed with `prefix=`.
         func values(_ prefix: String) -> [String] {
-            stdout.split(separator: "\n").filter { $0.hasPrefix(prefix + "=") }.map { String($0.dropFirst(prefix.count + 1)) }
+            stdout.split(separator: "\n").filter { $0.hasPrefix(prefix + "=") }.map {
+                String($0.dropFirst(prefix.count + 1))
+            }
         }
     }
 
@@ -59,7 +61,11 @@ enum BlackBox {
     }
 
     /// Runs rssh with `arguments` and a hostile environment, in `directory`.
-    static func run(_ arguments: [String], directory: String? = nil, extraEnvironment: [String: String] = [:]) throws -> Result {
+    static func run(
+        _ arguments: [String],
+        directory: String? = nil,
+        extraEnvironment: [String: String] = [:]
+    ) throws -> Result {
         guard let binary else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)

@@ -110,7 +110,8 @@ struct LoginShellBlackBoxTests {
 
     @Test func psftpFallbackRunsSftpServer() throws {
         try BlackBox.writeConfig("allowsftp\n")
-        let script = "test -x /usr/lib/sftp-server && exec /usr/lib/sftp-server\n"
+        let script =
+            "test -x /usr/lib/sftp-server && exec /usr/lib/sftp-server\n"
             + "test -x /usr/local/lib/sftp-server && exec /usr/local/lib/sftp-server\nexec sftp-server"
         let result = try BlackBox.run(["-c", script])
         #expect(result.status == 7)

@@ -87,7 +87,12 @@ struct CommandSplitterTests {
         let expansion = FileSystemExpansion(homeDirectory: Array(directory.path.utf8))
         let words = try CommandSplitter.split(Array("scp -f ~/*.txt ~/*.none '~/*.txt'".utf8))
         let expanded = try WordExpander.expand(words, using: expansion).map { String(decoding: $0, as: UTF8.self) }
-        #expect(expanded == ["scp", "-f", directory.path + "/a.txt", directory.path + "/b.txt", directory.path + "/*.none", "~/*.txt"])
+        #expect(
+            expanded == [
+                "scp", "-f", directory.path + "/a.txt", directory.path + "/b.txt", directory.path + "/*.none",
+                "~/*.txt",
+            ]
+        )
     }
 
     @Test func globMatchingANameWithAControlCharacterIsRejected() throws {

@@ -70,7 +70,8 @@ struct CommandVetterTests {
         "sftp-server; id", "SCP -t .", "./scp -t .", "/bin/scp -t .", "/usr/bin/../bin/scp -t .", "\"scp\" -t .",
         "'scp' -t .", "s\\cp -t .", "sc? -t .", "scp;id", "scp${IFS}-S${IFS}/tmp/evil",
         // CVE-2004-1161 / CVE-2019-1000018: scp acting as a client or running a program.
-        "scp -S /tmp/evil x y:", "scp -t -S /tmp/evil .", "scp -oProxyCommand=id x y:", "scp -o PKCS11Provider=./bad.so 1 localhost:",
+        "scp -S /tmp/evil x y:", "scp -t -S /tmp/evil .", "scp -oProxyCommand=id x y:",
+        "scp -o PKCS11Provider=./bad.so 1 localhost:",
         "scp -F rssh.config 1 localhost:", "scp 1 localhost:", "scp -3 a:x b:y", "scp -i key -t .", "scp -P 22 -t .",
         "scp -tS/tmp/evil .", "scp -t", "scp -f", "scp -t -f .", "scp -tf .", "scp -f a -oProxyCommand=id",
         "scp -f a -S/tmp/evil", "scp -T -t .", "scp -q -t .",
@@ -87,7 +88,8 @@ struct CommandVetterTests {
         "rsync --server -vlogDtpre.iLsfxC . d --info", "rsync --server --rs . d", "rsync --server -T /tmp . d",
         "rsync --server --daemon --config=/home/u/x.conf .", "rsync", "rsync --version",
         // CVE-2004-1161: rdist -P; cvs -e; svnserve extras.
-        "rdist -P /tmp/evil", "rdist -Server -P /tmp/evil", "rdistd -S -x", "rdistd", "cvs -e ed commit", "cvs --allow-root=/x pserver",
+        "rdist -P /tmp/evil", "rdist -Server -P /tmp/evil", "rdistd -S -x", "rdistd", "cvs -e ed commit",
+        "cvs --allow-root=/x pserver",
         "cvs server extra", "cvs -d /repo server", "svnserve", "svnserve -t -r /", "svnserve --tunnel-user=root -t",
         "svnserve -d", "svnserve -t --config-file=/tmp/x",
         // sftp-server with bad values or operands.
@@ -136,7 +138,12 @@ struct CommandVetterTests {
             }
         }
         #expect(throws: CommandRejection.self) {
-            try CommandVetter.vet(Array("scp -f *.txt".utf8), allowed: everything, paths: debianPaths, expansion: Planted())
+            try CommandVetter.vet(
+                Array("scp -f *.txt".utf8),
+                allowed: everything,
+                paths: debianPaths,
+                expansion: Planted()
+            )
         }
         // After "--" the same expansion is only file names, as scp reads them.
         let vetted = try CommandVetter.vet(

@@ -18,7 +18,10 @@ struct ConfigParserTests {
 
     @Test(arguments: [
         Valid(text: "allowscp\n", allowed: [.scp]),
-        Valid(text: "allowscp\nallowsftp\nallowcvs\nallowrdist\nallowrsync\nallowsvnserve\n", allowed: TransferProgram.allCases),
+        Valid(
+            text: "allowscp\nallowsftp\nallowcvs\nallowrdist\nallowrsync\nallowsvnserve\n",
+            allowed: TransferProgram.allCases
+        ),
         Valid(text: "allowscp#comment\n", allowed: [.scp]),
         Valid(text: "  allowsftp   # trailing comment\n", allowed: [.sftp]),
         Valid(text: "# only a comment\n\n   \n", allowed: []),
@@ -109,7 +112,12 @@ struct ConfigParserTests {
         UserLine(line: "user=alice:022:00100", programs: [.cvs], umask: 0o22, chroot: nil),
         UserLine(line: "user=alice:022:01000", programs: [.rdist], umask: 0o22, chroot: nil),
         UserLine(line: "user=alice:022:10000", programs: [.rsync], umask: 0o22, chroot: nil),
-        UserLine(line: "user=alice:022:11111", programs: [.rsync, .rdist, .cvs, .sftp, .scp], umask: 0o22, chroot: nil),
+        UserLine(
+            line: "user=alice:022:11111",
+            programs: [.rsync, .rdist, .cvs, .sftp, .scp],
+            umask: 0o22,
+            chroot: nil
+        ),
         // 6 bits, Debian order: svnserve is the rightmost.
         UserLine(line: "user=alice:022:000001", programs: [.svnserve], umask: 0o22, chroot: nil),
         UserLine(line: "user=alice:022:000010", programs: [.scp], umask: 0o22, chroot: nil),
@@ -118,10 +126,30 @@ struct ConfigParserTests {
         UserLine(line: "user=alice:022:00000", programs: [], umask: 0o22, chroot: nil),
         // Chroot paths and quoting.
         UserLine(line: "user=alice:022:00011:/srv/jail", programs: [.sftp, .scp], umask: 0o22, chroot: "/srv/jail"),
-        UserLine(line: "user=\"alice:011:00001:/usr/local/chroot\"", programs: [.scp], umask: 0o11, chroot: "/usr/local/chroot"),
-        UserLine(line: "user=alice:'011:00001:/usr/local/chroot'", programs: [.scp], umask: 0o11, chroot: "/usr/local/chroot"),
-        UserLine(line: "user = \"alice:011:00001:/usr/local/my chroot\"  # comment", programs: [.scp], umask: 0o11, chroot: "/usr/local/my chroot"),
-        UserLine(line: "user=alice:011:00001:\"/usr/local/my chroot\"", programs: [.scp], umask: 0o11, chroot: "/usr/local/my chroot"),
+        UserLine(
+            line: "user=\"alice:011:00001:/usr/local/chroot\"",
+            programs: [.scp],
+            umask: 0o11,
+            chroot: "/usr/local/chroot"
+        ),
+        UserLine(
+            line: "user=alice:'011:00001:/usr/local/chroot'",
+            programs: [.scp],
+            umask: 0o11,
+            chroot: "/usr/local/chroot"
+        ),
+        UserLine(
+            line: "user = \"alice:011:00001:/usr/local/my chroot\"  # comment",
+            programs: [.scp],
+            umask: 0o11,
+            chroot: "/usr/local/my chroot"
+        ),
+        UserLine(
+            line: "user=alice:011:00001:\"/usr/local/my chroot\"",
+            programs: [.scp],
+            umask: 0o11,
+            chroot: "/usr/local/my chroot"
+        ),
         UserLine(line: "user=alice:01\"1:00001:/tmp/jail\"", programs: [.scp], umask: 0o11, chroot: "/tmp/jail"),
         UserLine(line: "user=\"alice:022:00001:'/tmp/a:b'\"", programs: [.scp], umask: 0o22, chroot: "/tmp/a:b"),
     ])

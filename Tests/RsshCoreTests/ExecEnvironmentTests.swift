@@ -12,8 +12,13 @@ struct ExecEnvironmentTests {
     )
 
     func build(_ program: ServerProgram, _ inherited: [String]) -> [String] {
-        ExecEnvironment.build(for: program, account: account, home: account.home, inherited: inherited.map { Array($0.utf8) })
-            .map { String(decoding: $0, as: UTF8.self) }
+        ExecEnvironment.build(
+            for: program,
+            account: account,
+            home: account.home,
+            inherited: inherited.map { Array($0.utf8) }
+        )
+        .map { String(decoding: $0, as: UTF8.self) }
     }
 
     @Test func onlyTheAllowListPasses() {

@@ -3,7 +3,13 @@ import Testing
 @testable import RsshCore
 
 struct LoginShellTests {
-    let alice = Account(name: "alice", uid: 1001, gid: 1001, home: Array("/home/alice".utf8), shell: Array("/bin/rssh".utf8))
+    let alice = Account(
+        name: "alice",
+        uid: 1001,
+        gid: 1001,
+        home: Array("/home/alice".utf8),
+        shell: Array("/bin/rssh".utf8)
+    )
     let environment = [Array("SSH_CONNECTION=192.0.2.9 4000 192.0.2.1 22".utf8), Array("LD_PRELOAD=/x.so".utf8)]
 
     func shell(_ config: String, account: Account? = nil) -> LoginShell {
@@ -23,7 +29,8 @@ struct LoginShellTests {
     }
 
     @Test func allowedCommandRunsWithUmaskAndCleanEnvironment() throws {
-        guard case .run(let vetted, let env, let umask, let decision) = decide("allowscp\numask = 027\n", "scp -t .") else {
+        guard case .run(let vetted, let env, let umask, let decision) = decide("allowscp\numask = 027\n", "scp -t .")
+        else {
             Issue.record("not run")
             return
         }
@@ -72,8 +79,16 @@ struct LoginShellTests {
     }
 
     @Test func unknownAccountIsRefused() {
-        let shell = LoginShell(paths: debianPaths, account: nil, configuration: .success(Configuration(file: "f")), environment: [])
-        #expect(shell.decide(command: Array("scp -t .".utf8), expansion: LiteralExpansion(homeDirectory: [])).decision.allowed == false)
+        let shell = LoginShell(
+            paths: debianPaths,
+            account: nil,
+            configuration: .success(Configuration(file: "f")),
+            environment: []
+        )
+        #expect(
+            shell.decide(command: Array("scp -t .".utf8), expansion: LiteralExpansion(homeDirectory: [])).decision
+                .allowed == false
+        )
     }
 
     @Test func lockedOutUser() {

@@ -85,7 +85,8 @@ public enum CommandSplitter {
                     if inner == UInt8(ascii: "$") || inner == UInt8(ascii: "`") {
                         throw .expansion(offset: index, byte: inner)
                     }
-                    if inner == UInt8(ascii: "\\"), index + 1 < line.count, Self.escapableInDoubleQuotes(line[index + 1])
+                    if inner == UInt8(ascii: "\\"), index + 1 < line.count,
+                        Self.escapableInDoubleQuotes(line[index + 1])
                     {
                         index += 1
                         inner = line[index]

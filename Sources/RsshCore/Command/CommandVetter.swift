@@ -4,8 +4,9 @@
 /// path or its basename; the executable is that compiled-in path. Arguments are validated after expansion,
 /// so no expansion can smuggle an option past the allow-list (the CVE-2012-3478 class).
 public enum CommandVetter {
-    /// The exact fallback command PuTTY's psftp (and so FileZilla and WinSCP) sends when the `sftp` subsystem
-    /// request fails. It is recognised as a whole and mapped to the configured sftp-server with no arguments;
+    /// The exact fallback command PuTTY's psftp (and so FileZilla and WinSCP) sends when `sftp` fails.
+    ///
+    /// It is sent when the `sftp` subsystem request fails. It is recognised as a whole and mapped to the configured sftp-server with no arguments;
     /// it is never interpreted as shell text.
     public static let psftpFallback: [UInt8] = Array(
         ("test -x /usr/lib/sftp-server && exec /usr/lib/sftp-server\n"

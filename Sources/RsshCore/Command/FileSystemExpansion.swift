@@ -15,9 +15,10 @@ public struct FileSystemExpansion: PathExpansion {
         var result = glob_t()
         defer { system_globfree(&result) }
         let status = (pattern + [0]).withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
+            buffer.withMemoryRebound(to: CChar.self) { chars -> Int32 in
+                guard let base = chars.baseAddress else { return GLOB_NOMATCH }
                 // No GLOB_NOCHECK: on no match the caller keeps the quote-removed word, as sh does.
-                system_glob(chars.baseAddress!, 0, &result)
+                return system_glob(base, 0, &result)
             }
         }
         if status == GLOB_NOMATCH { return [] }

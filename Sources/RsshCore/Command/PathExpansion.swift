@@ -7,7 +7,9 @@ public protocol PathExpansion {
     func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]]
 }
 
-/// Expansion that never matches a file: globs stay literal. Used by the login shell for chrooted users,
+/// Expansion that never matches a file: globs stay literal.
+///
+/// Used by the login shell for chrooted users,
 /// whose words must only be expanded inside the jail (CVE-2004-0609), and by tests.
 public struct LiteralExpansion: PathExpansion {
     /// The bytes `~` stands for.

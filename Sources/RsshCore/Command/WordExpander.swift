@@ -3,8 +3,10 @@
 public enum WordExpander {
     /// Expands `words`.
     /// - Throws: `CommandError` when expansion yields too many words or a name with a control character.
-    public static func expand(_ words: [ShellWord], using expansion: some PathExpansion) throws(CommandError) -> [[UInt8]]
-    {
+    public static func expand(
+        _ words: [ShellWord],
+        using expansion: some PathExpansion
+    ) throws(CommandError) -> [[UInt8]] {
         var result: [[UInt8]] = []
         result.reserveCapacity(words.count)
         for word in words {

@@ -126,7 +126,10 @@ public struct ConfigParser {
     ) throws(ConfigLexer.Failure) -> Bool {
         guard let extra = try lexer.next() else { return true }
         if extra.isDelimiter(UInt8(ascii: "#")) { return true }
-        error(number, "syntax error: unexpected '\(Printable.text(extra.bytes))' after \(after) (quote values with spaces)")
+        error(
+            number,
+            "syntax error: unexpected '\(Printable.text(extra.bytes))' after \(after) (quote values with spaces)"
+        )
         return false
     }
 
@@ -150,7 +153,10 @@ public struct ConfigParser {
             noteRepeat(keyword, number)
             guard let text = String(validating: value, as: UTF8.self), let facility = SyslogFacility(configName: text)
             else {
-                error(number, "unknown log facility '\(Printable.text(value))' (use LOG_USER, LOG_LOCAL0 … or user, local0 …)")
+                error(
+                    number,
+                    "unknown log facility '\(Printable.text(value))' (use LOG_USER, LOG_LOCAL0 … or user, local0 …)"
+                )
                 return
             }
             config.facility = facility
@@ -199,7 +205,11 @@ public struct ConfigParser {
             return
         }
         guard fields.count <= 4 else {
-            error(number, "user line for '\(name)' has too many ':' fields (quote a chroot path with ':' twice)", scope: scope)
+            error(
+                number,
+                "user line for '\(name)' has too many ':' fields (quote a chroot path with ':' twice)",
+                scope: scope
+            )
             return
         }
         guard let mask = Self.parseUmask(fields[1]) else {

@@ -48,10 +48,15 @@ public enum ExecEnvironment {
             return !value.isEmpty && !contains(value, "..")
                 && value.allSatisfy { isPathByte($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") }
         default:
-            guard text == "LANG" || (text.hasPrefix("LC_") && text.count > 3 && text.dropFirst(3).allSatisfy(\.isUppercase))
+            guard
+                text == "LANG"
+                    || (text.hasPrefix("LC_") && text.count > 3 && text.dropFirst(3).allSatisfy(\.isUppercase))
             else { return false }
             return !value.isEmpty && value.count <= 64
-                && value.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "-") }
+                && value.allSatisfy {
+                    isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "@")
+                        || $0 == UInt8(ascii: "-")
+                }
         }
     }
 

@@ -88,8 +88,9 @@ extension LoginShell {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer in
-                system_write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            let written = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return system_write(fd, base + offset, buffer.count - offset)
             }
             if written < 0 && system_errno() == EINTR { continue }
             guard written > 0 else { return }

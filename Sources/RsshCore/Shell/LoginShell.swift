@@ -39,7 +39,8 @@ public struct LoginShell {
             )
             return .refuse(message: "your account could not be looked up", programs: [], decision: decision)
         }
-        func refusal(_ message: String?, _ programs: ProgramSet, reason: String, chroot: String? = nil) -> ShellOutcome {
+        func refusal(_ message: String?, _ programs: ProgramSet, reason: String, chroot: String? = nil) -> ShellOutcome
+        {
             let decision = Decision(
                 allowed: false,
                 user: account.name,
@@ -97,8 +98,19 @@ public struct LoginShell {
                 reason: reason + "; handing over to the chroot helper",
                 command: command
             )
-            let environment = ExecEnvironment.build(for: vetted.program, account: account, home: account.home, inherited: environment)
-            return .chroot(helper: paths.chrootHelper, command: command, environment: environment, umask: policy.umask, decision: decision)
+            let environment = ExecEnvironment.build(
+                for: vetted.program,
+                account: account,
+                home: account.home,
+                inherited: environment
+            )
+            return .chroot(
+                helper: paths.chrootHelper,
+                command: command,
+                environment: environment,
+                umask: policy.umask,
+                decision: decision
+            )
         }
         let decision = Decision(
             allowed: true,
@@ -109,7 +121,12 @@ public struct LoginShell {
             reason: reason,
             command: command
         )
-        let environment = ExecEnvironment.build(for: vetted.program, account: account, home: account.home, inherited: environment)
+        let environment = ExecEnvironment.build(
+            for: vetted.program,
+            account: account,
+            home: account.home,
+            inherited: environment
+        )
         return .run(vetted, environment: environment, umask: policy.umask, decision: decision)
     }
 }

@@ -48,7 +48,12 @@ public struct VersionReport {
             out += "\nPolicies\n"
             out += Self.policyLine("default (no user line)", config.allowed, config.effectiveUmask, config.chrootPath)
             for user in config.users {
-                out += Self.policyLine("user \(user.name) (line \(user.line))", user.programs, user.umask, user.chrootPath)
+                out += Self.policyLine(
+                    "user \(user.name) (line \(user.line))",
+                    user.programs,
+                    user.umask,
+                    user.chrootPath
+                )
             }
             var lockedOut: [String] = []
             for case .user(let name) in errors.map(\.scope) where !lockedOut.contains(name) {
@@ -76,7 +81,8 @@ public struct VersionReport {
         String(repeating: " ", count: max(0, 20 - label.count)) + label + " = " + value + "\n"
     }
 
-    private static func policyLine(_ who: String, _ programs: ProgramSet, _ umask: mode_t, _ chroot: String?) -> String {
+    private static func policyLine(_ who: String, _ programs: ProgramSet, _ umask: mode_t, _ chroot: String?) -> String
+    {
         let allowed = programs.isEmpty ? "locked out" : programs.programs.map(\.name).joined(separator: " ")
         let mask = String(umask, radix: 8)
         let octal = String(repeating: "0", count: max(0, 3 - mask.count)) + mask

@@ -57,8 +57,9 @@ public enum ConfigFile {
                 guard bytes.count < maximumSize else { return .failure(.tooLarge(path, bytes.count)) }
                 bytes.append(contentsOf: repeatElement(0, count: bytes.count))
             }
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                system_read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+            let count = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return system_read(fd, base + filled, buffer.count - filled)
             }
             if count < 0 {
                 if system_errno() == EINTR { continue }

@@ -66,8 +66,11 @@ internal func system_execve(
     execve(path, argv, envp)
 }
 
-internal func system_glob(_ pattern: UnsafePointer<CChar>, _ flags: Int32, _ result: UnsafeMutablePointer<glob_t>) -> Int32
-{
+internal func system_glob(
+    _ pattern: UnsafePointer<CChar>,
+    _ flags: Int32,
+    _ result: UnsafeMutablePointer<glob_t>
+) -> Int32 {
     glob(pattern, flags, nil, result)
 }
 

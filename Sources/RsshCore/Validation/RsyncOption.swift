@@ -17,8 +17,10 @@ struct RsyncOption {
     /// What follows it.
     var value: Value
 
-    /// The table, derived from rsync 3.2.7's `server_options()` (options.c): every long option a client puts
-    /// on the server's command line, and nothing a client only uses locally. Options that run programs,
+    /// The long options a client can put on the server's command line.
+    ///
+    /// Derived from rsync 3.2.7's `server_options()` (options.c): every long option a client sends to the
+    /// server, and nothing a client only uses locally. Options that run programs,
     /// read configuration, or smuggle further options in (`--rsh`, `--daemon`, `--config`,
     /// `--remote-option`, `--protect-args`, `--rsync-path`, `--log-file`, batch reading) are absent.
     static let longOptions: [String: RsyncOption] = {
@@ -106,6 +108,7 @@ struct RsyncOption {
     }()
 
     /// The single-letter flags `server_options()` can put in the leading cluster (before `e`).
+    ///
     /// `s` (protect-args) is deliberately absent: with it, rsync reads further options from stdin, unchecked.
     static let clusterFlags: Set<UInt8> = Set("vqbunldKmOJyLkWHogDtUNpEAXrcCIRxSz".utf8)
 

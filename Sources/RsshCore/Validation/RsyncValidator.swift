@@ -71,13 +71,20 @@ enum RsyncValidator {
             case UInt8(ascii: "e"):
                 let info = position + 1 < word.count ? Array(word[(position + 1)...]) : nextValue(arguments, &index)
                 guard let info, isProtocolInfo(info) else {
-                    throw ArgumentRejection(.rsync, "-e is only allowed as protocol information (\"\(Printable.text(word))\")")
+                    throw ArgumentRejection(
+                        .rsync,
+                        "-e is only allowed as protocol information (\"\(Printable.text(word))\")"
+                    )
                 }
                 return
             case UInt8(ascii: "B"), UInt8(ascii: "@"):
                 guard position == 1 else { break }
                 let value = word.count > 2 ? Array(word[2...]) : nextValue(arguments, &index)
-                try checkValue(value ?? [], .integer(negative: letter == UInt8(ascii: "@")), "-\(Printable.text([letter]))")
+                try checkValue(
+                    value ?? [],
+                    .integer(negative: letter == UInt8(ascii: "@")),
+                    "-\(Printable.text([letter]))"
+                )
                 return
             default:
                 guard RsyncOption.clusterFlags.contains(letter) else { break }
@@ -89,13 +96,20 @@ enum RsyncValidator {
         }
     }
 
-    private static func nextValue(_ arguments: ArraySlice<[UInt8]>, _ index: inout ArraySlice<[UInt8]>.Index) -> [UInt8]? {
+    private static func nextValue(
+        _ arguments: ArraySlice<[UInt8]>,
+        _ index: inout ArraySlice<[UInt8]>.Index
+    ) -> [UInt8]? {
         guard index < arguments.endIndex else { return nil }
         defer { index += 1 }
         return arguments[index]
     }
 
-    private static func checkValue(_ value: [UInt8], _ kind: RsyncOption.Value, _ option: String) throws(ArgumentRejection) {
+    private static func checkValue(
+        _ value: [UInt8],
+        _ kind: RsyncOption.Value,
+        _ option: String
+    ) throws(ArgumentRejection) {
         let ok: Bool
         switch kind {
         case .none: ok = value.isEmpty
