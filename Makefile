@@ -53,7 +53,7 @@ BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
 # Debian packages: to build, to run, and for the test suites.
 DEPS_BUILD = pkg-config libcap2-bin
 DEPS_RUN   = openssh-server openssh-client openssh-sftp-server rsync
-DEPS_TEST  = mandoc cvs python3-paramiko rsyslog auditd
+DEPS_TEST  = mandoc cvs python3-paramiko
 
 .PHONY: all build install install-files deps check unit blackbox-build blackbox e2e lint demo bench clean
 

@@ -17,7 +17,7 @@ extension LoginShell {
             let report = VersionReport(paths: paths, configuration: configuration) { path in
                 !path.isEmpty && system_access(path, X_OK) == 0
             }.render()
-            writeStandardError(report.text, to: STDOUT_FILENO)
+            writeAll(report.text, to: STDOUT_FILENO)
             exit(report.healthy ? 0 : 1)
         }
         let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
@@ -46,7 +46,7 @@ extension LoginShell {
         let failure: SystemError
         switch outcome {
         case .refuse:
-            writeStandardError(outcome.userMessage ?? "")
+            writeAll(outcome.userMessage ?? "", to: STDERR_FILENO)
             exit(ShellOutcome.refusedStatus)
         case .run(let vetted, let environment, let umask, _):
             failure = ProcessImage.exec(
@@ -64,7 +64,7 @@ extension LoginShell {
             )
         }
         log.error("exec failed: \(failure.description)")
-        writeStandardError("rssh: cannot run \(failure.subject): \(failure.reason)\n")
+        writeAll("rssh: cannot run \(failure.subject): \(failure.reason)\n", to: STDERR_FILENO)
         exit(ShellOutcome.refusedStatus)
     }
 
@@ -84,7 +84,8 @@ extension LoginShell {
         return result
     }
 
-    static func writeStandardError(_ text: String, to fd: Int32 = STDERR_FILENO) {
+    /// Writes all of `text` to `fd`, retrying short writes and EINTR.
+    static func writeAll(_ text: String, to fd: Int32) {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
