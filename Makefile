@@ -37,17 +37,18 @@ define path_flags
 -Xcc '-DRSSH_RDIST_PATH="$(7)"' \
 -Xcc '-DRSSH_RDISTD_PATH="$(8)"' \
 -Xcc '-DRSSH_SVNSERVE_PATH="$(9)"' \
+-Xcc '-DRSSH_SHELL_PATH="$(10)"' \
 -Xcc '-DRSSH_VERSION="$(VERSION)"'
 endef
 
-RELEASE_FLAGS = -c release --disable-local-rpath \
-	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE))
+RELEASE_FLAGS = -c release --disable-local-rpath --static-swift-stdlib -Xlinker -z -Xlinker now \
+	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE),$(BINDIR)/rssh)
 
 # The black-box build: the same sources, compiled-in paths pointing at stub programs in a test folder.
 BLACKBOX   := $(CURDIR)/.build-blackbox
 FIXTURE    := $(BLACKBOX)/fixture
 BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
-	$(call path_flags,$(FIXTURE)/rssh.conf,$(FIXTURE)/rssh_chroot_helper,$(FIXTURE)/bin/sftp-server,$(FIXTURE)/bin/scp,$(FIXTURE)/bin/rsync,$(FIXTURE)/bin/cvs,$(FIXTURE)/bin/rdist,$(FIXTURE)/bin/rdistd,$(FIXTURE)/bin/svnserve) \
+	$(call path_flags,$(FIXTURE)/rssh.conf,$(FIXTURE)/rssh_chroot_helper,$(FIXTURE)/bin/sftp-server,$(FIXTURE)/bin/scp,$(FIXTURE)/bin/rsync,$(FIXTURE)/bin/cvs,$(FIXTURE)/bin/rdist,$(FIXTURE)/bin/rdistd,$(FIXTURE)/bin/svnserve,$(FIXTURE)/rssh) \
 	-Xcc -DRSSH_CONFIG_OWNER_UID=$(shell id -u)
 
 # Debian packages: to build, to run, and for the test suites.
@@ -60,8 +61,12 @@ DEPS_TEST  = mandoc cvs python3-paramiko
 all: build
 
 build:
-	$(SWIFT) build $(RELEASE_FLAGS) --product rssh
-	@echo "built: $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/rssh"
+	$(SWIFT) build $(RELEASE_FLAGS)
+	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; \
+	if readelf -d "$$bin/rssh" "$$bin/rssh_chroot_helper" | grep -E 'RUNPATH|RPATH|libswift|libFoundation'; then \
+	  echo "build: rssh or the helper depends on a Swift runtime library or has a RUNPATH"; exit 1; fi; \
+	for f in rssh rssh_chroot_helper; do readelf -d "$$bin/$$f" | grep -q BIND_NOW || { echo "build: $$f lacks full RELRO"; exit 1; }; done; \
+	echo "built: $$bin/{rssh,rssh_chroot_helper,rsshctl} (static Swift runtime, no RUNPATH, full RELRO)"
 
 deps:
 	@if [ "$$(id -u)" -ne 0 ]; then echo "deps: not root, skipping Debian packages ($(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST))"; exit 0; fi; \
@@ -78,9 +83,14 @@ install: deps
 install-files:
 	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; \
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8; \
+	install -d -m 755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PREFIX)/share/doc/rssh; \
 	install -m 755 "$$bin/rssh" $(DESTDIR)$(BINDIR)/rssh; \
+	install -m 755 "$$bin/rsshctl" $(DESTDIR)$(SBINDIR)/rsshctl; \
+	install -m 4755 $(if $(filter 0,$(shell id -u)),-o root -g root,) "$$bin/rssh_chroot_helper" $(DESTDIR)$(LIBEXECDIR)/rssh_chroot_helper; \
 	install -m 644 Man/rssh.1 $(DESTDIR)$(MANDIR)/man1/rssh.1; \
 	install -m 644 Man/rssh.conf.5 $(DESTDIR)$(MANDIR)/man5/rssh.conf.5; \
+	install -m 644 Man/rssh_chroot_helper.8 Man/rsshctl.8 $(DESTDIR)$(MANDIR)/man8/; \
+	install -m 644 Config/rsyslog-rssh.conf Config/sshd_config.example Config/rssh.conf $(DESTDIR)$(PREFIX)/share/doc/rssh/; \
 	if [ -e $(DESTDIR)$(SYSCONFDIR)/rssh.conf ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/rssh.conf (example at $(DESTDIR)$(SYSCONFDIR)/rssh.conf.default)"; \
 	  install -m 644 Config/rssh.conf $(DESTDIR)$(SYSCONFDIR)/rssh.conf.default; \

@@ -11,14 +11,29 @@ let hardenedExecutable: [LinkerSetting] = [
 let package = Package(
     name: "rssh",
     products: [
-        .executable(name: "rssh", targets: ["rssh"])
+        .executable(name: "rssh", targets: ["rssh"]),
+        .executable(name: "rssh_chroot_helper", targets: ["rssh_chroot_helper"]),
+        .executable(name: "rsshctl", targets: ["rsshctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         .target(name: "CRsshShims", cSettings: [.define("_GNU_SOURCE")]),
         .target(name: "CRsshBuildConfig"),
         .target(name: "RsshCore", dependencies: ["CRsshShims", "CRsshBuildConfig"]),
+        .target(name: "RsshJail", dependencies: ["RsshCore"]),
         .executableTarget(name: "rssh", dependencies: ["RsshCore"], linkerSettings: hardenedExecutable),
-        .testTarget(name: "RsshCoreTests", dependencies: ["RsshCore"]),
+        .executableTarget(
+            name: "rssh_chroot_helper",
+            dependencies: ["RsshCore"],
+            linkerSettings: hardenedExecutable
+        ),
+        .executableTarget(
+            name: "rsshctl",
+            dependencies: ["RsshJail", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "RsshCoreTests", dependencies: ["RsshCore", "RsshJail"]),
         .testTarget(name: "RsshBlackBoxTests", dependencies: ["RsshCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,6 +7,8 @@
 const char *CRsshBuildConfig_config_path(void);
 /// The compiled-in path of the setuid chroot helper.
 const char *CRsshBuildConfig_chroot_helper_path(void);
+/// The installed path of the rssh login shell (the helper serves only accounts whose shell it is).
+const char *CRsshBuildConfig_shell_path(void);
 /// The compiled-in path of scp.
 const char *CRsshBuildConfig_scp_path(void);
 /// The compiled-in path of sftp-server.

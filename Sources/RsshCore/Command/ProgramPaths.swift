@@ -8,13 +8,22 @@ public struct ProgramPaths: Sendable, Equatable {
     public var chrootHelper: String
     /// The uid that must own the config file.
     public var configOwner: UInt32
+    /// The installed login shell; the helper serves only accounts whose shell this is.
+    public var shell: String
     private var programs: [ServerProgram: String]
 
     /// Creates a table; programs left out have no path and can never be run.
-    public init(configFile: String, chrootHelper: String, configOwner: UInt32 = 0, programs: [ServerProgram: String]) {
+    public init(
+        configFile: String,
+        chrootHelper: String,
+        configOwner: UInt32 = 0,
+        shell: String = "/usr/local/bin/rssh",
+        programs: [ServerProgram: String]
+    ) {
         self.configFile = configFile
         self.chrootHelper = chrootHelper
         self.configOwner = configOwner
+        self.shell = shell
         self.programs = programs
     }
 
@@ -23,6 +32,7 @@ public struct ProgramPaths: Sendable, Equatable {
         configFile: String(cString: CRsshBuildConfig_config_path()),
         chrootHelper: String(cString: CRsshBuildConfig_chroot_helper_path()),
         configOwner: CRsshBuildConfig_config_owner_uid(),
+        shell: String(cString: CRsshBuildConfig_shell_path()),
         programs: [
             .sftpServer: String(cString: CRsshBuildConfig_sftp_server_path()),
             .scp: String(cString: CRsshBuildConfig_scp_path()),

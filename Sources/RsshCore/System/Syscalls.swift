@@ -89,3 +89,60 @@ internal func system_syslog(_ priority: Int32, _ message: UnsafePointer<CChar>) 
 internal func system_drop_capabilities() -> Int32 {
     CRsshShims_drop_capabilities()
 }
+
+// MARK: - Privilege changes (used only by the setuid chroot helper)
+
+internal func system_chdir(_ path: UnsafePointer<CChar>) -> Int32 { chdir(path) }
+
+internal func system_chroot(_ path: UnsafePointer<CChar>) -> Int32 { chroot(path) }
+
+internal func system_getgrouplist(
+    _ user: UnsafePointer<CChar>,
+    _ group: gid_t,
+    _ groups: UnsafeMutablePointer<gid_t>,
+    _ count: UnsafeMutablePointer<Int32>
+) -> Int32 {
+    getgrouplist(user, group, groups, count)
+}
+
+internal func system_setgroups(_ count: Int, _ groups: UnsafePointer<gid_t>?) -> Int32 { setgroups(count, groups) }
+
+internal func system_getgroups(_ count: Int32, _ groups: UnsafeMutablePointer<gid_t>?) -> Int32 {
+    getgroups(count, groups)
+}
+
+internal func system_setresgid(_ gid: gid_t) -> Int32 { CRsshShims_setresgid(gid, gid, gid) }
+
+internal func system_setresuid(_ uid: uid_t) -> Int32 { CRsshShims_setresuid(uid, uid, uid) }
+
+internal func system_getresuid(
+    _ ruid: UnsafeMutablePointer<uid_t>,
+    _ euid: UnsafeMutablePointer<uid_t>,
+    _ suid: UnsafeMutablePointer<uid_t>
+) -> Int32 {
+    CRsshShims_getresuid(ruid, euid, suid)
+}
+
+internal func system_getresgid(
+    _ rgid: UnsafeMutablePointer<gid_t>,
+    _ egid: UnsafeMutablePointer<gid_t>,
+    _ sgid: UnsafeMutablePointer<gid_t>
+) -> Int32 {
+    CRsshShims_getresgid(rgid, egid, sgid)
+}
+
+internal func system_setuid(_ uid: uid_t) -> Int32 { setuid(uid) }
+
+internal func system_setgid(_ gid: gid_t) -> Int32 { setgid(gid) }
+
+internal func system_set_no_new_privs() -> Int32 { CRsshShims_set_no_new_privs() }
+
+internal func system_set_not_dumpable() -> Int32 { CRsshShims_set_not_dumpable() }
+
+internal func system_close_from(_ fd: UInt32) -> Int32 { CRsshShims_close_from(fd) }
+
+internal func system_fcntl_getfd(_ fd: Int32) -> Int32 { fcntl(fd, F_GETFD) }
+
+internal func system_clearenv() -> Int32 { clearenv() }
+
+internal func system_closelog() { closelog() }

@@ -1,0 +1,29 @@
+import Glibc
+
+/// The parts of lstat(2) the jail checks look at.
+public struct FileStatus: Sendable, Equatable {
+    /// The owner.
+    public var owner: uid_t
+    /// The full `st_mode` (type and permission bits).
+    public var mode: mode_t
+
+    /// Creates a status.
+    public init(owner: uid_t, mode: mode_t) {
+        self.owner = owner
+        self.mode = mode
+    }
+
+    /// Whether it is a directory.
+    public var isDirectory: Bool { mode & S_IFMT == S_IFDIR }
+    /// Whether it is a symbolic link.
+    public var isSymlink: Bool { mode & S_IFMT == S_IFLNK }
+    /// Whether group or others may write it.
+    public var isWritableByOthers: Bool { mode & (S_IWGRP | S_IWOTH) != 0 }
+
+    /// lstat(2) of `path`, or nil when it fails.
+    public static func lstat(_ path: String) -> FileStatus? {
+        var info = stat()
+        guard system_lstat(path, &info) == 0 else { return nil }
+        return FileStatus(owner: info.st_uid, mode: info.st_mode)
+    }
+}
