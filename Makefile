@@ -54,7 +54,7 @@ BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
 # Debian packages: to build, to run, and for the test suites.
 DEPS_BUILD = pkg-config libcap2-bin
 DEPS_RUN   = openssh-server openssh-client openssh-sftp-server rsync
-DEPS_TEST  = mandoc cvs python3-paramiko
+DEPS_TEST  = mandoc cvs python3-paramiko rsyslog util-linux
 
 .PHONY: all build install install-files deps check unit blackbox-build blackbox e2e lint demo bench clean
 

@@ -9,7 +9,7 @@ WORK=/opt/rssh-e2e.$$
 PREFIX=$WORK/prefix
 ETC=$WORK/etc
 PY=/usr/bin/python3
-USERS=(rsshe2e_all rsshe2e_sftp rsshe2e_lock)
+USERS=(rsshe2e_all rsshe2e_sftp rsshe2e_lock rsshe2e_jail)
 PASSED=0
 FAILED=0
 FAILURES=()
@@ -18,11 +18,13 @@ FAILURES=()
 
 cleanup() {
     [ -f "$WORK/sshd.pid" ] && kill "$(cat "$WORK/sshd.pid")" 2>/dev/null
+    [ -f "$WORK/rsyslogd.pid" ] && kill "$(cat "$WORK/rsyslogd.pid")" 2>/dev/null && sleep 0.2
+    [ -n "${OWN_DEVLOG:-}" ] && rm -f /dev/log
     for u in "${USERS[@]}"; do
         pkill -u "$u" 2>/dev/null
         id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
     done
-    rm -rf "$WORK"
+    [ -n "${E2E_KEEP:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -49,12 +51,34 @@ umask = 022
 user = rsshe2e_all:027:11111
 user = rsshe2e_sftp:022:00010
 user = rsshe2e_lock:022:00000
+user = rsshe2e_jail:027:10011:$WORK/jail
 CONF
 chmod 644 "$ETC/rssh.conf"
 
+JAIL=$WORK/jail
+HELPER=$PREFIX/libexec/rssh_chroot_helper
 for u in "${USERS[@]}"; do
-    useradd -m -s "$RSSH" "$u" && usermod -p '*' "$u"
+    if [ "$u" = rsshe2e_jail ]; then useradd -M -d "$JAIL/home/$u" -s "$RSSH" "$u"; else useradd -m -s "$RSSH" "$u"; fi
+    usermod -p '*' "$u"
 done
+"$PREFIX/sbin/rsshctl" jail build "$JAIL" --user rsshe2e_jail >"$WORK/jail-build.log" 2>&1 \
+    || { cat "$WORK/jail-build.log"; echo "0 passed, 1 failed"; exit 1; }
+
+# A private rsyslogd: a socket inside the jail, and the system socket when nobody else serves it.
+SYSLOG=$WORK/syslog.log
+{
+    echo "global(workDirectory=\"$WORK\")"
+    if [ -S /dev/log ] && $PY -c 'import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.connect("/dev/log")' 2>/dev/null; then
+        echo 'module(load="imuxsock" SysSock.Use="off")'
+    else
+        rm -f /dev/log; OWN_DEVLOG=1
+        echo 'module(load="imuxsock" SysSock.Use="on")'
+    fi
+    echo "input(type=\"imuxsock\" Socket=\"$JAIL/dev/log\" CreatePath=\"on\")"
+    echo "*.* action(type=\"omfile\" file=\"$SYSLOG\" template=\"RSYSLOG_TraditionalFileFormat\")"
+} >"$WORK/rsyslog.conf"
+rsyslogd -f "$WORK/rsyslog.conf" -i "$WORK/rsyslogd.pid" || echo "e2e: warning: rsyslogd did not start"
+for _ in $(seq 50); do [ -S "$JAIL/dev/log" ] && break; sleep 0.1; done
 ssh-keygen -q -t ed25519 -N '' -f "$WORK/client/id" </dev/null
 ssh-keygen -q -t ed25519 -N '' -f "$WORK/hostkey" </dev/null
 for u in "${USERS[@]}"; do install -m 644 "$WORK/client/id.pub" "$WORK/keys/$u"; done
@@ -70,7 +94,7 @@ AuthorizedKeysFile $WORK/keys/%u
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM yes
-Subsystem sftp $SFTP_SERVER
+Subsystem sftp $SFTP_SERVER -l INFO
 AcceptEnv LANG LC_* LD_PRELOAD
 PermitUserRC yes
 LogLevel VERBOSE
@@ -211,6 +235,69 @@ mkdir -p "$(home $A)/.ssh" && printf 'touch %s\n' "$MARK" >"$(home $A)/.ssh/rc" 
 "$SSH" "$A@127.0.0.1" "scp -f a.txt" </dev/null >/dev/null 2>&1
 if [ ! -e "$MARK" ]; then pass "refused: an uploaded ~/.ssh/rc never runs"; else fail "refused: an uploaded ~/.ssh/rc never runs"; fi
 rm -rf "$(home $A)/.ssh" "$MARK"
+
+# --- chroot jail --------------------------------------------------------------------------------
+J=rsshe2e_jail
+JHOME=$JAIL/home/$J
+check "rsshctl jail check passes on the built jail" "$PREFIX/sbin/rsshctl" jail check "$JAIL"
+check "jail: sftp put and get inside the jail, umask 027" bash -c "
+cd '$LOCAL' && printf 'put blob.bin\nget blob.bin jback.bin\n' | sftp -b - -i '$WORK/client/id' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -P $PORT $J@127.0.0.1 >/dev/null \
+ && cmp blob.bin jback.bin && cmp blob.bin '$JHOME/blob.bin' && [ \"\$(stat -c %a '$JHOME/blob.bin')\" = 640 ]"
+out=$(printf 'ls -1 /\n' | sftp_batch $J 2>&1)
+if [ "$(grep -v '^sftp>' <<<"$out" | sed 's|^/||' | sort | tr '\n' ' ')" = "dev etc home lib lib64 tmp usr " ]; then pass "jail: the user sees only the jail at /"
+else fail "jail: the user sees only the jail at /" "$out"; fi
+out=$(printf 'get /etc/shadow %s/shadow\n' "$WORK" | sftp_batch $J 2>&1)
+if [ ! -e "$WORK/shadow" ]; then pass "jail: the host's /etc/shadow cannot be read"; else fail "jail: the host's /etc/shadow cannot be read" "$out"; fi
+out=$(printf 'get ../../../../../etc/hostname %s/esc1\nsymlink /etc/hostname lnk\nget lnk %s/esc2\n' "$WORK" "$WORK" | sftp_batch $J 2>&1)
+if [ ! -e "$WORK/esc1" ] && [ ! -e "$WORK/esc2" ]; then pass "jail: no escape through .., absolute paths or symlinks"
+else fail "jail: no escape through .., absolute paths or symlinks" "$out"; fi
+check "jail: scp (sftp mode) upload and download" bash -c "
+scp -q -S '$SSH' '$LOCAL/b.txt' $J@127.0.0.1:jb.txt && scp -q -S '$SSH' $J@127.0.0.1:jb.txt '$WORK/jb.txt' && cmp '$LOCAL/b.txt' '$WORK/jb.txt' && [ -f '$JHOME/jb.txt' ]"
+check "jail: scp -O upload, download and remote glob" bash -c "
+scp -O -q -S '$SSH' '$LOCAL/a.txt' '$LOCAL/b.txt' $J@127.0.0.1: && rm -rf '$WORK/jg' && mkdir '$WORK/jg' && \
+scp -O -q -S '$SSH' '$J@127.0.0.1:*.txt' '$WORK/jg/' && [ \"\$(ls '$WORK/jg' | tr '\n' ' ')\" = 'a.txt b.txt jb.txt ' ]"
+check "jail: rsync push and pull with --delete" bash -c "
+rsync -a --delete -e '$SSH' '$WORK/rs/src/' $J@127.0.0.1:rs/ && cmp '$LOCAL/blob.bin' '$JHOME/rs/blob.bin' && \
+rsync -a -e '$SSH' $J@127.0.0.1:rs/ '$WORK/jrs/' && cmp '$LOCAL/blob.bin' '$WORK/jrs/blob.bin'"
+refused "jail: refused scp -S for a jailed user" $J "scp -S /usr/bin/touch -t $MARK"
+refused "jail: refused cvs (not allowed for the jailed user)" $J "cvs server"
+refused "jail: refused interactive-style command" $J "bash -c 'touch $MARK'"
+
+# The helper called directly, as the jailed user, with crafted arguments.
+helper_refuses() { # NAME USER ARGS...
+    local name=$1 user=$2; shift 2
+    local out rc
+    out=$(setpriv --reuid="$(id -u "$user")" --regid="$(id -g "$user")" --init-groups "$HELPER" "$@" </dev/null 2>&1); rc=$?
+    if [ "$rc" -eq 1 ] && [ ! -e "$MARK" ]; then pass "$name"; else fail "$name" "rc=$rc $out"; fi
+    rm -f "$MARK"
+}
+mkdir -p /tmp/myjail
+helper_refuses "helper: old rssh interface (jail, id, home, argv) is refused" $J /tmp/myjail 1 /home/u scp -t .
+helper_refuses "helper: extra arguments are refused" $J "scp -t ." extra
+helper_refuses "helper: no arguments are refused" $J
+helper_refuses "helper: a command the user may not run is refused" $J "cvs server"
+helper_refuses "helper: scp -S payload is refused" $J "scp -S /usr/bin/touch -t $MARK"
+helper_refuses "helper: rsync --daemon payload is refused" $J "rsync --server --daemon --config=/tmp/x ."
+helper_refuses "helper: a shell is refused" $J "/bin/sh -c 'touch $MARK'"
+helper_refuses "helper: a user without a chroot line is refused" $A "scp -t ."
+helper_refuses "helper: a user whose shell is not rssh is refused" nobody "scp -t ."
+rmdir /tmp/myjail
+chmod 775 "$JAIL"
+helper_refuses "helper: a group-writable jail is refused" $J "scp -t ."
+if grep -q "jail component $JAIL is writable by group or others" "$SYSLOG" 2>/dev/null || [ "${OWN_DEVLOG:-}" != 1 ]; then
+    pass "helper: the unsafe jail is named in the log"; else fail "helper: the unsafe jail is named in the log" "$(tail -3 "$SYSLOG" 2>&1)"; fi
+chmod 755 "$JAIL"
+if grep -q "allowed user=\"$J\".*chroot=\"$JAIL\"" "$SYSLOG" 2>/dev/null; then pass "helper: the decision reaches syslog through the jail's /dev/log"
+else fail "helper: the decision reaches syslog through the jail's /dev/log" "$(tail -5 "$SYSLOG" 2>&1)"; fi
+if grep -q "sftp-server\[[0-9]*\]: open \"/home/$J/blob.bin\"" "$SYSLOG" 2>/dev/null; then pass "jail: sftp-server's transfer log arrives through the jail's socket"
+else fail "jail: sftp-server's transfer log arrives through the jail's socket" "$(grep sftp-server "$SYSLOG" 2>&1 | tail -3)"; fi
+if [ "${OWN_DEVLOG:-}" = 1 ]; then
+    if grep -q "rssh\[[0-9]*\]: denied user=\"$A\" uid=[0-9]* addr=127.0.0.1 reason=\"scp: option -S is not allowed\"" "$SYSLOG"; then
+        pass "syslog: rssh logs each refusal with user, address and reason"
+    else fail "syslog: rssh logs each refusal with user, address and reason" "$(grep 'rssh\[' "$SYSLOG" | tail -3)"; fi
+else
+    echo "skip - syslog: the system's /dev/log belongs to another daemon; rssh's own lines were not checked"
+fi
 
 # --- summary ----------------------------------------------------------------------------------
 echo
