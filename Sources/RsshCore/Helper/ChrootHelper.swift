@@ -65,7 +65,9 @@ public enum ChrootHelper {
             log = SyslogLogger(ident: "rssh_chroot_helper", facility: prepared.facility ?? .daemon)
             var home = JailPath.homeInside(jail: prepared.jail, home: prepared.account.home) ?? [UInt8(ascii: "/")]
             if !changeDirectory(home) {
-                log.warning("user \(prepared.account.name): cannot enter home \(Printable.text(home)) inside the jail; using /")
+                log.warning(
+                    "user \(prepared.account.name): cannot enter home \(Printable.text(home)) inside the jail; using /"
+                )
                 home = [UInt8(ascii: "/")]
                 guard changeDirectory(home) else {
                     throw Refusal(reason: "chdir(/) inside the jail failed", userMessage: "cannot enter the jail")
@@ -120,7 +122,10 @@ public enum ChrootHelper {
     /// Checks the caller, the config, the policy, the command (unexpanded) and the jail path.
     static func prepare(arguments: [[UInt8]], account: Account?, paths: ProgramPaths) throws(Refusal) -> Prepared {
         guard system_geteuid() == 0 else {
-            throw Refusal(reason: "not running as root (is the helper installed setuid root?)", userMessage: "not installed correctly")
+            throw Refusal(
+                reason: "not running as root (is the helper installed setuid root?)",
+                userMessage: "not installed correctly"
+            )
         }
         guard arguments.count == 1, let command = arguments.first else {
             throw Refusal(
@@ -141,7 +146,10 @@ public enum ChrootHelper {
         let config: Configuration
         switch ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner) {
         case .failure(let failure):
-            throw Refusal(reason: LockoutReason.unusableFile(failure.description).description, userMessage: "locked out")
+            throw Refusal(
+                reason: LockoutReason.unusableFile(failure.description).description,
+                userMessage: "locked out"
+            )
         case .success(let bytes):
             config = ConfigParser.parse(bytes, file: paths.configFile, onlyUser: account.name)
         }

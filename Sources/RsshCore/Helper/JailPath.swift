@@ -1,5 +1,6 @@
-/// The rules a jail path must meet before anyone is chrooted into it, as OpenSSH checks `ChrootDirectory`:
-/// an absolute path whose every component, from `/` down, is a real directory (not a symlink) owned by root
+/// The rules a jail path must meet before anyone is chrooted into it.
+///
+/// They are OpenSSH's rules for `ChrootDirectory`: an absolute path whose every component, from `/` down, is a real directory (not a symlink) owned by root
 /// and writable by nobody else. Otherwise the user could replace part of the jail, plant a setuid binary's
 /// hard link or a fake `ld.so`, and become root (the CVE-2005-3345 class).
 public enum JailPath {

@@ -54,8 +54,12 @@ public enum PrivilegeDrop {
             throw SystemError(call: "verify", subject: "gid still \(rgid)/\(egid)/\(sgid)", code: EPERM)
         }
         if account.uid != 0 {
-            guard system_setuid(0) == -1 else { throw SystemError(call: "verify", subject: "setuid(0) succeeded", code: EPERM) }
-            guard system_setgid(0) == -1 else { throw SystemError(call: "verify", subject: "setgid(0) succeeded", code: EPERM) }
+            guard system_setuid(0) == -1 else {
+                throw SystemError(call: "verify", subject: "setuid(0) succeeded", code: EPERM)
+            }
+            guard system_setgid(0) == -1 else {
+                throw SystemError(call: "verify", subject: "setgid(0) succeeded", code: EPERM)
+            }
         }
     }
 

@@ -1,5 +1,6 @@
-/// The dynamic-linking facts of a 64-bit little-endian ELF file: its interpreter, needed libraries and
-/// search paths. Read from the file's own headers, never by running it (which `ldd` may do).
+/// The dynamic-linking facts of a 64-bit little-endian ELF file.
+///
+/// Its interpreter, needed libraries and search paths, read from the file's own headers, never by running it (which `ldd` may do).
 public struct ElfFile: Sendable, Equatable {
     /// Why a file could not be read as ELF.
     public enum Failure: Error, Sendable, Equatable {

@@ -16,7 +16,8 @@ public struct LibraryResolver {
     public static func system() -> LibraryResolver {
         var directories = LdSoConf.directories(from: "/etc/ld.so.conf")
         for fallback in [
-            "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+            "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
+            "/usr/lib/aarch64-linux-gnu",
             "/lib64", "/usr/lib64", "/lib", "/usr/lib",
         ] where !directories.contains(fallback) {
             directories.append(fallback)

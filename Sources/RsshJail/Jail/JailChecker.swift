@@ -31,7 +31,9 @@ public struct JailChecker {
         for program in requiredPrograms + optionalPrograms.filter({ !requiredPrograms.contains($0) }) {
             let required = requiredPrograms.contains(program)
             guard FileSystem.status(root + program) != nil else {
-                if required { findings.append(.problem("\(program) is allowed for users of this jail but missing in it")) }
+                if required {
+                    findings.append(.problem("\(program) is allowed for users of this jail but missing in it"))
+                }
                 continue
             }
             do {
@@ -77,7 +79,8 @@ public struct JailChecker {
                 return fields.count > 1 && fields[1] != "x" && fields[1] != "*" && fields[1] != "!"
             }
             findings.append(
-                hashed.isEmpty ? .ok("/etc/passwd holds no password hashes") : .problem("/etc/passwd holds password fields")
+                hashed.isEmpty
+                    ? .ok("/etc/passwd holds no password hashes") : .problem("/etc/passwd holds password fields")
             )
         } else {
             findings.append(.problem("no /etc/passwd in the jail (names cannot be looked up)"))
@@ -96,7 +99,9 @@ public struct JailChecker {
         defer { jail_closedir(handle) }
         var found: [String] = []
         while let entry = jail_readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name == "." || name == ".." { continue }
             let path = directory + "/" + name
             guard let info = FileSystem.status(path) else { continue }

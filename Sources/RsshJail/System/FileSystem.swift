@@ -87,7 +87,9 @@ public enum FileSystem {
 
     /// Sets owner and mode.
     public static func own(_ path: String, uid: uid_t, gid: gid_t, mode: mode_t) throws(FileError) {
-        guard jail_lchown(path, uid, gid) == 0 else { throw FileError(operation: "chown", path: path, code: jail_errno()) }
+        guard jail_lchown(path, uid, gid) == 0 else {
+            throw FileError(operation: "chown", path: path, code: jail_errno())
+        }
         guard jail_chmod(path, mode) == 0 else { throw FileError(operation: "chmod", path: path, code: jail_errno()) }
     }
 
@@ -106,7 +108,9 @@ public enum FileSystem {
                 }
                 continue
             }
-            guard jail_mkdir(current, mode) == 0 else { throw FileError(operation: "mkdir", path: current, code: jail_errno()) }
+            guard jail_mkdir(current, mode) == 0 else {
+                throw FileError(operation: "mkdir", path: current, code: jail_errno())
+            }
             try own(current, uid: 0, gid: 0, mode: mode)
             created.append(current)
         }
@@ -133,7 +137,8 @@ public enum FileSystem {
         let major = UInt64(major)
         let minor = UInt64(minor)
         return dev_t(
-            (major & 0xFFFF_F000) << 32 | (major & 0x0000_0FFF) << 8 | (minor & 0xFFFF_FF00) << 12 | (minor & 0x0000_00FF)
+            (major & 0xFFFF_F000) << 32 | (major & 0x0000_0FFF) << 8 | (minor & 0xFFFF_FF00) << 12
+                | (minor & 0x0000_00FF)
         )
     }
 

@@ -34,7 +34,9 @@ internal func jail_mknod(_ path: String, _ mode: mode_t, _ device: dev_t) -> Int
 
 internal func jail_access(_ path: String, _ mode: Int32) -> Int32 { access(path, mode) }
 
-internal func jail_glob(_ pattern: String, _ result: UnsafeMutablePointer<glob_t>) -> Int32 { glob(pattern, 0, nil, result) }
+internal func jail_glob(_ pattern: String, _ result: UnsafeMutablePointer<glob_t>) -> Int32 {
+    glob(pattern, 0, nil, result)
+}
 
 internal func jail_globfree(_ result: UnsafeMutablePointer<glob_t>) { globfree(result) }
 
