@@ -52,9 +52,9 @@ BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
 	-Xcc -DRSSH_CONFIG_OWNER_UID=$(shell id -u)
 
 # Debian packages: to build, to run, and for the test suites.
-DEPS_BUILD = pkg-config libcap2-bin
+DEPS_BUILD = pkg-config libaudit-dev libcap2-bin
 DEPS_RUN   = openssh-server openssh-client openssh-sftp-server rsync
-DEPS_TEST  = mandoc cvs python3-paramiko rsyslog util-linux
+DEPS_TEST  = mandoc cvs python3-paramiko rsyslog auditd util-linux
 
 .PHONY: all build install install-files deps check unit blackbox-build blackbox e2e lint demo bench clean
 
@@ -85,6 +85,10 @@ install-files:
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8; \
 	install -d -m 755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PREFIX)/share/doc/rssh; \
 	install -m 755 "$$bin/rssh" $(DESTDIR)$(BINDIR)/rssh; \
+	if [ "$$(id -u)" -eq 0 ] && command -v setcap >/dev/null; then \
+	  setcap cap_audit_write+ep $(DESTDIR)$(BINDIR)/rssh && echo "gave $(BINDIR)/rssh cap_audit_write (for audit records)" \
+	  || echo "WARNING: setcap failed: rssh will not write audit records (see rssh -v)"; \
+	else echo "NOTE: not root or no setcap: rssh will not write audit records (see rssh -v)"; fi; \
 	install -m 755 "$$bin/rsshctl" $(DESTDIR)$(SBINDIR)/rsshctl; \
 	install -m 4755 $(if $(filter 0,$(shell id -u)),-o root -g root,) "$$bin/rssh_chroot_helper" $(DESTDIR)$(LIBEXECDIR)/rssh_chroot_helper; \
 	install -m 644 Man/rssh.1 $(DESTDIR)$(MANDIR)/man1/rssh.1; \

@@ -21,7 +21,8 @@ let package = Package(
     targets: [
         .target(name: "CRsshShims", cSettings: [.define("_GNU_SOURCE")]),
         .target(name: "CRsshBuildConfig"),
-        .target(name: "RsshCore", dependencies: ["CRsshShims", "CRsshBuildConfig"]),
+        .systemLibrary(name: "CAudit", pkgConfig: "audit", providers: [.apt(["libaudit-dev"])]),
+        .target(name: "RsshCore", dependencies: ["CRsshShims", "CRsshBuildConfig", "CAudit"]),
         .target(name: "RsshJail", dependencies: ["RsshCore"]),
         .executableTarget(name: "rssh", dependencies: ["RsshCore"], linkerSettings: hardenedExecutable),
         .executableTarget(

@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <syslog.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 void CRsshShims_syslog(int priority, const char *message) {
@@ -52,6 +53,26 @@ int CRsshShims_close_from(unsigned int first) {
         (void)close((int)fd);
     }
     return 0;
+}
+
+int CRsshShims_has_effective_capability(int capability) {
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    if (capability < 0 || capability >= 32 * _LINUX_CAPABILITY_U32S_3) {
+        return -1;
+    }
+    if (syscall(SYS_capget, &header, data) != 0) {
+        return -1;
+    }
+    return (data[capability / 32].effective >> (capability % 32)) & 1;
+}
+
+long CRsshShims_getxattr(const char *path, const char *name, void *value, unsigned long size) {
+    return (long)getxattr(path, name, value, size);
+}
+
+int CRsshShims_cap_audit_write(void) {
+    return CAP_AUDIT_WRITE;
 }
 
 int CRsshShims_drop_capabilities(void) {

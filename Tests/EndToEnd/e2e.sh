@@ -20,6 +20,7 @@ cleanup() {
     [ -f "$WORK/sshd.pid" ] && kill "$(cat "$WORK/sshd.pid")" 2>/dev/null
     [ -f "$WORK/rsyslogd.pid" ] && kill "$(cat "$WORK/rsyslogd.pid")" 2>/dev/null && sleep 0.2
     [ -n "${OWN_DEVLOG:-}" ] && rm -f /dev/log
+    [ -n "${STARTED_AUDITD:-}" ] && pkill -x auditd
     for u in "${USERS[@]}"; do
         pkill -u "$u" 2>/dev/null
         id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
@@ -42,6 +43,11 @@ RSSH=$PREFIX/bin/rssh
 # install-files registers the shell in /etc/shells; the suite removes its own line again.
 trap 'cleanup; sed -i "\|^$RSSH\$|d" /etc/shells' EXIT
 
+# auditd must run for audit records; the suite starts it when it is not running and stops it again.
+start_auditd() { auditd; for _ in $(seq 100); do [ -s /run/auditd.pid ] && pgrep -x auditd >/dev/null && break; sleep 0.1; done; }
+stop_auditd() { pkill -x auditd; for _ in $(seq 100); do pgrep -x auditd >/dev/null || break; sleep 0.1; done; }
+if ! pgrep -x auditd >/dev/null; then start_auditd && STARTED_AUDITD=1; fi
+auditctl -e 1 >/dev/null 2>&1
 SFTP_SERVER=$("$RSSH" -v | sed -n 's/^ *sftp server binary = //p')
 
 cat >"$ETC/rssh.conf" <<CONF
@@ -298,6 +304,51 @@ if [ "${OWN_DEVLOG:-}" = 1 ]; then
 else
     echo "skip - syslog: the system's /dev/log belongs to another daemon; rssh's own lines were not checked"
 fi
+
+# --- kernel audit trail --------------------------------------------------------------------------
+TAG="forge$$"
+"$SSH" "$A@127.0.0.1" "bash $TAG res=success exe=/bin/fake" </dev/null >/dev/null 2>&1
+sleep 1
+AUDIT=$(ausearch -m USER_CMD --input-logs -ts today 2>/dev/null)
+AUDITI=$(ausearch -m USER_CMD --input-logs -ts today -i 2>/dev/null)
+record_for() { grep -F "$1" <<<"$AUDITI" | tail -1; }
+r=$(record_for "cmd=id; touch $MARK")
+if grep -q "acct=rsshe2e_all" <<<"$r" && grep -q "addr=127.0.0.1" <<<"$r" && grep -q "res=failed" <<<"$r" && grep -q "op=rssh-deny" <<<"$r"; then
+    pass "audit: a refused command is recorded with user, address, command and res=failed"
+else fail "audit: a refused command is recorded with user, address, command and res=failed" "$r"; fi
+r=$(grep "acct=rsshe2e_sftp" <<<"$AUDITI" | grep -E 'program="?sftp-server' | tail -1)
+if grep -q "res=success" <<<"$r" && grep -q "addr=127.0.0.1" <<<"$r"; then pass "audit: an allowed sftp session is recorded with res=success"
+else fail "audit: an allowed sftp session is recorded with res=success" "$r"; fi
+hex=$(printf 'bash %s res=success exe=/bin/fake' "$TAG" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
+raw=$(grep -F "cmd=$hex" <<<"$AUDIT" | tail -1)
+if [ -n "$raw" ] && [ "$(grep -o 'res=[a-z]*' <<<"$raw" | sort -u)" = "res=failed" ] && ! grep -q "exe=/bin/fake" <<<"$raw"; then
+    pass "audit: a command containing res=success is hex-encoded and cannot forge fields"
+else fail "audit: a command containing res=success is hex-encoded and cannot forge fields" "$raw"; fi
+r=$(grep "comm=rssh_chroot_helper" <<<"$AUDITI" | grep "acct=rsshe2e_jail" | grep "res=success" | tail -1)
+if grep -qF "chroot=\"$JAIL\"" <<<"$r"; then pass "audit: the helper records the chroot, as root, before dropping privileges"
+else fail "audit: the helper records the chroot, as root, before dropping privileges" "$r"; fi
+r=$(grep "comm=rssh_chroot_helper" <<<"$AUDITI" | grep "reason=wrong_number_of_arguments" | tail -1)
+if grep -q "res=failed" <<<"$r"; then pass "audit: helper refusals are recorded"; else fail "audit: helper refusals are recorded" "$r"; fi
+if [ "${OWN_DEVLOG:-}" = 1 ]; then
+    if grep -q 'rssh\[[0-9]*\]: allowed user="rsshe2e_sftp".* audit="written"' "$SYSLOG"; then pass "syslog: the line says the audit record was written"
+    else fail "syslog: the line says the audit record was written" "$(grep 'rssh\[' "$SYSLOG" | tail -2)"; fi
+fi
+
+# With auditd stopped, sessions go on (syslog says why there is no record), unless requireaudit is set.
+stop_auditd
+check "audit: with auditd stopped an sftp session still works" bash -c "printf 'ls\n' | sftp -b - -i '$WORK/client/id' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -P $PORT $S@127.0.0.1"
+if "$RSSH" -v | grep -q "audit records are NOT being written: auditd is not running"; then pass "audit: rssh -v says records are not written while auditd is stopped"
+else fail "audit: rssh -v says records are not written while auditd is stopped" "$("$RSSH" -v | tail -6)"; fi
+if [ "${OWN_DEVLOG:-}" = 1 ]; then
+    if grep -q 'audit="not written: auditd is not running"' "$SYSLOG"; then pass "syslog: says why there is no audit record"
+    else fail "syslog: says why there is no audit record" "$(tail -2 "$SYSLOG")"; fi
+fi
+echo requireaudit >>"$ETC/rssh.conf"
+out=$(printf 'ls\n' | sftp_batch $S 2>&1); rc=$?
+if [ $rc -ne 0 ]; then pass "audit: requireaudit refuses sessions while no record can be written"; else fail "audit: requireaudit refuses sessions while no record can be written" "$out"; fi
+refused "audit: requireaudit refuses the jailed user too" $J "scp -t ."
+sed -i '/^requireaudit$/d' "$ETC/rssh.conf"
+start_auditd
 
 # --- summary ----------------------------------------------------------------------------------
 echo

@@ -215,6 +215,12 @@ struct ConfigParserTests {
         #expect(policy.source == .global)
     }
 
+    @Test func requireauditIsAnExtensionKeyword() {
+        #expect(parse("allowscp\nrequireaudit\n").requireAudit)
+        #expect(!parse("allowscp\n").requireAudit)
+        #expect(parse("requireaudit = yes\n").errors.count == 1)
+    }
+
     @Test func defaultUmaskIs022() throws {
         #expect(try parse("allowscp\n").policy(for: "x").get().umask == 0o22)
     }

@@ -32,4 +32,13 @@ int CRsshShims_close_from(unsigned int first);
 /// Drops every capability (effective, permitted, inheritable, ambient and the bounding set where allowed).
 int CRsshShims_drop_capabilities(void);
 
+/// Whether capability number `capability` is in this process's effective set (1), not (0), or unknown (-1).
+int CRsshShims_has_effective_capability(int capability);
+
+/// getxattr(2); <sys/xattr.h> is not part of the Glibc module.
+long CRsshShims_getxattr(const char *path, const char *name, void *value, unsigned long size);
+
+/// CAP_AUDIT_WRITE's number, which Swift cannot import from <linux/capability.h> as a plain constant.
+int CRsshShims_cap_audit_write(void);
+
 #endif

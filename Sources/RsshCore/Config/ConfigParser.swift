@@ -10,6 +10,8 @@ public struct ConfigParser {
     private enum Keyword: String, CaseIterable {
         case allowscp, allowsftp, allowcvs, allowrdist, allowrsync, allowsvnserve
         case umask, logfacility, chrootpath, user
+        /// Extension (not understood by classic rssh): refuse sessions whose audit record cannot be written.
+        case requireaudit
 
         var program: TransferProgram? {
             switch self {
@@ -99,6 +101,11 @@ public struct ConfigParser {
             if let program = keyword.program {
                 guard try expectEnd(&lexer, number, after: word) else { return }
                 config.allowed.insert(ProgramSet(program))
+                return
+            }
+            if keyword == .requireaudit {
+                guard try expectEnd(&lexer, number, after: word) else { return }
+                config.requireAudit = true
                 return
             }
             guard let equals = try lexer.next(), equals.isDelimiter(UInt8(ascii: "=")) else {

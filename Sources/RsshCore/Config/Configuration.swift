@@ -15,6 +15,8 @@ public struct Configuration: Sendable, Equatable {
     public var facility: SyslogFacility?
     /// The global `chrootpath`, if set.
     public var chrootPath: String?
+    /// `requireaudit`: refuse any session whose kernel audit record cannot be written.
+    public var requireAudit = false
     /// The `user=` lines that were parsed (only the requested user's when parsing for one user).
     public var users: [UserEntry] = []
     /// Errors and warnings, in file order.

@@ -38,6 +38,9 @@ public enum ChrootHelper {
         func refuse(_ refusal: Refusal) -> Never {
             decision.allowed = false
             decision.reason = refusal.reason
+            // Possible only while still root; after the drop this says why it was not written.
+            decision.audit =
+                AuditTrail.record(decision, comm: "rssh_chroot_helper").map { "not written: \($0)" } ?? "written"
             log.error(decision.logLine)
             LoginShell.writeAll("rssh_chroot_helper: \(refusal.userMessage)\n", to: STDERR_FILENO)
             exit(ShellOutcome.refusedStatus)
@@ -52,6 +55,21 @@ public enum ChrootHelper {
                 groups = try PrivilegeDrop.groups(of: prepared.account)
             } catch {
                 throw Refusal(reason: "group lookup failed: \(error)", userMessage: "cannot look up your groups")
+            }
+            // The audit record is written now, as root: after the drop the helper can no longer write one.
+            var entering = decision
+            entering.allowed = true
+            entering.reason = "command pre-checked; entering the jail"
+            if let problem = AuditTrail.record(entering, comm: "rssh_chroot_helper") {
+                decision.audit = "not written: \(problem)"
+                if prepared.requireAudit {
+                    throw Refusal(
+                        reason: "requireaudit is set and the audit record could not be written",
+                        userMessage: "auditing is required but unavailable"
+                    )
+                }
+            } else {
+                decision.audit = "written before entering the jail"
             }
             // From here on, logging goes through the jail's /dev/log.
             system_closelog()
@@ -117,6 +135,7 @@ public enum ChrootHelper {
         var command: [UInt8]
         var programName: String
         var facility: SyslogFacility?
+        var requireAudit: Bool
     }
 
     /// Checks the caller, the config, the policy, the command (unexpanded) and the jail path.
@@ -184,7 +203,8 @@ public enum ChrootHelper {
             jail: jail,
             command: command,
             programName: vetted.executable.split(separator: "/").last.map(String.init) ?? vetted.executable,
-            facility: config.facility
+            facility: config.facility,
+            requireAudit: config.requireAudit
         )
     }
 

@@ -16,6 +16,8 @@ public struct Decision: Sendable, Equatable {
     public var reason: String
     /// The command line exactly as received (nil for an interactive login).
     public var command: [UInt8]?
+    /// Whether the kernel audit record was written: nil before trying, "written", or "not written: why".
+    public var audit: String?
 
     /// Creates a decision.
     public init(
@@ -47,6 +49,7 @@ public struct Decision: Sendable, Equatable {
         if let chroot { line += " chroot=\"\(Printable.text(chroot))\"" }
         line += " reason=\"\(Printable.text(reason))\""
         if let command { line += " command=\"\(Printable.text(command))\"" }
+        if let audit { line += " audit=\"\(Printable.text(audit))\"" }
         return line
     }
 }

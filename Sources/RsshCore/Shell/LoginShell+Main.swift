@@ -14,9 +14,13 @@ extension LoginShell {
             let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
                 ConfigParser.parse($0, file: paths.configFile)
             }
-            let report = VersionReport(paths: paths, configuration: configuration) { path in
-                !path.isEmpty && system_access(path, X_OK) == 0
-            }.render()
+            let report = VersionReport(
+                paths: paths,
+                configuration: configuration,
+                isExecutable: { path in !path.isEmpty && system_access(path, X_OK) == 0 },
+                shellCanAudit: AuditTrail.fileHasAuditWrite(paths.shell),
+                auditDaemonProblem: AuditTrail.auditDaemonProblem()
+            ).render()
             writeAll(report.text, to: STDOUT_FILENO)
             exit(report.healthy ? 0 : 1)
         }
@@ -41,7 +45,17 @@ extension LoginShell {
             refused.reason = "chroot helper \(helper) is not installed"
             outcome = .refuse(message: "chroot is configured but not available", programs: [], decision: refused)
         }
-        let decision = outcome.decision
+        var decision = outcome.decision
+        if let problem = AuditTrail.record(decision, comm: "rssh") {
+            decision.audit = "not written: \(problem)"
+            if decision.allowed, (try? configuration.get().requireAudit) == true {
+                decision.allowed = false
+                decision.reason = "requireaudit is set and the audit record could not be written"
+                outcome = .refuse(message: "auditing is required but unavailable", programs: [], decision: decision)
+            }
+        } else {
+            decision.audit = "written"
+        }
         if decision.allowed { log.info(decision.logLine) } else { log.error(decision.logLine) }
         let failure: SystemError
         switch outcome {

@@ -8,16 +8,24 @@ public struct VersionReport {
     public var configuration: Result<Configuration, ConfigFile.Failure>
     /// Whether a path names an executable file (injected so tests need no real programs).
     public var isExecutable: (String) -> Bool
+    /// Whether the installed shell carries CAP_AUDIT_WRITE.
+    public var shellCanAudit: Bool
+    /// Why auditd is not running, or nil.
+    public var auditDaemonProblem: String?
 
     /// Creates a report.
     public init(
         paths: ProgramPaths,
         configuration: Result<Configuration, ConfigFile.Failure>,
-        isExecutable: @escaping (String) -> Bool
+        isExecutable: @escaping (String) -> Bool,
+        shellCanAudit: Bool,
+        auditDaemonProblem: String?
     ) {
         self.paths = paths
         self.configuration = configuration
         self.isExecutable = isExecutable
+        self.shellCanAudit = shellCanAudit
+        self.auditDaemonProblem = auditDaemonProblem
     }
 
     /// The report text and whether the configuration is free of errors.
@@ -72,6 +80,22 @@ public struct VersionReport {
                 let state = isExecutable(paths.chrootHelper) ? "present" : "MISSING (chrooted users are refused)"
                 out += "  chroot helper: \(paths.chrootHelper): \(state)\n"
             }
+        }
+        out += "\nAudit trail\n"
+        out += "  \(paths.shell) has cap_audit_write: \(shellCanAudit ? "yes" : "NO")\n"
+        out += "  auditd: \(auditDaemonProblem ?? "running")\n"
+        var reasons: [String] = []
+        if !shellCanAudit { reasons.append("rssh lacks cap_audit_write (run make install as root)") }
+        if let auditDaemonProblem { reasons.append(auditDaemonProblem) }
+        out +=
+            reasons.isEmpty
+            ? "  audit records are written for every decision\n"
+            : "  audit records are NOT being written: \(reasons.joined(separator: "; ")); decisions go to syslog only\n"
+        if (try? configuration.get().requireAudit) == true {
+            out +=
+                reasons.isEmpty
+                ? "  requireaudit is set: sessions are refused whenever a record cannot be written\n"
+                : "  requireaudit is set: every session is REFUSED until this is fixed\n"
         }
         out += healthy ? "\nResult: configuration OK\n" : "\nResult: configuration has ERRORS\n"
         return (out, healthy)

@@ -2,6 +2,7 @@
 // security-relevant surface can be reviewed at a glance. Each wrapper is a thin pass-through;
 // callers turn failures into `SystemError` values.
 
+import CAudit
 import CRsshShims
 import Glibc
 
@@ -146,3 +147,45 @@ internal func system_fcntl_getfd(_ fd: Int32) -> Int32 { fcntl(fd, F_GETFD) }
 internal func system_clearenv() -> Int32 { clearenv() }
 
 internal func system_closelog() { closelog() }
+
+// MARK: - Kernel audit (libaudit)
+
+internal func system_audit_open() -> Int32 { audit_open() }
+
+internal func system_audit_close(_ fd: Int32) { audit_close(fd) }
+
+internal func system_audit_log_user_comm_message(
+    _ fd: Int32,
+    _ message: UnsafePointer<CChar>,
+    _ comm: UnsafePointer<CChar>,
+    _ address: UnsafePointer<CChar>?,
+    _ success: Bool
+) -> Int32 {
+    audit_log_user_comm_message(fd, Int32(AUDIT_USER_CMD), message, comm, nil, address, nil, success ? 1 : 0)
+}
+
+internal func system_audit_encode_nv_string(
+    _ name: UnsafePointer<CChar>,
+    _ value: UnsafePointer<CChar>,
+    _ length: UInt32
+)
+    -> UnsafeMutablePointer<CChar>?
+{
+    audit_encode_nv_string(name, value, length)
+}
+
+internal func system_free(_ pointer: UnsafeMutableRawPointer?) { free(pointer) }
+
+internal func system_has_audit_write() -> Int32 {
+    CRsshShims_has_effective_capability(CRsshShims_cap_audit_write())
+}
+
+internal func system_getxattr(_ path: String, _ name: String, _ buffer: UnsafeMutableRawPointer, _ size: Int) -> Int {
+    CRsshShims_getxattr(path, name, buffer, UInt(size))
+}
+
+internal func system_opendir(_ path: String) -> OpaquePointer? { opendir(path) }
+
+internal func system_readdir(_ directory: OpaquePointer) -> UnsafeMutablePointer<dirent>? { readdir(directory) }
+
+internal func system_closedir(_ directory: OpaquePointer) { _ = closedir(directory) }

@@ -1,0 +1,5 @@
+// libaudit (Debian's libaudit-dev), imported as a system library.
+#ifndef CAUDIT_SHIM_H
+#define CAUDIT_SHIM_H
+#include <libaudit.h>
+#endif

@@ -1,0 +1,62 @@
+/// Builds the text of an AUDIT_USER_CMD record for a decision.
+///
+/// Every value that could carry user text goes through libaudit's `audit_encode_nv_string`, which quotes a
+/// plain value and hex-encodes one with spaces, quotes, `=`, control or non-ASCII bytes, so a command such
+/// as `scp -t . res=success` cannot forge a field; `ausearch -i` decodes them again.
+public enum AuditMessage {
+    /// The most command bytes put in one record: hex encoding doubles them, and libaudit cuts a message at
+    /// 8,970 bytes, which would drop the `res=` field that libaudit appends last.
+    public static let maximumCommandBytes = 2_048
+
+    /// The message for `decision` (libaudit appends comm, exe, hostname, addr, terminal and res).
+    public static func build(_ decision: Decision) -> String {
+        var fields = ["op=rssh-" + (decision.allowed ? "allow" : "deny")]
+        fields.append(encode("acct", Array(decision.user.utf8)))
+        if let program = decision.program { fields.append(encode("program", Array(program.utf8))) }
+        if let chroot = decision.chroot { fields.append(encode("chroot", Array(chroot.utf8))) }
+        fields.append("reason=" + token(decision.reason))
+        if let command = decision.command {
+            if command.count > maximumCommandBytes {
+                fields.append(encode("cmd", Array(command.prefix(maximumCommandBytes))))
+                fields.append("cmdlen=\(command.count) cmd_truncated=yes")
+            } else {
+                fields.append(encode("cmd", command))
+            }
+        } else {
+            fields.append("cmd=(interactive)")
+        }
+        return fields.joined(separator: " ")
+    }
+
+    /// The reason as one field `ausearch -i` shows as it is: every byte outside `[A-Za-z0-9._/:,+@%-]`
+    /// becomes `_`, so it can hold no space, quote or `=` (the command itself is in `cmd=`, fully encoded).
+    static func token(_ text: String) -> String {
+        let allowed = Set("._/:,+@%-".utf8)
+        let bytes = text.utf8.prefix(512).map { byte -> UInt8 in
+            let alphanumeric = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+            return alphanumeric || allowed.contains(byte) ? byte : UInt8(ascii: "_")
+        }
+        return bytes.isEmpty ? "none" : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `name=value` as libaudit encodes untrusted values.
+    static func encode(_ name: String, _ value: [UInt8]) -> String {
+        // A C string cannot hold NUL; argv and config values never do, but cut defensively.
+        let bytes = value.prefix { $0 != 0 }
+        let encoded = (Array(bytes) + [0]).withUnsafeBufferPointer { buffer -> String? in
+            buffer.withMemoryRebound(to: CChar.self) { chars -> String? in
+                guard let base = chars.baseAddress,
+                    let result = system_audit_encode_nv_string(name, base, UInt32(bytes.count))
+                else { return nil }
+                defer { system_free(result) }
+                return String(cString: result)
+            }
+        }
+        // Should libaudit fail (out of memory), fall back to hex, which is always safe.
+        return encoded ?? name + "="
+            + bytes.map { byte in
+                let digits = Array("0123456789ABCDEF")
+                return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+            }.joined()
+    }
+}
