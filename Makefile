@@ -120,6 +120,9 @@ blackbox: blackbox-build
 e2e:
 	bash Tests/EndToEnd/e2e.sh
 
+demo: deps
+	bash Tests/EndToEnd/demo.sh
+
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 	@! grep -rn 'import Foundation' Sources/ || (echo "lint: Foundation is not allowed in Sources/"; exit 1)

@@ -4,30 +4,14 @@
 # Must run as root. Cleans up users, processes and files on exit, also after a failure.
 set -uo pipefail
 
-REPO="$(cd "$(dirname "$0")/../.." && pwd)"
-WORK=/opt/rssh-e2e.$$
-PREFIX=$WORK/prefix
-ETC=$WORK/etc
-PY=/usr/bin/python3
+NAME=e2e
 USERS=(rsshe2e_all rsshe2e_sftp rsshe2e_lock rsshe2e_jail)
+JAIL_USER=rsshe2e_jail
+# shellcheck source=Tests/EndToEnd/lib.sh
+. "$(dirname "$0")/lib.sh"
 PASSED=0
 FAILED=0
 FAILURES=()
-
-[ "$(id -u)" -eq 0 ] || { echo "e2e: must run as root"; exit 2; }
-
-cleanup() {
-    [ -f "$WORK/sshd.pid" ] && kill "$(cat "$WORK/sshd.pid")" 2>/dev/null
-    [ -f "$WORK/rsyslogd.pid" ] && kill "$(cat "$WORK/rsyslogd.pid")" 2>/dev/null && sleep 0.2
-    [ -n "${OWN_DEVLOG:-}" ] && rm -f /dev/log
-    [ -n "${STARTED_AUDITD:-}" ] && pkill -x auditd
-    for u in "${USERS[@]}"; do
-        pkill -u "$u" 2>/dev/null
-        id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
-    done
-    [ -n "${E2E_KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
 fail() { FAILED=$((FAILED + 1)); FAILURES+=("$1"); echo "FAIL - $1"; [ -n "${2:-}" ] && sed 's/^/       /' <<<"$2" | head -20; }
@@ -35,87 +19,21 @@ fail() { FAILED=$((FAILED + 1)); FAILURES+=("$1"); echo "FAIL - $1"; [ -n "${2:-
 check() { local name=$1; shift; local out; if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$out"; fi; }
 
 # --- set-up -----------------------------------------------------------------------------------
-install -d -m 755 -o root -g root "$WORK" "$ETC" "$WORK/keys" "$WORK/client"
-echo "e2e: building and installing into $PREFIX (config $ETC/rssh.conf)"
-make -C "$REPO" -s build install-files PREFIX="$PREFIX" SYSCONFDIR="$ETC" DESTDIR= >"$WORK/build.log" 2>&1 \
-    || { cat "$WORK/build.log"; echo "0 passed, 1 failed"; exit 1; }
-RSSH=$PREFIX/bin/rssh
-# install-files registers the shell in /etc/shells; the suite removes its own line again.
-trap 'cleanup; sed -i "\|^$RSSH\$|d" /etc/shells' EXIT
-
-# auditd must run for audit records; the suite starts it when it is not running and stops it again.
-start_auditd() { auditd; for _ in $(seq 100); do [ -s /run/auditd.pid ] && pgrep -x auditd >/dev/null && break; sleep 0.1; done; }
-stop_auditd() { pkill -x auditd; for _ in $(seq 100); do pgrep -x auditd >/dev/null || break; sleep 0.1; done; }
-if ! pgrep -x auditd >/dev/null; then start_auditd && STARTED_AUDITD=1; fi
-auditctl -e 1 >/dev/null 2>&1
-SFTP_SERVER=$("$RSSH" -v | sed -n 's/^ *sftp server binary = //p')
-
-cat >"$ETC/rssh.conf" <<CONF
+harness_install
+harness_auditd
+harness_config <<CONF
 logfacility = LOG_USER
 allowsftp
 umask = 022
 user = rsshe2e_all:027:11111
 user = rsshe2e_sftp:022:00010
 user = rsshe2e_lock:022:00000
-user = rsshe2e_jail:027:10011:$WORK/jail
+user = rsshe2e_jail:027:10011:$JAIL
 CONF
-chmod 644 "$ETC/rssh.conf"
+harness_users
+harness_rsyslog
+harness_sshd
 
-JAIL=$WORK/jail
-HELPER=$PREFIX/libexec/rssh_chroot_helper
-for u in "${USERS[@]}"; do
-    if [ "$u" = rsshe2e_jail ]; then useradd -M -d "$JAIL/home/$u" -s "$RSSH" "$u"; else useradd -m -s "$RSSH" "$u"; fi
-    usermod -p '*' "$u"
-done
-"$PREFIX/sbin/rsshctl" jail build "$JAIL" --user rsshe2e_jail >"$WORK/jail-build.log" 2>&1 \
-    || { cat "$WORK/jail-build.log"; echo "0 passed, 1 failed"; exit 1; }
-
-# A private rsyslogd: a socket inside the jail, and the system socket when nobody else serves it.
-SYSLOG=$WORK/syslog.log
-{
-    echo "global(workDirectory=\"$WORK\")"
-    if [ -S /dev/log ] && $PY -c 'import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.connect("/dev/log")' 2>/dev/null; then
-        echo 'module(load="imuxsock" SysSock.Use="off")'
-    else
-        rm -f /dev/log; OWN_DEVLOG=1
-        echo 'module(load="imuxsock" SysSock.Use="on")'
-    fi
-    echo "input(type=\"imuxsock\" Socket=\"$JAIL/dev/log\" CreatePath=\"on\")"
-    echo "*.* action(type=\"omfile\" file=\"$SYSLOG\" template=\"RSYSLOG_TraditionalFileFormat\")"
-} >"$WORK/rsyslog.conf"
-rsyslogd -f "$WORK/rsyslog.conf" -i "$WORK/rsyslogd.pid" || echo "e2e: warning: rsyslogd did not start"
-for _ in $(seq 50); do [ -S "$JAIL/dev/log" ] && break; sleep 0.1; done
-ssh-keygen -q -t ed25519 -N '' -f "$WORK/client/id" </dev/null
-ssh-keygen -q -t ed25519 -N '' -f "$WORK/hostkey" </dev/null
-for u in "${USERS[@]}"; do install -m 644 "$WORK/client/id.pub" "$WORK/keys/$u"; done
-
-PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p /run/sshd
-cat >"$WORK/sshd_config" <<CONF
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $WORK/hostkey
-PidFile $WORK/sshd.pid
-AuthorizedKeysFile $WORK/keys/%u
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM yes
-Subsystem sftp $SFTP_SERVER -l INFO
-AcceptEnv LANG LC_* LD_PRELOAD
-PermitUserRC yes
-LogLevel VERBOSE
-CONF
-/usr/sbin/sshd -f "$WORK/sshd_config" -E "$WORK/sshd.log" || { cat "$WORK/sshd.log"; echo "0 passed, 1 failed"; exit 1; }
-for _ in $(seq 50); do [ -s "$WORK/sshd.pid" ] && break; sleep 0.1; done
-
-SSHOPTS=(-i "$WORK/client/id" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes
-         -o LogLevel=ERROR -o ConnectTimeout=10)
-cat >"$WORK/client/ssh" <<W
-#!/bin/sh
-exec ssh ${SSHOPTS[*]} -p $PORT "\$@"
-W
-chmod 755 "$WORK/client/ssh"
-SSH="$WORK/client/ssh"
 A=rsshe2e_all
 S=rsshe2e_sftp
 L=rsshe2e_lock
@@ -124,17 +42,16 @@ mkdir -p "$LOCAL"
 head -c 1048576 /dev/urandom >"$LOCAL/blob.bin"
 printf 'hello\n' >"$LOCAL/a.txt"; printf 'world\n' >"$LOCAL/b.txt"; printf 'dash\n' >"$LOCAL/-dash.txt"
 chmod 666 "$LOCAL"/*
-sftp_batch() { sftp -b - -i "$WORK/client/id" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-                 -o BatchMode=yes -o LogLevel=ERROR -P "$PORT" "$1@127.0.0.1"; }
 home() { getent passwd "$1" | cut -d: -f6; }
 mode_of() { stat -c %a "$1"; }
 
 # --- OpenSSH sftp ---------------------------------------------------------------------------
-check "sftp: put, get, ls, mkdir, rename, chmod, rm" bash -c "
-cd '$LOCAL' && sftp_batch() { $(declare -f sftp_batch | tail -n +2); }
-printf 'put blob.bin\nmkdir d\nrename blob.bin d/blob2.bin\nls d\nchmod 600 d/blob2.bin\nget d/blob2.bin back.bin\nrm d/blob2.bin\nrmdir d\n' \
-  | sftp -b - -i '$WORK/client/id' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -P $PORT $S@127.0.0.1 >/dev/null \
-  && cmp blob.bin back.bin && rm back.bin"
+sftp_roundtrip() {
+    cd "$LOCAL" || return 1
+    printf 'put blob.bin\nmkdir d\nrename blob.bin d/blob2.bin\nls d\nchmod 600 d/blob2.bin\nget d/blob2.bin back.bin\nrm d/blob2.bin\nrmdir d\n' \
+        | sftp_batch $S >/dev/null && cmp blob.bin back.bin && rm back.bin
+}
+check "sftp: put, get, ls, mkdir, rename, chmod, rm" sftp_roundtrip
 printf 'put a.txt\n' | (cd "$LOCAL" && sftp_batch $A >/dev/null 2>&1)
 if [ "$(mode_of "$(home $A)/a.txt" 2>/dev/null)" = 640 ]; then pass "sftp: umask 027 from rssh.conf applies to uploads"
 else fail "sftp: umask 027 from rssh.conf applies to uploads" "mode $(mode_of "$(home $A)/a.txt" 2>&1)"; fi
@@ -226,7 +143,18 @@ refused "refused: scp -o ProxyCommand" $A "scp -o ProxyCommand='touch $MARK' x l
 refused "refused: rsync --server --daemon" $A "rsync --server --daemon --config=$WORK/x.conf ."
 refused "refused: rsync -e program" $A "rsync -e 'touch $MARK' x localhost:"
 refused "refused: sh ~/.ssh/rc" $A "/bin/sh .ssh/rc"
-refused "refused: LD_PRELOAD via the environment runs nothing" $A "touch $MARK" -o SetEnv=LD_PRELOAD=/nonexistent.so
+# LD_PRELOAD sent by the client (this test sshd accepts it) must reach neither rssh nor the program it runs:
+# an allowed command runs with a library whose constructor would create the marker.
+if command -v gcc >/dev/null; then
+    printf '#include <stdio.h>\n__attribute__((constructor)) static void p(void) { FILE *f = fopen("%s", "w"); if (f) fclose(f); }\n' "$MARK" >"$WORK/evil.c"
+    gcc -shared -fPIC -o "$WORK/evil.so" "$WORK/evil.c" && chmod 755 "$WORK/evil.so"
+    "$SSH" -o SetEnv=LD_PRELOAD="$WORK/evil.so" "$A@127.0.0.1" "scp -f tree/a.txt" </dev/null >/dev/null 2>&1
+    if [ ! -e "$MARK" ] && [ -f "$WORK/evil.so" ]; then pass "refused: LD_PRELOAD from the client never loads"
+    else fail "refused: LD_PRELOAD from the client never loads" "marker=$( [ -e "$MARK" ] && echo present)"; fi
+    rm -f "$MARK"
+else
+    echo "skip - refused: LD_PRELOAD from the client never loads (no gcc to build the test library)"
+fi
 refused "refused: sftp-only user cannot use scp -O" $S "scp -t ."
 refused "refused: sftp-only user cannot use rsync" $S "rsync --server -vlogDtpre.iLsfxCIvu . x"
 out=$(scp -O -q -S "$SSH" "$LOCAL/a.txt" "$S@127.0.0.1:" 2>&1); rc=$?
