@@ -120,6 +120,11 @@ blackbox: blackbox-build
 e2e:
 	bash Tests/EndToEnd/e2e.sh
 
+bench: deps
+	@command -v hyperfine >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine time >/dev/null)
+	@command -v /usr/bin/time >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null)
+	bash Tests/Benchmarks/bench.sh
+
 demo: deps
 	bash Tests/EndToEnd/demo.sh
 

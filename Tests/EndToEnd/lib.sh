@@ -103,6 +103,8 @@ Subsystem sftp $SFTP_SERVER -l INFO
 AcceptEnv LANG LC_* LD_PRELOAD
 PermitUserRC yes
 LogLevel VERBOSE
+MaxStartups 200
+MaxSessions 200
 CONF
     /usr/sbin/sshd -f "$WORK/sshd_config" -E "$WORK/sshd.log" || { cat "$WORK/sshd.log"; echo "0 passed, 1 failed"; exit 1; }
     for _ in $(seq 50); do [ -s "$WORK/sshd.pid" ] && break; sleep 0.1; done

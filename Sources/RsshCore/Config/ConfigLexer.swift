@@ -12,47 +12,47 @@ struct ConfigLexer {
         case controlCharacter(column: Int)
     }
 
-    private let line: [UInt8]
-    private var position = 0
+    private let text: UnsafeBufferPointer<UInt8>
+    private let lineStart: Int
+    private let lineEnd: Int
+    private var position: Int
 
-    /// Creates a lexer over one line (without its newline).
-    init(_ line: [UInt8]) {
-        self.line = line
+    /// Creates a lexer over `text[line]` (without its newline).
+    init(_ text: UnsafeBufferPointer<UInt8>, line: Range<Int>) {
+        self.text = text
+        self.lineStart = line.lowerBound
+        self.lineEnd = line.upperBound
+        self.position = line.lowerBound
     }
-
-    /// True when only white space is left.
-    var atEnd: Bool {
-        var index = position
-        while index < line.count, Self.isSpace(line[index]) { index += 1 }
-        return index == line.count
-    }
-
-    /// The rest of the line after the current position (for comment handling).
-    var remainder: ArraySlice<UInt8> { line[position...] }
 
     /// Returns the next token, or nil at the end of the line.
     /// - Parameter colonMode: whether an unquoted `:` ends a token.
     mutating func next(colonMode: Bool = false) throws(Failure) -> ConfigToken? {
-        while position < line.count, Self.isSpace(line[position]) { position += 1 }
-        guard position < line.count else { return nil }
+        while position < lineEnd, Self.isSpace(text[position]) { position += 1 }
+        guard position < lineEnd else { return nil }
         let start = position
-        let first = line[position]
+        let first = text[position]
         if first == UInt8(ascii: "=") || first == UInt8(ascii: "#") || (colonMode && first == UInt8(ascii: ":")) {
             position += 1
-            return ConfigToken(bytes: [first], column: start + 1, isDelimiter: true)
+            return ConfigToken(range: start..<position, column: start - lineStart + 1, isQuoted: false, isDelimiter: true)
         }
-        var bytes: [UInt8] = []
-        while position < line.count {
-            let byte = line[position]
+        var quoted = false
+        while position < lineEnd {
+            let byte = text[position]
+            // Fast path: one table lookup for the ordinary bytes that make up nearly every token.
+            if configByteIsOrdinary[Int(byte)] || (!colonMode && byte == UInt8(ascii: ":")) {
+                position += 1
+                continue
+            }
             if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+                quoted = true
                 let open = position
                 position += 1
-                while position < line.count, line[position] != byte {
-                    try Self.checkControl(line[position], column: position + 1)
-                    bytes.append(line[position])
+                while position < lineEnd, text[position] != byte {
+                    try checkControl(position)
                     position += 1
                 }
-                guard position < line.count else { throw .unmatchedQuote(column: open + 1) }
+                guard position < lineEnd else { throw .unmatchedQuote(column: open - lineStart + 1) }
                 position += 1
                 continue
             }
@@ -61,11 +61,10 @@ struct ConfigLexer {
             {
                 break
             }
-            try Self.checkControl(byte, column: position + 1)
-            bytes.append(byte)
+            try checkControl(position)
             position += 1
         }
-        return ConfigToken(bytes: bytes, column: start + 1, isDelimiter: false)
+        return ConfigToken(range: start..<position, column: start - lineStart + 1, isQuoted: quoted, isDelimiter: false)
     }
 
     /// White space as C's isspace() sees it in the "C" locale (so CRLF files work).
@@ -73,8 +72,9 @@ struct ConfigLexer {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
-    private static func checkControl(_ byte: UInt8, column: Int) throws(Failure) {
-        if byte < 0x20 && byte != 0x09 || byte == 0x7F { throw .controlCharacter(column: column) }
+    private func checkControl(_ index: Int) throws(Failure) {
+        let byte = text[index]
+        if byte < 0x20 && byte != 0x09 || byte == 0x7F { throw .controlCharacter(column: index - lineStart + 1) }
     }
 
     /// Splits a `user=` value at unquoted colons, removing one more level of quotes and keeping spaces,
@@ -104,4 +104,26 @@ struct ConfigLexer {
         }
         return fields
     }
+
+    /// The first field of an unquoted `user=` value (the name), or nil when the value holds quotes and needs
+    /// the full `splitFields`. Lets the shell skip other users' lines without copying them.
+    static func plainName(_ value: UnsafeBufferPointer<UInt8>.SubSequence) -> UnsafeBufferPointer<UInt8>.SubSequence? {
+        var end = value.startIndex
+        while end < value.endIndex {
+            let byte = value[end]
+            if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") { return nil }
+            if byte == UInt8(ascii: ":") { break }
+            end += 1
+        }
+        return value[value.startIndex..<end]
+    }
+}
+
+/// For each byte value: true when it never ends or starts anything inside an unquoted token (not white space,
+/// a quote, `=`, `#`, `:` or a control character). Built once; a table lookup per byte keeps a 10,000-user
+/// rssh.conf cheap to check on every login.
+private let configByteIsOrdinary: [Bool] = (0..<256).map { value in
+    let byte = UInt8(value)
+    if byte < 0x20 || byte == 0x7F || byte == 0x20 { return false }
+    return !"'\"=#:".utf8.contains(byte)
 }

@@ -51,15 +51,25 @@ public struct ConfigParser {
         return parser.config
     }
 
+    private static let keywordBytes: [(bytes: [UInt8], keyword: Keyword)] = Keyword.allCases.map {
+        (Array($0.rawValue.utf8), $0)
+    }
+
     private mutating func run(_ text: [UInt8]) {
-        var lineNumber = 0
-        var start = 0
-        while start < text.count {
-            lineNumber += 1
-            var end = start
-            while end < text.count, text[end] != UInt8(ascii: "\n") { end += 1 }
-            parseLine(Array(text[start..<end]), number: lineNumber)
-            start = end + 1
+        text.withUnsafeBufferPointer { buffer in
+            var lineNumber = 0
+            var start = 0
+            guard let base = buffer.baseAddress else { return }
+            while start < buffer.count {
+                lineNumber += 1
+                // memchr(3) finds the newline with vector instructions; this loop runs once per line.
+                var end = buffer.count
+                if let found = memchr(base + start, 0x0A, buffer.count - start) {
+                    end = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+                }
+                parseLine(buffer, start..<end, number: lineNumber)
+                start = end + 1
+            }
         }
         if config.allowed.isEmpty && config.users.allSatisfy({ $0.programs.isEmpty }) && onlyUser == nil {
             warn(0, "no program is allowed to anyone: every user is locked out")
@@ -78,17 +88,16 @@ public struct ConfigParser {
         )
     }
 
-    private mutating func parseLine(_ line: [UInt8], number: Int) {
-        if line.contains(0) {
-            error(number, "NUL byte in line")
-            return
-        }
-        var lexer = ConfigLexer(line)
+    private mutating func parseLine(_ text: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, number: Int) {
+        // A NUL byte is a control character: the lexer refuses it wherever a token could hold it.
+        var lexer = ConfigLexer(text, line: line)
         do {
             guard let first = try lexer.next() else { return }
-            if first.isDelimiter(UInt8(ascii: "#")) { return }
-            let word = Printable.text(first.bytes)
-            guard !first.isDelimiter, let keyword = Keyword(rawValue: word) else {
+            if first.isDelimiter(UInt8(ascii: "#"), in: text) { return }
+            guard !first.isDelimiter,
+                let keyword = Self.keywordBytes.first(where: { first.equals($0.bytes, in: text) })?.keyword
+            else {
+                let word = Printable.text(first.bytes(in: text))
                 if first.isDelimiter {
                     error(number, "syntax error: line starts with '\(word)'")
                 } else if let known = Keyword.allCases.first(where: { $0.rawValue == word.lowercased() }) {
@@ -99,25 +108,33 @@ public struct ConfigParser {
                 return
             }
             if let program = keyword.program {
-                guard try expectEnd(&lexer, number, after: word) else { return }
+                guard try expectEnd(&lexer, text, number, after: keyword) else { return }
                 config.allowed.insert(ProgramSet(program))
                 return
             }
             if keyword == .requireaudit {
-                guard try expectEnd(&lexer, number, after: word) else { return }
+                guard try expectEnd(&lexer, text, number, after: keyword) else { return }
                 config.requireAudit = true
                 return
             }
-            guard let equals = try lexer.next(), equals.isDelimiter(UInt8(ascii: "=")) else {
-                error(number, "assignment expected: '\(word) = value'")
+            guard let equals = try lexer.next(), equals.isDelimiter(UInt8(ascii: "="), in: text) else {
+                error(number, "assignment expected: '\(keyword.rawValue) = value'")
                 return
             }
-            guard let value = try lexer.next(), !value.isDelimiter, !value.bytes.isEmpty else {
-                error(number, "'\(word)' needs a value")
+            // An unquoted token is never empty; only a quoted one ("") can be.
+            guard let value = try lexer.next(), !value.isDelimiter, !value.isQuoted || !value.bytes(in: text).isEmpty
+            else {
+                error(number, "'\(keyword.rawValue)' needs a value")
                 return
             }
-            guard try expectEnd(&lexer, number, after: word + " value") else { return }
-            try apply(keyword, value.bytes, number)
+            guard try expectEnd(&lexer, text, number, after: keyword, value: true) else { return }
+            // The shell's fast path: another user's unquoted line is skipped without copying it.
+            if keyword == .user, let onlyUser, !value.isQuoted, let name = ConfigLexer.plainName(text[value.range]),
+                !name.elementsEqual(onlyUser)
+            {
+                return
+            }
+            try apply(keyword, value.bytes(in: text), number)
         } catch {
             switch error {
             case .unmatchedQuote(let column): self.error(number, "unmatched quote at column \(column)")
@@ -128,15 +145,16 @@ public struct ConfigParser {
 
     private mutating func expectEnd(
         _ lexer: inout ConfigLexer,
+        _ text: UnsafeBufferPointer<UInt8>,
         _ number: Int,
-        after: String
+        after keyword: Keyword,
+        value: Bool = false
     ) throws(ConfigLexer.Failure) -> Bool {
         guard let extra = try lexer.next() else { return true }
-        if extra.isDelimiter(UInt8(ascii: "#")) { return true }
-        error(
-            number,
-            "syntax error: unexpected '\(Printable.text(extra.bytes))' after \(after) (quote values with spaces)"
-        )
+        if extra.isDelimiter(UInt8(ascii: "#"), in: text) { return true }
+        let word = Printable.text(extra.bytes(in: text))
+        let after = keyword.rawValue + (value ? " value" : "")
+        error(number, "syntax error: unexpected '\(word)' after \(after) (quote values with spaces)")
         return false
     }
 

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# `sudo make bench`: what rssh adds to every session, as ratios measured side by side in one run.
+# Medians over many runs (hyperfine), so the figures hold on a noisy machine. Not a test: nothing fails.
+set -uo pipefail
+NAME=bench
+USERS=(rsshbench rsshbench_jail rsshbench_sh)
+JAIL_USER=rsshbench_jail
+# shellcheck source=Tests/EndToEnd/lib.sh
+. "$(dirname "$0")/../EndToEnd/lib.sh"
+RUNS=${BENCH_RUNS:-300}
+
+harness_install
+harness_auditd
+harness_config <<CONF
+logfacility = LOG_USER
+user = rsshbench:022:00010
+user = rsshbench_jail:022:00010:$JAIL
+CONF
+harness_users
+usermod -s /bin/sh rsshbench_sh
+harness_rsyslog
+harness_sshd
+
+as_user() { local u=$1; shift; setpriv --reuid="$(id -u "$u")" --regid="$(id -g "$u")" --init-groups "$@"; }
+median() { $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(str(r["median"]) for r in d["results"]))' "$1"; }
+ratio() { $PY -c 'import sys; print(f"{float(sys.argv[1])/float(sys.argv[2]):.3f}")' "$1" "$2"; }
+ms() { $PY -c 'import sys; print(f"{float(sys.argv[1])*1000:.3f} ms")' "$1"; }
+OUT=$WORK/out
+install -d -m 1777 "$OUT"
+cd "$OUT" || exit 1
+
+echo "== 1. start-to-exec, no chroot: rssh -c sftp-server vs sftp-server vs /bin/sh -c sftp-server (stdin at EOF)"
+as_user rsshbench hyperfine -N -i --warmup 30 --runs "$RUNS" --export-json "$OUT/b1.json" --style basic \
+    "$RSSH -c $SFTP_SERVER" "$SFTP_SERVER" "/bin/sh -c $SFTP_SERVER" >/dev/null 2>&1
+read -r R1_RSSH R1_DIRECT R1_SH < <(median "$OUT/b1.json")
+
+echo "== 2. start-to-exec, chrooted: rssh -> rssh_chroot_helper -> sftp-server vs sftp-server"
+as_user rsshbench_jail hyperfine -N -i --warmup 30 --runs "$RUNS" --export-json "$OUT/b2.json" --style basic \
+    "$RSSH -c $SFTP_SERVER" "$SFTP_SERVER" >/dev/null 2>&1
+read -r R2_JAIL R2_DIRECT < <(median "$OUT/b2.json")
+
+echo "== 3. configuration scale: 10-line rssh.conf vs 10,000 users with the user's line last"
+small=$(cat "$ETC/rssh.conf")
+{
+    echo "logfacility = LOG_USER"
+    for i in $(seq 1 9999); do echo "user = benchuser$i:022:00011:/srv/jail$i"; done
+    echo "user = rsshbench:022:00010"
+} >"$WORK/large.conf"
+R3_SMALL=() R3_LARGE=()
+for round in 1 2 3; do
+    printf '%s\n' "$small" >"$ETC/rssh.conf"
+    as_user rsshbench hyperfine -N -i --warmup 20 --runs $((RUNS / 3)) --export-json "$OUT/b3s.json" --style basic "$RSSH -c $SFTP_SERVER" >/dev/null 2>&1
+    R3_SMALL+=("$(median "$OUT/b3s.json")")
+    cp "$WORK/large.conf" "$ETC/rssh.conf"
+    as_user rsshbench hyperfine -N -i --warmup 20 --runs $((RUNS / 3)) --export-json "$OUT/b3l.json" --style basic "$RSSH -c $SFTP_SERVER" >/dev/null 2>&1
+    R3_LARGE+=("$(median "$OUT/b3l.json")")
+done
+printf '%s\n' "$small" >"$ETC/rssh.conf"
+R3S=$(printf '%s\n' "${R3_SMALL[@]}" | sort -g | sed -n 2p)
+R3L=$(printf '%s\n' "${R3_LARGE[@]}" | sort -g | sed -n 2p)
+
+echo "== 4. peak memory before exec (the refused path does all the work and execs nothing)"
+rss() { as_user "$1" /usr/bin/time -f %M "${@:2}" </dev/null 2>&1 >/dev/null | tail -1; }
+R4_SHELL=$(rss rsshbench "$RSSH" -c "scp -t .")   # scp is not allowed: parse, vet, log, audit, refuse
+mv "$JAIL/usr/bin/scp" "$WORK/scp.away"           # the helper then fails only at its final execve
+printf 'user = rsshbench_jail:022:00011:%s\n' "$JAIL" >"$ETC/rssh.conf"
+R4_HELPER=$(rss rsshbench_jail "$HELPER" "scp -t .")
+mv "$WORK/scp.away" "$JAIL/usr/bin/scp"
+printf '%s\n' "$small" >"$ETC/rssh.conf"
+
+echo "== 5. through sshd: 50 concurrent sftp sessions each uploading 4 MiB, rssh vs /bin/sh as login shell"
+head -c 4194304 /dev/urandom >"$WORK/payload"
+SUM=$(sha256sum <"$WORK/payload" | cut -d' ' -f1)
+sessions() { # USER ROUND: 50 concurrent uploads, then verify
+    local user=$1 round=$2 home
+    home=$(getent passwd "$user" | cut -d: -f6)
+    for i in $(seq 1 50); do printf 'put %s f%s_%s\n' "$WORK/payload" "$round" "$i" | sftp_batch "$user" >/dev/null 2>&1 & done
+    wait
+    for i in $(seq 1 50); do [ "$(sha256sum <"$home/f${round}_$i" 2>/dev/null | cut -d' ' -f1)" = "$SUM" ] || { echo "corrupt $user $i"; return 1; }; done
+    rm -f "$home"/f"${round}"_*
+}
+R5_RSSH=() R5_SH=() INTACT=yes
+for round in 1 2 3 4 5; do
+    t0=$(date +%s.%N); sessions rsshbench "$round" || INTACT=no; t1=$(date +%s.%N)
+    sessions rsshbench_sh "$round" || INTACT=no; t2=$(date +%s.%N)
+    R5_RSSH+=("$($PY -c "print($t1-$t0)")"); R5_SH+=("$($PY -c "print($t2-$t1)")")
+done
+R5R=$(printf '%s\n' "${R5_RSSH[@]}" | sort -g | sed -n 3p)
+R5S=$(printf '%s\n' "${R5_SH[@]}" | sort -g | sed -n 3p)
+
+target() { $PY -c 'import sys; print("met" if float(sys.argv[1]) <= float(sys.argv[2]) else "MISSED")' "$1" "$2"; }
+echo
+echo "medians: rssh $(ms "$R1_RSSH"), sftp-server $(ms "$R1_DIRECT"), /bin/sh -c $(ms "$R1_SH"); chrooted $(ms "$R2_JAIL") vs $(ms "$R2_DIRECT")"
+echo "medians: 10-line config $(ms "$R3S"), 10,000-user config $(ms "$R3L"); sshd round of 50: rssh ${R5R}s, /bin/sh ${R5S}s; files intact: $INTACT"
+R1=$(ratio "$R1_RSSH" "$R1_SH"); R1D=$(ratio "$R1_RSSH" "$R1_DIRECT"); R2=$(ratio "$R2_JAIL" "$R2_DIRECT")
+R3=$(ratio "$R3L" "$R3S"); R5=$(ratio "$R5R" "$R5S")
+echo "ratio 1  rssh / (/bin/sh -c)            = $R1   (target <= 1.0: $(target "$R1" 1.0)); rssh / direct = $R1D"
+echo "ratio 2  chrooted rssh / direct          = $R2   (target <= 2.5: $(target "$R2" 2.5))"
+echo "ratio 3  10,000-user / 10-line config    = $R3   (target <= 1.1: $(target "$R3" 1.1))"
+echo "peak 4   max RSS shell $R4_SHELL KiB, helper $R4_HELPER KiB (target <= 4096 KiB: $(target "$R4_SHELL" 4096), $(target "$R4_HELPER" 4096))"
+echo "ratio 5  50 sftp sessions, rssh / sh     = $R5   (target <= 1.02: $(target "$R5" 1.02))"
