@@ -56,7 +56,7 @@ DEPS_BUILD = pkg-config libaudit-dev libcap2-bin
 DEPS_RUN   = openssh-server openssh-client openssh-sftp-server rsync
 DEPS_TEST  = mandoc cvs python3-paramiko rsyslog auditd util-linux
 
-.PHONY: all build install install-files deps check unit blackbox-build blackbox e2e lint demo bench clean
+.PHONY: all build install install-files deps check unit blackbox-build blackbox e2e lint demo bench clean fuzz fuzz-build fuzz-short
 
 all: build
 
@@ -103,9 +103,13 @@ install-files:
 	  echo '$(BINDIR)/rssh' >> /etc/shells; echo "registered $(BINDIR)/rssh in /etc/shells"; fi; \
 	echo "installed rssh into $(DESTDIR)$(BINDIR); config $(SYSCONFDIR)/rssh.conf"
 
-check: deps unit blackbox lint
+check: deps unit blackbox lint fuzz-short
 	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) e2e; \
 	else echo "NOTE: not root: the root-only suites (end-to-end through sshd) were NOT run"; fi
+
+# CI's short, bounded fuzzing pass: the targets keep building and the invariants keep holding.
+fuzz-short:
+	$(MAKE) fuzz FUZZ_SECONDS=20
 
 unit:
 	$(SWIFT) test --skip RsshBlackBoxTests
@@ -125,6 +129,37 @@ bench: deps
 	@command -v /usr/bin/time >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null)
 	bash Tests/Benchmarks/bench.sh
 
+# libFuzzer targets: RsshCore's sources and one harness compiled into one instrumented binary each.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := $(CURDIR)/.build-fuzz
+FUZZ_TARGETS := FuzzConfig FuzzSplitter FuzzDecision
+CORE_SOURCES  = $(shell find Sources/RsshCore -name '*.swift' | sort)
+CLANG        ?= $(or $(wildcard $(dir $(shell command -v $(SWIFT)))clang),clang)
+
+fuzz-build:
+	@mkdir -p $(FUZZ_DIR)/modules
+	@printf 'module CRsshShims {\n  header "%s"\n  export *\n}\nmodule CRsshBuildConfig {\n  header "%s"\n  export *\n}\n' \
+	  $(CURDIR)/Sources/CRsshShims/include/CRsshShims.h $(CURDIR)/Sources/CRsshBuildConfig/include/CRsshBuildConfig.h \
+	  >$(FUZZ_DIR)/modules/module.modulemap
+	$(CLANG) -O2 -D_GNU_SOURCE -ISources/CRsshShims/include -c Sources/CRsshShims/shims.c -o $(FUZZ_DIR)/shims.o
+	$(CLANG) -O2 -ISources/CRsshBuildConfig/include -c Sources/CRsshBuildConfig/build_config.c -o $(FUZZ_DIR)/build_config.o
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz: building $$t"; \
+	  $(SWIFT)c -sanitize=fuzzer,address -parse-as-library -O -module-name $$t -I $(FUZZ_DIR)/modules -I Sources/CAudit \
+	    $(CORE_SOURCES) Tests/Fuzz/FuzzSupport.swift Tests/Fuzz/$$t.swift $(FUZZ_DIR)/shims.o $(FUZZ_DIR)/build_config.o \
+	    -laudit -o $(FUZZ_DIR)/$$t >$(FUZZ_DIR)/$$t.build.log 2>&1 || { cat $(FUZZ_DIR)/$$t.build.log; exit 1; }; \
+	done
+
+fuzz: fuzz-build
+	@status=0; for t in $(FUZZ_TARGETS); do \
+	  corpus=$$(echo $$t | sed 's/^Fuzz//' | tr A-Z a-z); work=$(FUZZ_DIR)/work/$$t; mkdir -p $$work $(FUZZ_DIR)/findings; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s (seeds: Tests/Fuzz/corpus/$$corpus)"; \
+	  (cd $(FUZZ_DIR)/findings && SWIFT_BACKTRACE=enable=no $(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -max_len=4096 \
+	    -timeout=10 $$work $(CURDIR)/Tests/Fuzz/corpus/$$corpus) >$(FUZZ_DIR)/$$t.log 2>&1 || status=1; \
+	  grep -E '^(#[0-9]+\s+DONE|Done [0-9]+ runs|stat::number_of_executed_units|==[0-9]+==ERROR|Fatal error|SUMMARY)' $(FUZZ_DIR)/$$t.log; \
+	done; \
+	if [ $$status -ne 0 ]; then echo "fuzz: FINDINGS (inputs in $(FUZZ_DIR)/findings)"; exit 1; fi; echo "fuzz: no findings"
+
 demo: deps
 	bash Tests/EndToEnd/demo.sh
 
@@ -134,4 +169,4 @@ lint:
 	@if command -v mandoc >/dev/null; then mandoc -T lint -W warning Man/*; else echo "lint: mandoc missing, man pages not linted"; fi
 
 clean:
-	rm -rf .build $(BLACKBOX)
+	rm -rf .build $(BLACKBOX) $(FUZZ_DIR)

@@ -31,6 +31,7 @@ struct CommandVetterTests {
         ("scp -f a b c", .scp),
         ("/usr/bin/scp -pt .", .scp),
         ("scp -prt .", .scp),
+        ("scp  -rd -t -rd -t dir", .scp),  // repeated options, as found by FuzzDecision: scp just sets them again
         // WinSCP's SCP transfers.
         ("scp -r -p -d -t \"/home/alice/dir\"", .scp),
         ("scp -r -d -f \"/home/alice/file\"", .scp),

@@ -77,7 +77,7 @@ struct ConfigParserTests {
         Invalid(text: "chrootpath = relative/jail\n", line: 1, fragment: "must be absolute"),
         Invalid(text: "= allowscp\n", line: 1, fragment: "starts with"),
         Invalid(text: "allowscp\n\n\nallow\u{01}scp\n", line: 4, fragment: "control character"),
-        Invalid(text: "allowscp\nallowsftp\u{00}\n", line: 2, fragment: "NUL"),
+        Invalid(text: "allowscp\nallowsftp\u{00}\n", line: 2, fragment: "control character"),
         Invalid(text: "user = \"bob:022:00001\n", line: 1, fragment: "unmatched quote"),
         Invalid(text: "user = root : 022 : 00001\n", line: 1, fragment: "unexpected"),
         Invalid(text: "user=alice: 022:00001\n", line: 1, fragment: "unexpected"),
@@ -196,6 +196,20 @@ struct ConfigParserTests {
         let full = parse("allowscp\nuser=bob:garbage:2\nuser=alice:022:00010\n")
         #expect(full.errors.count == 1)
         #expect(full.errors.first?.scope == .user("bob"))
+    }
+
+    /// Regression (found by FuzzConfig): the shell's fast path skipped another user's line whose name was
+    /// empty or not UTF-8, which the full check reports as a global error, so `rssh -v` and the shell disagreed.
+    @Test(arguments: [[0x9F, 0xC5, 0xCF, 0xC6, 0x37] as [UInt8], [], [0xFF]])
+    func undecodableNamesLockEveryoneOutInBothModes(_ name: [UInt8]) {
+        let text = Array("allowscp\nuser=".utf8) + name + Array(":022:00001\n".utf8)
+        let full = ConfigParser.parse(text, file: "f")
+        let fast = ConfigParser.parse(text, file: "f", onlyUser: "alice")
+        #expect(full.policy(for: "alice") == fast.policy(for: "alice"))
+        guard case .failure = fast.policy(for: "alice") else {
+            Issue.record("alice not locked out")
+            return
+        }
     }
 
     @Test func firstMatchingLineWins() throws {

@@ -34,7 +34,12 @@ struct ConfigLexer {
         let first = text[position]
         if first == UInt8(ascii: "=") || first == UInt8(ascii: "#") || (colonMode && first == UInt8(ascii: ":")) {
             position += 1
-            return ConfigToken(range: start..<position, column: start - lineStart + 1, isQuoted: false, isDelimiter: true)
+            return ConfigToken(
+                range: start..<position,
+                column: start - lineStart + 1,
+                isQuoted: false,
+                isDelimiter: true
+            )
         }
         var quoted = false
         while position < lineEnd {

@@ -128,9 +128,12 @@ public struct ConfigParser {
                 return
             }
             guard try expectEnd(&lexer, text, number, after: keyword, value: true) else { return }
-            // The shell's fast path: another user's unquoted line is skipped without copying it.
+            // The shell's fast path: another user's unquoted line is skipped without copying it, but only when
+            // the full check would find nothing global in it either (a name that is present and valid UTF-8),
+            // so the shell and `rssh -v` always agree (a fuzzing finding).
             if keyword == .user, let onlyUser, !value.isQuoted, let name = ConfigLexer.plainName(text[value.range]),
-                !name.elementsEqual(onlyUser)
+                !name.isEmpty, !name.elementsEqual(onlyUser),
+                name.allSatisfy({ $0 < 0x80 }) || String(validating: name, as: UTF8.self) != nil
             {
                 return
             }
@@ -214,11 +217,12 @@ public struct ConfigParser {
     private mutating func parseUser(_ value: [UInt8], _ number: Int) throws(ConfigLexer.Failure) {
         let fields = try ConfigLexer.splitFields(value)
         let nameBytes = fields[0]
-        if let onlyUser, nameBytes != onlyUser { return }
+        // Checked before the onlyUser shortcut, so the shell and rssh -v report it alike.
         guard !nameBytes.isEmpty, let name = String(validating: nameBytes, as: UTF8.self) else {
             error(number, "user line has no valid user name")
             return
         }
+        if let onlyUser, nameBytes != onlyUser { return }
         let scope = ConfigDiagnostic.Scope.user(name)
         if let previous = seenUsers[name] {
             warn(number, "user '\(name)' is already configured on line \(previous); this line is ignored", scope: scope)

@@ -1,0 +1,51 @@
+// libFuzzer target: the whole decision (split, choose the program, expand, validate) for a user allowed
+// everything. Invariants on every accepted command: no shell hazard in the line; the program is a
+// configured path; no control character or NUL in any argument; scp only with allow-listed options and in
+// server mode; rsync starting with --server and carrying no banned option anywhere.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzDecision(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let line = Array(UnsafeBufferPointer(start: data, count: size))
+    let everything = ProgramSet(TransferProgram.allCases)
+    guard
+        let vetted = try? CommandVetter.vet(
+            line,
+            allowed: everything,
+            paths: fuzzPaths,
+            expansion: LiteralExpansion(homeDirectory: Array("/home/fuzz".utf8))
+        )
+    else { return 0 }
+    if line != CommandVetter.psftpFallback {
+        invariant(!hasShellHazard(line), "accepted a line with a shell hazard: \(Printable.text(line))")
+    }
+    invariant(ServerProgram.allCases.contains { fuzzPaths.path(of: $0) == vetted.executable }, "unknown executable")
+    for argument in vetted.arguments {
+        invariant(!argument.contains { $0 < 0x20 || $0 == 0x7F }, "control character or NUL in an argument")
+    }
+    let arguments = vetted.arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
+    switch vetted.program {
+    case .scp:
+        var modes: Set<Character> = []
+        for word in arguments {
+            if word == "--" || !word.hasPrefix("-") || word == "-" { break }
+            for letter in word.dropFirst() {
+                invariant("dfprtv".contains(letter), "scp accepted option -\(letter)")
+                if letter == "t" || letter == "f" { modes.insert(letter) }
+            }
+        }
+        // A repeated -t (as in "-rd -t -rd -t") is harmless: scp only sets its flag again.
+        invariant(modes.count == 1, "scp accepted without exactly one of -t/-f")
+    case .rsync:
+        invariant(arguments.first == "--server", "rsync accepted without --server first")
+        for word in arguments {
+            for banned in ["--rsh", "--daemon", "--config", "--remote-option", "--protect-args", "--secluded-args"] {
+                invariant(!word.hasPrefix(banned), "rsync accepted \(word)")
+            }
+        }
+    case .cvs, .rdist, .rdistd, .svnserve:
+        invariant(arguments.count == 1, "fixed-argument program accepted extra arguments")
+    case .sftpServer:
+        break
+    }
+    return 0
+}

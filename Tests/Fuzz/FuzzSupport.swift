@@ -1,0 +1,53 @@
+// Shared pieces of the libFuzzer targets. Each target is compiled together with RsshCore's sources into
+// one instrumented module (see the Makefile's fuzz rules), so it can check internal invariants directly.
+// A broken invariant traps, which libFuzzer reports as a crash with the input that caused it.
+
+/// Stops the fuzzer with a message when an invariant does not hold.
+func invariant(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError("invariant broken: " + message()) }
+}
+
+/// Debian's paths, as the installed build on Debian 12 has them.
+let fuzzPaths = ProgramPaths(
+    configFile: "/etc/rssh.conf",
+    chrootHelper: "/usr/libexec/rssh_chroot_helper",
+    programs: [
+        .sftpServer: "/usr/lib/openssh/sftp-server", .scp: "/usr/bin/scp", .cvs: "/usr/bin/cvs",
+        .rdist: "/usr/bin/rdist", .rdistd: "/usr/sbin/rdistd", .rsync: "/usr/bin/rsync",
+        .svnserve: "/usr/bin/svnserve",
+    ]
+)
+
+/// Whether `line` has, outside quotes as sh reads them, a character a shell would act on: an operator,
+/// `$` or a backquote (also inside double quotes), or a control character anywhere. An independent,
+/// deliberately simple scanner, so the splitter is checked against something other than itself.
+func hasShellHazard(_ line: [UInt8]) -> Bool {
+    var index = 0
+    var quote: UInt8?
+    while index < line.count {
+        let byte = line[index]
+        if byte < 0x20 && byte != 0x09 || byte == 0x7F { return true }
+        switch quote {
+        case UInt8(ascii: "'"):
+            if byte == UInt8(ascii: "'") { quote = nil }
+        case UInt8(ascii: "\""):
+            if byte == UInt8(ascii: "\\") {
+                index += 1
+            } else if byte == UInt8(ascii: "\"") {
+                quote = nil
+            } else if byte == UInt8(ascii: "$") || byte == UInt8(ascii: "`") {
+                return true
+            }
+        default:
+            if byte == UInt8(ascii: "\\") {
+                index += 1
+            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+                quote = byte
+            } else if Array(";&|<>(){}$`".utf8).contains(byte) {
+                return true
+            }
+        }
+        index += 1
+    }
+    return false
+}
