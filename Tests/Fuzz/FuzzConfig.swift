@@ -2,6 +2,7 @@
 // Invariants: parsing is deterministic; the login shell's fast path (onlyUser) gives every user the same
 // policy as the full parse that rssh -v does.
 
+/// libFuzzer's entry point: runs the config parser on one input and checks the invariants above.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))

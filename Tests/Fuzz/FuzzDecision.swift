@@ -3,6 +3,7 @@
 // configured path; no control character or NUL in any argument; scp only with allow-listed options and in
 // server mode; rsync starting with --server and carrying no banned option anywhere.
 
+/// libFuzzer's entry point: runs the whole decision on one input and checks the invariants above.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDecision(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let line = Array(UnsafeBufferPointer(start: data, count: size))

@@ -3,6 +3,7 @@
 // control character; quoting the words again, as OpenSSH's and rsync's clients do, splits back to the same
 // words.
 
+/// libFuzzer's entry point: runs the command splitter on one input and checks the invariants above.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSplitter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let line = Array(UnsafeBufferPointer(start: data, count: size))

@@ -18,9 +18,11 @@ let fuzzPaths = ProgramPaths(
     ]
 )
 
-/// Whether `line` has, outside quotes as sh reads them, a character a shell would act on: an operator,
-/// `$` or a backquote (also inside double quotes), or a control character anywhere. An independent,
-/// deliberately simple scanner, so the splitter is checked against something other than itself.
+/// Whether `line` has a character a shell would act on.
+///
+/// That is, outside quotes as sh reads them, an operator, `$` or a backquote (also inside double quotes), or
+/// a control character anywhere. An independent, deliberately simple scanner, so the splitter is checked
+/// against something other than itself.
 func hasShellHazard(_ line: [UInt8]) -> Bool {
     var index = 0
     var quote: UInt8?

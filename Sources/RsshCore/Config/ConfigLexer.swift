@@ -110,8 +110,10 @@ struct ConfigLexer {
         return fields
     }
 
-    /// The first field of an unquoted `user=` value (the name), or nil when the value holds quotes and needs
-    /// the full `splitFields`. Lets the shell skip other users' lines without copying them.
+    /// The first field (the name) of an unquoted `user=` value, or nil when the value holds quotes.
+    ///
+    /// A quoted value needs the full `splitFields`. This lets the shell skip other users' lines without
+    /// copying them.
     static func plainName(_ value: UnsafeBufferPointer<UInt8>.SubSequence) -> UnsafeBufferPointer<UInt8>.SubSequence? {
         var end = value.startIndex
         while end < value.endIndex {
@@ -124,9 +126,11 @@ struct ConfigLexer {
     }
 }
 
-/// For each byte value: true when it never ends or starts anything inside an unquoted token (not white space,
-/// a quote, `=`, `#`, `:` or a control character). Built once; a table lookup per byte keeps a 10,000-user
-/// rssh.conf cheap to check on every login.
+/// For each byte value: true when it is an ordinary token byte.
+///
+/// Ordinary means it never ends or starts anything inside an unquoted token: not white space, a quote, `=`,
+/// `#`, `:` or a control character. Built once; a table lookup per byte keeps a 10,000-user rssh.conf cheap
+/// to check on every login.
 private let configByteIsOrdinary: [Bool] = (0..<256).map { value in
     let byte = UInt8(value)
     if byte < 0x20 || byte == 0x7F || byte == 0x20 { return false }
