@@ -9,6 +9,11 @@ public struct VettedCommand: Sendable, Equatable {
     /// Set when the command was recognised as a known client idiom rather than parsed.
     public var note: String?
 
+    /// The executable's file name, for logs (`sftp-server`).
+    public var programName: String {
+        executable.split(separator: "/").last.map(String.init) ?? executable
+    }
+
     /// Creates a vetted command.
     public init(program: ServerProgram, executable: String, arguments: [[UInt8]], note: String? = nil) {
         self.program = program

@@ -202,7 +202,7 @@ public enum ChrootHelper {
             policy: policy,
             jail: jail,
             command: command,
-            programName: vetted.executable.split(separator: "/").last.map(String.init) ?? vetted.executable,
+            programName: vetted.programName,
             facility: config.facility,
             requireAudit: config.requireAudit
         )

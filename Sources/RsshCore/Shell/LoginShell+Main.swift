@@ -9,7 +9,6 @@ extension LoginShell {
     public static func main(arguments: [[UInt8]]) -> Never {
         let invocation = Invocation(arguments: arguments)
         let paths = ProgramPaths.compiledIn
-        let account = Account.current()
         if invocation == .version {
             let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
                 ConfigParser.parse($0, file: paths.configFile)
@@ -24,6 +23,7 @@ extension LoginShell {
             writeAll(report.text, to: STDOUT_FILENO)
             exit(report.healthy ? 0 : 1)
         }
+        let account = Account.current()
         let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
             ConfigParser.parse($0, file: paths.configFile, onlyUser: account?.name)
         }

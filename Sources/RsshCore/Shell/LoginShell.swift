@@ -85,40 +85,15 @@ public struct LoginShell {
         } catch {
             return refusal(error.description, policy.programs, reason: error.description, chroot: policy.chrootPath)
         }
-        let name = vetted.executable.split(separator: "/").last.map(String.init) ?? vetted.executable
-        let reason = vetted.note ?? "command vetted"
-        if let jail = policy.chrootPath {
-            let decision = Decision(
-                allowed: true,
-                user: account.name,
-                uid: account.uid,
-                address: address,
-                program: name,
-                chroot: jail,
-                reason: reason + "; handing over to the chroot helper",
-                command: command
-            )
-            let environment = ExecEnvironment.build(
-                for: vetted.program,
-                account: account,
-                home: account.home,
-                inherited: environment
-            )
-            return .chroot(
-                helper: paths.chrootHelper,
-                command: command,
-                environment: environment,
-                umask: policy.umask,
-                decision: decision
-            )
-        }
+        let jail = policy.chrootPath
         let decision = Decision(
             allowed: true,
             user: account.name,
             uid: account.uid,
             address: address,
-            program: name,
-            reason: reason,
+            program: vetted.programName,
+            chroot: jail,
+            reason: (vetted.note ?? "command vetted") + (jail == nil ? "" : "; handing over to the chroot helper"),
             command: command
         )
         let environment = ExecEnvironment.build(
@@ -127,6 +102,15 @@ public struct LoginShell {
             home: account.home,
             inherited: environment
         )
+        if jail != nil {
+            return .chroot(
+                helper: paths.chrootHelper,
+                command: command,
+                environment: environment,
+                umask: policy.umask,
+                decision: decision
+            )
+        }
         return .run(vetted, environment: environment, umask: policy.umask, decision: decision)
     }
 }
