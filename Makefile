@@ -131,6 +131,7 @@ bench: deps
 
 # libFuzzer targets: RsshCore's sources and one harness compiled into one instrumented binary each.
 FUZZ_SECONDS ?= 60
+FUZZ_SANITIZERS ?= fuzzer,address
 FUZZ_DIR     := $(CURDIR)/.build-fuzz
 FUZZ_TARGETS := FuzzConfig FuzzSplitter FuzzDecision
 CORE_SOURCES  = $(shell find Sources/RsshCore -name '*.swift' | sort)
@@ -145,7 +146,7 @@ fuzz-build:
 	$(CLANG) -O2 -ISources/CRsshBuildConfig/include -c Sources/CRsshBuildConfig/build_config.c -o $(FUZZ_DIR)/build_config.o
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "fuzz: building $$t"; \
-	  $(SWIFT)c -sanitize=fuzzer,address -parse-as-library -O -module-name $$t -I $(FUZZ_DIR)/modules -I Sources/CAudit \
+	  $(SWIFT)c -sanitize=$(FUZZ_SANITIZERS) -parse-as-library -O -module-name $$t -I $(FUZZ_DIR)/modules -I Sources/CAudit \
 	    $(CORE_SOURCES) Tests/Fuzz/FuzzSupport.swift Tests/Fuzz/$$t.swift $(FUZZ_DIR)/shims.o $(FUZZ_DIR)/build_config.o \
 	    -laudit -o $(FUZZ_DIR)/$$t >$(FUZZ_DIR)/$$t.build.log 2>&1 || { cat $(FUZZ_DIR)/$$t.build.log; exit 1; }; \
 	done

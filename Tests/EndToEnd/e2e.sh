@@ -174,6 +174,22 @@ rm -rf "$(home $A)/.ssh" "$MARK"
 J=rsshe2e_jail
 JHOME=$JAIL/home/$J
 check "rsshctl jail check passes on the built jail" "$PREFIX/sbin/rsshctl" jail check "$JAIL"
+out=$(readelf -d "$HELPER"; stat -c '%a %U' "$HELPER")
+if ! grep -qE 'RUNPATH|RPATH|libswift|libFoundation' <<<"$out" && grep -q BIND_NOW <<<"$out" && grep -q '^4755 root$' <<<"$out"; then
+    pass "helper: installed 4755 root, no RUNPATH, no Swift runtime library, full RELRO"
+else fail "helper: installed 4755 root, no RUNPATH, no Swift runtime library, full RELRO" "$out"; fi
+mv "$JAIL/usr/bin/rsync" "$WORK/rsync.away"
+out=$("$PREFIX/sbin/rsshctl" jail check "$JAIL" 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "PROBLEM: /usr/bin/rsync is allowed for users of this jail but missing in it" <<<"$out"; then
+    pass "rsshctl jail check fails on a jail missing an allowed program, naming it"
+else fail "rsshctl jail check fails on a jail missing an allowed program, naming it" "rc=$rc $out"; fi
+mv "$WORK/rsync.away" "$JAIL/usr/bin/rsync"
+chmod 775 "$JAIL/usr"
+out=$("$PREFIX/sbin/rsshctl" jail check "$JAIL" 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "jail component $JAIL/usr is writable by group or others" <<<"$out"; then
+    pass "rsshctl jail check fails on a group-writable directory, naming it"
+else fail "rsshctl jail check fails on a group-writable directory, naming it" "rc=$rc $out"; fi
+chmod 755 "$JAIL/usr"
 check "jail: sftp put and get inside the jail, umask 027" bash -c "
 cd '$LOCAL' && printf 'put blob.bin\nget blob.bin jback.bin\n' | sftp -b - -i '$WORK/client/id' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -P $PORT $J@127.0.0.1 >/dev/null \
  && cmp blob.bin jback.bin && cmp blob.bin '$JHOME/blob.bin' && [ \"\$(stat -c %a '$JHOME/blob.bin')\" = 640 ]"
