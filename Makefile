@@ -52,9 +52,9 @@ BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
 	-Xcc -DRSSH_CONFIG_OWNER_UID=$(shell id -u)
 
 # Debian packages: to build, to run, and for the test suites.
-DEPS_BUILD = pkg-config libaudit-dev libcap2-bin
+DEPS_BUILD = pkg-config libaudit-dev libcap2-bin binutils
 DEPS_RUN   = openssh-server openssh-client openssh-sftp-server rsync
-DEPS_TEST  = mandoc cvs python3-paramiko rsyslog auditd util-linux
+DEPS_TEST  = mandoc cvs python3-paramiko rsyslog auditd util-linux procps
 
 .PHONY: all build install install-files deps check unit blackbox-build blackbox e2e lint demo bench clean fuzz fuzz-build fuzz-short
 
@@ -63,6 +63,7 @@ all: build
 build:
 	$(SWIFT) build $(RELEASE_FLAGS)
 	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; \
+	command -v readelf >/dev/null || { echo "build: readelf (binutils) is needed to check the binaries"; exit 1; }; \
 	if readelf -d "$$bin/rssh" "$$bin/rssh_chroot_helper" | grep -E 'RUNPATH|RPATH|libswift|libFoundation'; then \
 	  echo "build: rssh or the helper depends on a Swift runtime library or has a RUNPATH"; exit 1; fi; \
 	for f in rssh rssh_chroot_helper; do readelf -d "$$bin/$$f" | grep -q BIND_NOW || { echo "build: $$f lacks full RELRO"; exit 1; }; done; \
