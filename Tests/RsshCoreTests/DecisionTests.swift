@@ -37,3 +37,29 @@ struct DecisionTests {
         #expect(Printable.text([0xFF, 0x41, 0x00]) == "\\xffA\\x00")
     }
 }
+
+struct SshdConfigCheckTests {
+    let sftp = "/usr/lib/openssh/sftp-server"
+
+    @Test func externalSubsystemAtTheCompiledPathIsFine() {
+        #expect(
+            SshdConfigCheck.warnings("Port 22\nSubsystem sftp /usr/lib/openssh/sftp-server -l INFO\n", sftpServer: sftp)
+                .isEmpty
+        )
+    }
+
+    @Test(arguments: [
+        ("Subsystem sftp internal-sftp\n", "never run"),
+        ("Subsystem\tsftp /usr/libexec/openssh/sftp-server\n", "will be refused"),
+        (
+            "Subsystem sftp \(String("/usr/lib/openssh/sftp-server"))\nMatch User x\n  ForceCommand internal-sftp\n",
+            "bypasses"
+        ),
+        ("Subsystem sftp /usr/lib/openssh/sftp-server\nPermitUserEnvironment yes\n", "LD_PRELOAD"),
+        ("Port 22\n", "no 'Subsystem sftp'"),
+    ])
+    func bypassesAreNamed(_ text: String, _ fragment: String) {
+        let warnings = SshdConfigCheck.warnings(text, sftpServer: sftp)
+        #expect(warnings.contains { $0.contains(fragment) }, "\(warnings)")
+    }
+}

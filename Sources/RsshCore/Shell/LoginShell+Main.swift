@@ -18,7 +18,10 @@ extension LoginShell {
                 configuration: configuration,
                 isExecutable: { path in !path.isEmpty && system_access(path, X_OK) == 0 },
                 shellCanAudit: AuditTrail.fileHasAuditWrite(paths.shell),
-                auditDaemonProblem: AuditTrail.auditDaemonProblem()
+                auditDaemonProblem: AuditTrail.auditDaemonProblem(),
+                sshdConfig: try? ConfigFile.read("/etc/ssh/sshd_config", trustedOwner: 0).map {
+                    String(decoding: $0, as: UTF8.self)
+                }.get()
             ).render()
             writeAll(report.text, to: STDOUT_FILENO)
             exit(report.healthy ? 0 : 1)

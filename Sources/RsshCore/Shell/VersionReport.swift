@@ -12,6 +12,8 @@ public struct VersionReport {
     public var shellCanAudit: Bool
     /// Why auditd is not running, or nil.
     public var auditDaemonProblem: String?
+    /// The text of /etc/ssh/sshd_config, when it could be read.
+    public var sshdConfig: String?
 
     /// Creates a report.
     public init(
@@ -19,13 +21,15 @@ public struct VersionReport {
         configuration: Result<Configuration, ConfigFile.Failure>,
         isExecutable: @escaping (String) -> Bool,
         shellCanAudit: Bool,
-        auditDaemonProblem: String?
+        auditDaemonProblem: String?,
+        sshdConfig: String? = nil
     ) {
         self.paths = paths
         self.configuration = configuration
         self.isExecutable = isExecutable
         self.shellCanAudit = shellCanAudit
         self.auditDaemonProblem = auditDaemonProblem
+        self.sshdConfig = sshdConfig
     }
 
     /// The report text and whether the configuration is free of errors.
@@ -96,6 +100,13 @@ public struct VersionReport {
                 reasons.isEmpty
                 ? "  requireaudit is set: sessions are refused whenever a record cannot be written\n"
                 : "  requireaudit is set: every session is REFUSED until this is fixed\n"
+        }
+        if let sshdConfig, let sftp = paths.path(of: .sftpServer) {
+            out += "\nsshd (/etc/ssh/sshd_config; Include files are not followed)\n"
+            let warnings = SshdConfigCheck.warnings(sshdConfig, sftpServer: sftp)
+            out +=
+                warnings.isEmpty
+                ? "  no setting found that bypasses rssh\n" : warnings.map { "  warning: \($0)\n" }.joined()
         }
         out += healthy ? "\nResult: configuration OK\n" : "\nResult: configuration has ERRORS\n"
         return (out, healthy)
