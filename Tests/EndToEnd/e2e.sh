@@ -43,6 +43,8 @@ head -c 1048576 /dev/urandom >"$LOCAL/blob.bin"
 printf 'hello\n' >"$LOCAL/a.txt"; printf 'world\n' >"$LOCAL/b.txt"; printf 'dash\n' >"$LOCAL/-dash.txt"
 chmod 666 "$LOCAL"/*
 home() { getent passwd "$1" | cut -d: -f6; }
+# logged PATTERN: true once the (asynchronously written) syslog file holds a line matching PATTERN.
+logged() { for _ in $(seq 100); do grep -q -- "$1" "$SYSLOG" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 mode_of() { stat -c %a "$1"; }
 
 # --- OpenSSH sftp ---------------------------------------------------------------------------
@@ -234,15 +236,17 @@ helper_refuses "helper: a user whose shell is not rssh is refused" nobody "scp -
 rmdir /tmp/myjail
 chmod 775 "$JAIL"
 helper_refuses "helper: a group-writable jail is refused" $J "scp -t ."
-if grep -q "jail component $JAIL is writable by group or others" "$SYSLOG" 2>/dev/null || [ "${OWN_DEVLOG:-}" != 1 ]; then
-    pass "helper: the unsafe jail is named in the log"; else fail "helper: the unsafe jail is named in the log" "$(tail -3 "$SYSLOG" 2>&1)"; fi
+if [ "${OWN_DEVLOG:-}" != 1 ]; then
+    echo "skip - helper: the unsafe jail is named in the log (the system's /dev/log belongs to another daemon)"
+elif logged "jail component $JAIL is writable by group or others"; then pass "helper: the unsafe jail is named in the log"
+else fail "helper: the unsafe jail is named in the log" "$(tail -3 "$SYSLOG" 2>&1)"; fi
 chmod 755 "$JAIL"
-if grep -q "allowed user=\"$J\".*chroot=\"$JAIL\"" "$SYSLOG" 2>/dev/null; then pass "helper: the decision reaches syslog through the jail's /dev/log"
+if logged "allowed user=\"$J\".*chroot=\"$JAIL\""; then pass "helper: the decision reaches syslog through the jail's /dev/log"
 else fail "helper: the decision reaches syslog through the jail's /dev/log" "$(tail -5 "$SYSLOG" 2>&1)"; fi
-if grep -q "sftp-server\[[0-9]*\]: open \"/home/$J/blob.bin\"" "$SYSLOG" 2>/dev/null; then pass "jail: sftp-server's transfer log arrives through the jail's socket"
+if logged "sftp-server\[[0-9]*\]: open \"/home/$J/blob.bin\""; then pass "jail: sftp-server's transfer log arrives through the jail's socket"
 else fail "jail: sftp-server's transfer log arrives through the jail's socket" "$(grep sftp-server "$SYSLOG" 2>&1 | tail -3)"; fi
 if [ "${OWN_DEVLOG:-}" = 1 ]; then
-    if grep -q "rssh\[[0-9]*\]: denied user=\"$A\" uid=[0-9]* addr=127.0.0.1 reason=\"scp: option -S is not allowed\"" "$SYSLOG"; then
+    if logged "rssh\[[0-9]*\]: denied user=\"$A\" uid=[0-9]* addr=127.0.0.1 reason=\"scp: option -S is not allowed\""; then
         pass "syslog: rssh logs each refusal with user, address and reason"
     else fail "syslog: rssh logs each refusal with user, address and reason" "$(grep 'rssh\[' "$SYSLOG" | tail -3)"; fi
 else
@@ -252,7 +256,9 @@ fi
 # --- kernel audit trail --------------------------------------------------------------------------
 TAG="forge$$"
 "$SSH" "$A@127.0.0.1" "bash $TAG res=success exe=/bin/fake" </dev/null >/dev/null 2>&1
-sleep 1
+hex=$(printf 'bash %s res=success exe=/bin/fake' "$TAG" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
+# auditd writes asynchronously: wait (at most 10 s) until the last record of the run is on disk.
+for _ in $(seq 100); do ausearch -m USER_CMD --input-logs -ts today 2>/dev/null | grep -qF "cmd=$hex" && break; sleep 0.1; done
 AUDIT=$(ausearch -m USER_CMD --input-logs -ts today 2>/dev/null)
 AUDITI=$(ausearch -m USER_CMD --input-logs -ts today -i 2>/dev/null)
 record_for() { grep -F "$1" <<<"$AUDITI" | tail -1; }
@@ -263,7 +269,6 @@ else fail "audit: a refused command is recorded with user, address, command and 
 r=$(grep "acct=rsshe2e_sftp" <<<"$AUDITI" | grep -E 'program="?sftp-server' | tail -1)
 if grep -q "res=success" <<<"$r" && grep -q "addr=127.0.0.1" <<<"$r"; then pass "audit: an allowed sftp session is recorded with res=success"
 else fail "audit: an allowed sftp session is recorded with res=success" "$r"; fi
-hex=$(printf 'bash %s res=success exe=/bin/fake' "$TAG" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
 raw=$(grep -F "cmd=$hex" <<<"$AUDIT" | tail -1)
 if [ -n "$raw" ] && [ "$(grep -o 'res=[a-z]*' <<<"$raw" | sort -u)" = "res=failed" ] && ! grep -q "exe=/bin/fake" <<<"$raw"; then
     pass "audit: a command containing res=success is hex-encoded and cannot forge fields"
@@ -274,7 +279,7 @@ else fail "audit: the helper records the chroot, as root, before dropping privil
 r=$(grep "comm=rssh_chroot_helper" <<<"$AUDITI" | grep "reason=wrong_number_of_arguments" | tail -1)
 if grep -q "res=failed" <<<"$r"; then pass "audit: helper refusals are recorded"; else fail "audit: helper refusals are recorded" "$r"; fi
 if [ "${OWN_DEVLOG:-}" = 1 ]; then
-    if grep -q 'rssh\[[0-9]*\]: allowed user="rsshe2e_sftp".* audit="written"' "$SYSLOG"; then pass "syslog: the line says the audit record was written"
+    if logged 'rssh\[[0-9]*\]: allowed user="rsshe2e_sftp".* audit="written"'; then pass "syslog: the line says the audit record was written"
     else fail "syslog: the line says the audit record was written" "$(grep 'rssh\[' "$SYSLOG" | tail -2)"; fi
 fi
 
@@ -284,7 +289,7 @@ check "audit: with auditd stopped an sftp session still works" bash -c "printf '
 if "$RSSH" -v | grep -q "audit records are NOT being written: auditd is not running"; then pass "audit: rssh -v says records are not written while auditd is stopped"
 else fail "audit: rssh -v says records are not written while auditd is stopped" "$("$RSSH" -v | tail -6)"; fi
 if [ "${OWN_DEVLOG:-}" = 1 ]; then
-    if grep -q 'audit="not written: auditd is not running"' "$SYSLOG"; then pass "syslog: says why there is no audit record"
+    if logged 'audit="not written: auditd is not running"'; then pass "syslog: says why there is no audit record"
     else fail "syslog: says why there is no audit record" "$(tail -2 "$SYSLOG")"; fi
 fi
 echo requireaudit >>"$ETC/rssh.conf"
