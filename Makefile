@@ -15,7 +15,8 @@ MANDIR     ?= $(PREFIX)/share/man
 DESTDIR    ?=
 VERSION    := 0.1.0
 
-SWIFT      ?= swift
+# sudo resets PATH, so look in the usual toolchain folders too.
+SWIFT      ?= $(or $(shell command -v swift 2>/dev/null),$(firstword $(wildcard /opt/swift/usr/bin/swift /usr/share/swift/usr/bin/swift /usr/local/swift/usr/bin/swift)),swift)
 
 # First existing candidate, else the Debian path.
 find_prog = $(or $(firstword $(wildcard $(1))),$(2))
