@@ -95,7 +95,8 @@ struct CommandVetterTests {
         "svnserve -d", "svnserve -t --config-file=/tmp/x",
         // sftp-server with bad values or operands.
         "/usr/lib/openssh/sftp-server -l NONSENSE", "/usr/lib/openssh/sftp-server -f EVIL",
-        "/usr/lib/openssh/sftp-server -u 999", "/usr/lib/openssh/sftp-server extra", "/usr/lib/openssh/sftp-server -x",
+        "/usr/lib/openssh/sftp-server -u 999", "/usr/lib/openssh/sftp-server -u 777777777777",
+        "/usr/lib/openssh/sftp-server extra", "/usr/lib/openssh/sftp-server -x",
         "/usr/lib/openssh/sftp-server -l", "/usr/lib/openssh/sftp-server -P 'a;b'",
         // CVE-2004-1628 (format strings) and CVE-2012-3478 (expansion smuggling).
         "%x%x%x%n", "scp -t $LC_ALL", "rsync --server ${X} . d", "scp -t `id`", "scp -t $(id)",

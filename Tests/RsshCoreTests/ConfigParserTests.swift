@@ -30,6 +30,7 @@ struct ConfigParserTests {
         Valid(text: "umask=022\nallowscp\n", allowed: [.scp], umask: 0o22),
         Valid(text: "umask = 0022\n", allowed: [], umask: 0o22),
         Valid(text: "umask = 0\n", allowed: [], umask: 0),
+        Valid(text: "umask = 0000000000000000000022\n", allowed: [], umask: 0o22),  // strtol takes any leading zeros
         Valid(text: "umask = 777\n", allowed: [], umask: 0o777),
         Valid(text: "umask = 022\numask = 077\n", allowed: [], umask: 0o77),
         Valid(text: "chrootpath = /srv/jail\n", allowed: [], chroot: "/srv/jail"),
@@ -71,6 +72,8 @@ struct ConfigParserTests {
         Invalid(text: "umask = -1\n", line: 1, fragment: "invalid umask"),
         Invalid(text: "umask = 1000\n", line: 1, fragment: "invalid umask"),
         Invalid(text: "umask = abc\n", line: 1, fragment: "invalid umask"),
+        // Regression (found by FuzzConfig): enough octal digits overflowed the accumulator and trapped.
+        Invalid(text: "umask = 777777777777\n", line: 1, fragment: "invalid umask"),
         Invalid(text: "logfacility = LOCAL0\n", line: 1, fragment: "unknown log facility"),
         Invalid(text: "logfacility = log_user\n", line: 1, fragment: "unknown log facility"),
         Invalid(text: "chrootpath = /my jail\n", line: 1, fragment: "unexpected"),
@@ -170,6 +173,7 @@ struct ConfigParserTests {
         "user=alice:022:00002",
         "user=alice:0x2:00001",
         "user=alice:999:00001",
+        "user=alice:0555555555562:00001",  // regression: overflowed before the range check
         "user=alice::00001",
         "user=alice:022",
         "user=alice",

@@ -264,14 +264,18 @@ public struct ConfigParser {
     }
 
     /// Parses an octal umask in 0...0777 (leading zeros allowed, nothing else).
+    ///
+    /// The range is checked after every digit, so no input can overflow (a fuzzing finding: twelve octal
+    /// digits overflowed the accumulator and trapped, in the config and in `sftp-server -u`).
     static func parseUmask(_ bytes: [UInt8]) -> mode_t? {
-        guard !bytes.isEmpty, bytes.count <= 12 else { return nil }
+        guard !bytes.isEmpty else { return nil }
         var value: mode_t = 0
         for byte in bytes {
             guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "7") else { return nil }
             value = value * 8 + mode_t(byte - UInt8(ascii: "0"))
+            guard value <= 0o777 else { return nil }
         }
-        return value <= 0o777 ? value : nil
+        return value
     }
 
     /// Parses access bits: 5 digits in upstream order (rsync, rdist, cvs, sftp, scp) or 6 in Debian order
