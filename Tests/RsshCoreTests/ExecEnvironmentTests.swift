@@ -3,13 +3,7 @@ import Testing
 @testable import RsshCore
 
 struct ExecEnvironmentTests {
-    let account = Account(
-        name: "alice",
-        uid: 1001,
-        gid: 1001,
-        home: Array("/home/alice".utf8),
-        shell: Array("/usr/local/bin/rssh".utf8)
-    )
+    let account = alice
 
     func build(_ program: ServerProgram, _ inherited: [String]) -> [String] {
         ExecEnvironment.build(

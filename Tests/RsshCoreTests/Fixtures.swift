@@ -17,6 +17,15 @@ let debianPaths = ProgramPaths(
 
 let everything = ProgramSet(TransferProgram.allCases)
 
+/// A restricted account, as passwd would give it.
+let alice = Account(
+    name: "alice",
+    uid: 1001,
+    gid: 1001,
+    home: Array("/home/alice".utf8),
+    shell: Array("/usr/local/bin/rssh".utf8)
+)
+
 func vet(_ line: String, allowed: ProgramSet = everything) throws(CommandRejection) -> VettedCommand {
     try CommandVetter.vet(
         Array(line.utf8),

@@ -3,13 +3,6 @@ import Testing
 @testable import RsshCore
 
 struct LoginShellTests {
-    let alice = Account(
-        name: "alice",
-        uid: 1001,
-        gid: 1001,
-        home: Array("/home/alice".utf8),
-        shell: Array("/bin/rssh".utf8)
-    )
     let environment = [Array("SSH_CONNECTION=192.0.2.9 4000 192.0.2.1 22".utf8), Array("LD_PRELOAD=/x.so".utf8)]
 
     func shell(_ config: String, account: Account? = nil) -> LoginShell {
