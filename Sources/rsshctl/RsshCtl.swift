@@ -62,10 +62,13 @@ extension Jail {
             try JailCommand.requireRoot()
             let paths = ProgramPaths.compiledIn
             var required: Set<TransferProgram> = []
-            if case .success(let bytes) = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner) {
+            switch ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner) {
+            case .success(let bytes):
                 let config = ConfigParser.parse(bytes, file: paths.configFile)
                 if config.chrootPath == root { required.formUnion(config.allowed.programs) }
                 for user in config.users where user.chrootPath == root { required.formUnion(user.programs.programs) }
+            case .failure(let failure):
+                print("note: \(failure); only the programs present in the jail are checked")
             }
             let requiredPaths = ServerProgram.allCases.filter { required.contains($0.permission) && $0 != .rdist }
                 .compactMap { paths.path(of: $0) }
