@@ -258,9 +258,9 @@ TAG="forge$$"
 "$SSH" "$A@127.0.0.1" "bash $TAG res=success exe=/bin/fake" </dev/null >/dev/null 2>&1
 hex=$(printf 'bash %s res=success exe=/bin/fake' "$TAG" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
 # auditd writes asynchronously: wait (at most 10 s) until the last record of the run is on disk.
-for _ in $(seq 100); do ausearch -m USER_CMD --input-logs -ts today 2>/dev/null | grep -qF "cmd=$hex" && break; sleep 0.1; done
-AUDIT=$(ausearch -m USER_CMD --input-logs -ts today 2>/dev/null)
-AUDITI=$(ausearch -m USER_CMD --input-logs -ts today -i 2>/dev/null)
+for _ in $(seq 100); do ausearch -m USER_CMD --input-logs -ts recent 2>/dev/null | grep -qF "cmd=$hex" && break; sleep 0.1; done
+AUDIT=$(ausearch -m USER_CMD --input-logs -ts recent 2>/dev/null)
+AUDITI=$(ausearch -m USER_CMD --input-logs -ts recent -i 2>/dev/null)
 record_for() { grep -F "$1" <<<"$AUDITI" | tail -1; }
 r=$(record_for "cmd=id; touch $MARK")
 if grep -q "acct=rsshe2e_all" <<<"$r" && grep -q "addr=127.0.0.1" <<<"$r" && grep -q "res=failed" <<<"$r" && grep -q "op=rssh-deny" <<<"$r"; then
