@@ -166,10 +166,16 @@ out=$(printf 'ls\n' | sftp_batch $L 2>&1); rc=$?
 if [ $rc -ne 0 ]; then pass "refused: locked-out user gets no sftp"; else fail "refused: locked-out user gets no sftp" "$out"; fi
 refused "refused: locked-out user" $L "scp -t ."
 
-# A user must not be able to plant ~/.ssh/rc: sshd runs it through the shell, and rssh refuses it.
-mkdir -p "$(home $A)/.ssh" && printf 'touch %s\n' "$MARK" >"$(home $A)/.ssh/rc" && chown -R $A "$(home $A)/.ssh"
-"$SSH" "$A@127.0.0.1" "scp -f a.txt" </dev/null >/dev/null 2>&1
-if [ ! -e "$MARK" ]; then pass "refused: an uploaded ~/.ssh/rc never runs"; else fail "refused: an uploaded ~/.ssh/rc never runs"; fi
+# A user who uploads ~/.ssh/rc over sftp gets nothing from it: sshd runs it as "rssh -c '/bin/sh .ssh/rc'"
+# for a non-subsystem session (this test sshd has PermitUserRC yes), and rssh refuses that.
+printf 'touch %s\n' "$MARK" >"$WORK/rc"
+printf 'mkdir .ssh\nput %s .ssh/rc\n' "$WORK/rc" | sftp_batch $A >/dev/null 2>&1
+"$SSH" "$A@127.0.0.1" "scp -f tree/a.txt" </dev/null >/dev/null 2>&1
+# When the suite owns /dev/log it also proves sshd really handed the rc file to rssh.
+if [ -f "$(home $A)/.ssh/rc" ] && [ ! -e "$MARK" ] \
+    && { [ "${OWN_DEVLOG:-}" != 1 ] || logged "command=\"/bin/sh $(home $A)/.ssh/rc\""; }; then
+    pass "refused: an uploaded ~/.ssh/rc never runs"
+else fail "refused: an uploaded ~/.ssh/rc never runs" "rc file $( [ -f "$(home $A)/.ssh/rc" ] && echo uploaded || echo missing), marker $( [ -e "$MARK" ] && echo present || echo absent)"; fi
 rm -rf "$(home $A)/.ssh" "$MARK"
 
 # --- chroot jail --------------------------------------------------------------------------------
