@@ -237,6 +237,19 @@ helper_refuses "helper: a command the user may not run is refused" $J "cvs serve
 helper_refuses "helper: scp -S payload is refused" $J "scp -S /usr/bin/touch -t $MARK"
 helper_refuses "helper: rsync --daemon payload is refused" $J "rsync --server --daemon --config=/tmp/x ."
 helper_refuses "helper: a shell is refused" $J "/bin/sh -c 'touch $MARK'"
+# Every historical payload class, for a chrooted user too (upstream rssh checked nothing after the chroot).
+payload_failures=""
+for payload in "scp -o ProxyCommand='touch $MARK' x localhost:" "scp -F /tmp/x 1 localhost:" "scp 1 localhost:" \
+    "rsync -e 'touch $MARK' x y:" "rsync --rsh=/usr/bin/touch x y:" "rsync --server --rsh /usr/bin/touch . d" \
+    "rsync --server --log-file -- --daemon --config=/tmp/x ." "rsync -vlogDtpre.iLsfxC --server . d" \
+    "rsync --server -vlogDtpre'touch $MARK' . d" "rsync --server -s . d" "rdist -P /usr/bin/touch" "cvs -e ed commit" \
+    "svnserve -t -r /" "scp -t \$(touch $MARK)" "scp -t \`touch $MARK\`" "%x%x%n" "scp -t .; touch $MARK"; do
+    out=$(setpriv --reuid="$(id -u $J)" --regid="$(id -g $J)" --init-groups "$HELPER" "$payload" </dev/null 2>&1); rc=$?
+    { [ "$rc" -eq 1 ] && [ ! -e "$MARK" ]; } || payload_failures+="rc=$rc [$payload] $out"$'\n'
+    rm -f "$MARK"
+done
+if [ -z "$payload_failures" ]; then pass "helper: every historical payload class is refused for a chrooted user"
+else fail "helper: every historical payload class is refused for a chrooted user" "$payload_failures"; fi
 helper_refuses "helper: a user without a chroot line is refused" $A "scp -t ."
 helper_refuses "helper: a user whose shell is not rssh is refused" nobody "scp -t ."
 rmdir /tmp/myjail
