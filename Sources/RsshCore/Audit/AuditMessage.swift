@@ -53,10 +53,6 @@ public enum AuditMessage {
             }
         }
         // Should libaudit fail (out of memory), fall back to hex, which is always safe.
-        return encoded ?? name + "="
-            + bytes.map { byte in
-                let digits = Array("0123456789ABCDEF")
-                return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-            }.joined()
+        return encoded ?? name + "=" + Printable.hex(bytes, uppercase: true)
     }
 }

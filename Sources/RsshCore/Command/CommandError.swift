@@ -32,7 +32,7 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooLong(let count): "command line too long (\(count) bytes)"
         case .tooManyWords(let count): "too many words in command line (\(count))"
         case .controlCharacter(let offset, let byte):
-            "control character \\x\(Self.hex(byte)) at offset \(offset) in command line"
+            "control character \(Printable.text([byte])) at offset \(offset) in command line"
         case .metacharacter(let offset, let byte):
             "shell operator '\(Printable.text([byte]))' at offset \(offset) is not allowed (quote it if it is part of a name)"
         case .expansion(let offset, let byte):
@@ -44,10 +44,5 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
         case .controlCharacterInExpansion(let word): "expansion produced a name with a control character: \(word)"
         case .globFailed(let pattern): "pattern expansion failed for \(pattern)"
         }
-    }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
     }
 }

@@ -12,10 +12,7 @@ public enum Printable {
             case UInt8(ascii: "\\"): result += "\\\\"
             case UInt8(ascii: "\""): result += "\\\""
             case 0x20..<0x7F: result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                result += "\\x"
-                result.unicodeScalars.append(Self.hexDigit(byte >> 4))
-                result.unicodeScalars.append(Self.hexDigit(byte & 0x0F))
+            default: result += "\\x" + hex([byte])
             }
         }
         return result
@@ -26,7 +23,17 @@ public enum Printable {
         text(string.utf8)
     }
 
-    private static func hexDigit(_ value: UInt8) -> Unicode.Scalar {
-        Unicode.Scalar(value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10)
+    /// Two hex digits per byte (`uppercase` as libaudit writes them).
+    public static func hex(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
+        let letter = uppercase ? UInt8(ascii: "A") : UInt8(ascii: "a")
+        var result = ""
+        for byte in bytes {
+            for nibble in [byte >> 4, byte & 0x0F] {
+                result.unicodeScalars.append(
+                    Unicode.Scalar(nibble < 10 ? UInt8(ascii: "0") + nibble : letter + nibble - 10)
+                )
+            }
+        }
+        return result
     }
 }
