@@ -43,14 +43,10 @@ public enum AuditMessage {
     static func encode(_ name: String, _ value: [UInt8]) -> String {
         // A C string cannot hold NUL; argv and config values never do, but cut defensively.
         let bytes = value.prefix { $0 != 0 }
-        let encoded = (Array(bytes) + [0]).withUnsafeBufferPointer { buffer -> String? in
-            buffer.withMemoryRebound(to: CChar.self) { chars -> String? in
-                guard let base = chars.baseAddress,
-                    let result = system_audit_encode_nv_string(name, base, UInt32(bytes.count))
-                else { return nil }
-                defer { system_free(result) }
-                return String(cString: result)
-            }
+        let encoded = CBytes.withCString(Array(bytes)) { value -> String? in
+            guard let result = system_audit_encode_nv_string(name, value, UInt32(bytes.count)) else { return nil }
+            defer { system_free(result) }
+            return String(cString: result)
         }
         // Should libaudit fail (out of memory), fall back to hex, which is always safe.
         return encoded ?? name + "=" + Printable.hex(bytes, uppercase: true)

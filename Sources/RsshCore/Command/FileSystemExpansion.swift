@@ -14,25 +14,15 @@ public struct FileSystemExpansion: PathExpansion {
     public func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]] {
         var result = glob_t()
         defer { system_globfree(&result) }
-        let status = (pattern + [0]).withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars -> Int32 in
-                guard let base = chars.baseAddress else { return GLOB_NOMATCH }
-                // No GLOB_NOCHECK: on no match the caller keeps the quote-removed word, as sh does.
-                return system_glob(base, 0, &result)
-            }
-        }
+        // No GLOB_NOCHECK: on no match the caller keeps the quote-removed word, as sh does.
+        let status = CBytes.withCString(pattern) { system_glob($0, 0, &result) }
         if status == GLOB_NOMATCH { return [] }
         guard status == 0 else { throw .globFailed(pattern: Printable.text(pattern)) }
         var matches: [[UInt8]] = []
         matches.reserveCapacity(Int(result.gl_pathc))
         for index in 0..<Int(result.gl_pathc) {
             guard let path = result.gl_pathv[index] else { continue }
-            let length = strlen(path)
-            matches.append(
-                path.withMemoryRebound(to: UInt8.self, capacity: length) {
-                    Array(UnsafeBufferPointer(start: $0, count: length))
-                }
-            )
+            matches.append(CBytes.copy(path))
         }
         return matches
     }

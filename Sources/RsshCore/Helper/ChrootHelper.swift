@@ -218,11 +218,6 @@ public enum ChrootHelper {
     }
 
     private static func changeDirectory(_ path: [UInt8]) -> Bool {
-        (path + [0]).withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                guard let base = chars.baseAddress else { return false }
-                return system_chdir(base) == 0
-            }
-        }
+        CBytes.withCString(path) { system_chdir($0) == 0 }
     }
 }

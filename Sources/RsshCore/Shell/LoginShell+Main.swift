@@ -90,12 +90,7 @@ extension LoginShell {
         var result: [[UInt8]] = []
         var cursor = environ
         while let entry = cursor.pointee {
-            let length = strlen(entry)
-            result.append(
-                entry.withMemoryRebound(to: UInt8.self, capacity: length) {
-                    Array(UnsafeBufferPointer(start: $0, count: length))
-                }
-            )
+            result.append(CBytes.copy(entry))
             cursor += 1
         }
         return result

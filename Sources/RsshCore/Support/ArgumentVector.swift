@@ -5,13 +5,7 @@ extension UnsafeMutablePointer where Pointee == UnsafeMutablePointer<CChar>? {
         guard count > 1 else { return result }
         for index in 1..<count {
             guard let argument = self[index] else { break }
-            var length = 0
-            while argument[length] != 0 { length += 1 }
-            result.append(
-                argument.withMemoryRebound(to: UInt8.self, capacity: length) {
-                    Array(UnsafeBufferPointer(start: $0, count: length))
-                }
-            )
+            result.append(CBytes.copy(argument))
         }
         return result
     }

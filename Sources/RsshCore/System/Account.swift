@@ -42,8 +42,8 @@ public struct Account: Sendable, Equatable {
                 name: name,
                 uid: entry.pw_uid,
                 gid: entry.pw_gid,
-                home: entry.pw_dir.map(Self.bytes) ?? [],
-                shell: entry.pw_shell.map(Self.bytes) ?? []
+                home: entry.pw_dir.map { CBytes.copy($0) } ?? [],
+                shell: entry.pw_shell.map { CBytes.copy($0) } ?? []
             )
         }
         return nil
@@ -52,12 +52,5 @@ public struct Account: Sendable, Equatable {
     /// The account of the real uid of this process.
     public static func current() -> Account? {
         lookup(uid: system_getuid())
-    }
-
-    private static func bytes(_ pointer: UnsafeMutablePointer<CChar>) -> [UInt8] {
-        let length = strlen(pointer)
-        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
-            Array(UnsafeBufferPointer(start: $0, count: length))
-        }
     }
 }
