@@ -68,20 +68,13 @@ public struct LoginShell {
         if policy.isLockedOut {
             return refusal(nil, [], reason: "user is locked out (no program allowed)", chroot: policy.chrootPath)
         }
+        // A jailed user's words are expanded only inside the jail, by the helper (CVE-2004-0609);
+        // here they are checked with globs kept literal.
+        let here: any PathExpansion =
+            policy.chrootPath == nil ? expansion : LiteralExpansion(homeDirectory: Array("/".utf8))
         let vetted: VettedCommand
         do {
-            // A jailed user's words are expanded only inside the jail, by the helper (CVE-2004-0609);
-            // here they are checked with globs kept literal.
-            if policy.chrootPath != nil {
-                vetted = try CommandVetter.vet(
-                    command,
-                    allowed: policy.programs,
-                    paths: paths,
-                    expansion: LiteralExpansion(homeDirectory: Array("/".utf8))
-                )
-            } else {
-                vetted = try CommandVetter.vet(command, allowed: policy.programs, paths: paths, expansion: expansion)
-            }
+            vetted = try CommandVetter.vet(command, allowed: policy.programs, paths: paths, expansion: here)
         } catch {
             return refusal(error.description, policy.programs, reason: error.description, chroot: policy.chrootPath)
         }

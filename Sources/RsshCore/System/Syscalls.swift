@@ -29,10 +29,6 @@ internal func system_fstat(_ fd: Int32, _ buffer: UnsafeMutablePointer<stat>) ->
     fstat(fd, buffer)
 }
 
-internal func system_stat(_ path: UnsafePointer<CChar>, _ buffer: UnsafeMutablePointer<stat>) -> Int32 {
-    stat(path, buffer)
-}
-
 internal func system_lstat(_ path: UnsafePointer<CChar>, _ buffer: UnsafeMutablePointer<stat>) -> Int32 {
     lstat(path, buffer)
 }
@@ -44,8 +40,6 @@ internal func system_access(_ path: UnsafePointer<CChar>, _ mode: Int32) -> Int3
 internal func system_getuid() -> uid_t { getuid() }
 
 internal func system_geteuid() -> uid_t { geteuid() }
-
-internal func system_getgid() -> gid_t { getgid() }
 
 internal func system_umask(_ mask: mode_t) -> mode_t { umask(mask) }
 
@@ -107,10 +101,6 @@ internal func system_getgrouplist(
 }
 
 internal func system_setgroups(_ count: Int, _ groups: UnsafePointer<gid_t>?) -> Int32 { setgroups(count, groups) }
-
-internal func system_getgroups(_ count: Int32, _ groups: UnsafeMutablePointer<gid_t>?) -> Int32 {
-    getgroups(count, groups)
-}
 
 internal func system_setresgid(_ gid: gid_t) -> Int32 { CRsshShims_setresgid(gid, gid, gid) }
 

@@ -14,8 +14,6 @@ internal func jail_read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count:
 
 internal func jail_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
 
-internal func jail_fstat(_ fd: Int32, _ buffer: UnsafeMutablePointer<stat>) -> Int32 { fstat(fd, buffer) }
-
 internal func jail_stat(_ path: String, _ buffer: UnsafeMutablePointer<stat>) -> Int32 { stat(path, buffer) }
 
 internal func jail_lstat(_ path: String, _ buffer: UnsafeMutablePointer<stat>) -> Int32 { lstat(path, buffer) }
@@ -31,8 +29,6 @@ internal func jail_rename(_ from: String, _ to: String) -> Int32 { rename(from, 
 internal func jail_unlink(_ path: String) -> Int32 { unlink(path) }
 
 internal func jail_mknod(_ path: String, _ mode: mode_t, _ device: dev_t) -> Int32 { mknod(path, mode, device) }
-
-internal func jail_access(_ path: String, _ mode: Int32) -> Int32 { access(path, mode) }
 
 internal func jail_glob(_ pattern: String, _ result: UnsafeMutablePointer<glob_t>) -> Int32 {
     glob(pattern, 0, nil, result)
@@ -96,5 +92,3 @@ internal func jail_closedir(_ directory: OpaquePointer) { _ = closedir(directory
 internal func jail_getpwnam(_ name: String) -> UnsafeMutablePointer<passwd>? { getpwnam(name) }
 
 internal func jail_getgrgid(_ gid: gid_t) -> UnsafeMutablePointer<group>? { getgrgid(gid) }
-
-internal func jail_geteuid() -> uid_t { geteuid() }
