@@ -44,7 +44,7 @@ public struct JailBuilder {
                 report("warning: \(error); \(program) will not run in the jail")
             }
         }
-        for library in nssLibraries() where !files.contains(library) {
+        if let library = nssFilesLibrary(), !files.contains(library) {
             files.append(library)
             files += (try? resolver.closure(of: library)) ?? []
         }
@@ -90,11 +90,10 @@ public struct JailBuilder {
         """
     }
 
-    private func nssLibraries() -> [String] {
-        resolver.searchDirectories.compactMap { directory in
-            let path = directory + "/libnss_files.so.2"
-            return FileSystem.exists(path) ? path : nil
-        }.prefix(1).map { $0 }
+    /// The first libnss_files.so.2 on the library path, as the loader would find it (glibc 2.34+ has it in
+    /// libc, but a stub is still installed and nsswitch.conf may name it).
+    private func nssFilesLibrary() -> String? {
+        resolver.searchDirectories.lazy.map { $0 + "/libnss_files.so.2" }.first(where: FileSystem.exists)
     }
 
     private func configurationFiles() -> [(String, String)] {
