@@ -1,6 +1,6 @@
 # rssh (Swift) - build, install and test.
 #
-#   make                 build release binaries (static Swift stdlib, no RUNPATH, full RELRO)
+#   make                 build release binaries (rssh and the helper in Embedded Swift; hardening checked)
 #   sudo make install    install Debian build/run dependencies, build, install
 #   sudo make check      unit tests, black-box tests, and (as root) the end-to-end suite
 #
@@ -42,8 +42,13 @@ define path_flags
 -Xcc '-DRSSH_VERSION="$(VERSION)"'
 endef
 
-RELEASE_FLAGS = -c release --disable-local-rpath --static-swift-stdlib -Xlinker -z -Xlinker now \
+# rssh and the helper are Embedded Swift (no Swift runtime; --static-swift-stdlib would select a resource
+# directory without the Embedded stdlib), built into .build. rsshctl is ordinary Swift with the static
+# runtime, built in its own scratch path.
+RELEASE_FLAGS = -c release --disable-local-rpath \
 	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE),$(BINDIR)/rssh)
+ADMIN_FLAGS = $(RELEASE_FLAGS) --static-swift-stdlib --scratch-path $(CURDIR)/.build-admin -Xlinker -z -Xlinker now
+PRIVILEGED = rssh rssh_chroot_helper
 
 # The black-box build: the same sources, compiled-in paths pointing at stub programs in a test folder.
 BLACKBOX   := $(CURDIR)/.build-blackbox
@@ -57,18 +62,15 @@ DEPS_BUILD = pkg-config libaudit-dev libcap2-bin binutils
 DEPS_RUN   = openssh-server openssh-client openssh-sftp-server rsync
 DEPS_TEST  = mandoc cvs python3-paramiko rsyslog auditd util-linux procps
 
-.PHONY: all build install install-files deps check unit blackbox-build blackbox e2e lint demo bench clean fuzz fuzz-build fuzz-short
+.PHONY: all build install install-files deps check unit blackbox-build blackbox differential e2e lint demo bench clean fuzz fuzz-build fuzz-short
 
 all: build
 
 build:
-	$(SWIFT) build $(RELEASE_FLAGS)
-	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; \
-	command -v readelf >/dev/null || { echo "build: readelf (binutils) is needed to check the binaries"; exit 1; }; \
-	if readelf -d "$$bin/rssh" "$$bin/rssh_chroot_helper" | grep -E 'RUNPATH|RPATH|libswift|libFoundation'; then \
-	  echo "build: rssh or the helper depends on a Swift runtime library or has a RUNPATH"; exit 1; fi; \
-	for f in rssh rssh_chroot_helper; do readelf -d "$$bin/$$f" | grep -q BIND_NOW || { echo "build: $$f lacks full RELRO"; exit 1; }; done; \
-	echo "built: $$bin/{rssh,rssh_chroot_helper,rsshctl} (static Swift runtime, no RUNPATH, full RELRO)"
+	@for p in $(PRIVILEGED); do $(SWIFT) build $(RELEASE_FLAGS) --product $$p || exit 1; done
+	$(SWIFT) build $(ADMIN_FLAGS) --product rsshctl
+	@bash Tests/Hardening/check-binaries.sh $(addprefix "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"/,$(PRIVILEGED))
+	@echo "built: $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/{rssh,rssh_chroot_helper} (Embedded Swift), $$($(SWIFT) build $(ADMIN_FLAGS) --show-bin-path)/rsshctl"
 
 deps:
 	@if [ "$$(id -u)" -ne 0 ]; then echo "deps: not root, skipping Debian packages ($(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST))"; exit 0; fi; \
@@ -83,16 +85,16 @@ install: deps
 	$(MAKE) install-files
 
 install-files:
-	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; \
+	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; admin="$$($(SWIFT) build $(ADMIN_FLAGS) --show-bin-path)"; \
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8; \
 	install -d -m 755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PREFIX)/share/doc/rssh; \
-	install -m 755 "$$bin/rssh" $(DESTDIR)$(BINDIR)/rssh; \
+	install -m 755 -s "$$bin/rssh" $(DESTDIR)$(BINDIR)/rssh; \
 	if [ "$$(id -u)" -eq 0 ] && command -v setcap >/dev/null; then \
 	  setcap cap_audit_write+ep $(DESTDIR)$(BINDIR)/rssh && echo "gave $(BINDIR)/rssh cap_audit_write (for audit records)" \
 	  || echo "WARNING: setcap failed: rssh will not write audit records (see rssh -v)"; \
 	else echo "NOTE: not root or no setcap: rssh will not write audit records (see rssh -v)"; fi; \
-	install -m 755 "$$bin/rsshctl" $(DESTDIR)$(SBINDIR)/rsshctl; \
-	install -m 4755 $(if $(filter 0,$(shell id -u)),-o root -g root,) "$$bin/rssh_chroot_helper" $(DESTDIR)$(LIBEXECDIR)/rssh_chroot_helper; \
+	install -m 755 "$$admin/rsshctl" $(DESTDIR)$(SBINDIR)/rsshctl; \
+	install -m 4755 -s $(if $(filter 0,$(shell id -u)),-o root -g root,) "$$bin/rssh_chroot_helper" $(DESTDIR)$(LIBEXECDIR)/rssh_chroot_helper; \
 	install -m 644 Man/rssh.1 $(DESTDIR)$(MANDIR)/man1/rssh.1; \
 	install -m 644 Man/rssh.conf.5 $(DESTDIR)$(MANDIR)/man5/rssh.conf.5; \
 	install -m 644 Man/rssh_chroot_helper.8 Man/rsshctl.8 $(DESTDIR)$(MANDIR)/man8/; \
@@ -105,7 +107,7 @@ install-files:
 	  echo '$(BINDIR)/rssh' >> /etc/shells; echo "registered $(BINDIR)/rssh in /etc/shells"; fi; \
 	echo "installed rssh into $(DESTDIR)$(BINDIR); config $(SYSCONFDIR)/rssh.conf"
 
-check: deps unit blackbox lint fuzz-short
+check: deps unit blackbox differential lint fuzz-short
 	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) e2e; \
 	else echo "NOTE: not root: the root-only suites (end-to-end through sshd) were NOT run"; fi
 
@@ -117,11 +119,28 @@ unit:
 	$(SWIFT) test --skip RsshBlackBoxTests
 
 blackbox-build:
-	$(SWIFT) build $(BLACKBOX_FLAGS) --product rssh
+	@for p in $(PRIVILEGED); do $(SWIFT) build $(BLACKBOX_FLAGS) --product $$p || exit 1; done
+	@bash Tests/Hardening/check-binaries.sh $(addprefix "$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)"/,$(PRIVILEGED))
 
 blackbox: blackbox-build
 	RSSH_BLACKBOX_BINARY="$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh" RSSH_BLACKBOX_FIXTURE=$(FIXTURE) \
+	  RSSH_BLACKBOX_HELPER="$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh_chroot_helper" \
 	  $(SWIFT) test --filter RsshBlackBoxTests
+
+# The Embedded and the normal compilation of RsshCore must agree: one probe source built both ways, run over
+# every fuzz seed and example config, outputs compared byte for byte.
+PROBE_INPUTS = $(sort $(wildcard Tests/Fuzz/corpus/*/* Config/*))
+differential:
+	$(SWIFT) build -c release --product rssh-probe
+	$(SWIFT) build -c release --product rssh-probe-embedded
+	@bin="$$($(SWIFT) build -c release --show-bin-path)"; mkdir -p $(CURDIR)/.build-probe; \
+	"$$bin/rssh-probe" $(PROBE_INPUTS) >$(CURDIR)/.build-probe/normal.txt && \
+	"$$bin/rssh-probe-embedded" $(PROBE_INPUTS) >$(CURDIR)/.build-probe/embedded.txt || exit 1; \
+	n=$$(grep -c '^== ' $(CURDIR)/.build-probe/normal.txt); \
+	if cmp -s $(CURDIR)/.build-probe/normal.txt $(CURDIR)/.build-probe/embedded.txt && [ "$$n" -gt 0 ]; then \
+	  echo "differential: Embedded and normal builds agree on $$n inputs"; \
+	else diff $(CURDIR)/.build-probe/normal.txt $(CURDIR)/.build-probe/embedded.txt | head -40; \
+	  echo "differential: the Embedded and normal builds DISAGREE ($$n inputs)"; exit 1; fi
 
 e2e:
 	bash Tests/EndToEnd/e2e.sh
@@ -148,7 +167,7 @@ fuzz-build:
 	$(CLANG) -O2 -ISources/CRsshBuildConfig/include -c Sources/CRsshBuildConfig/build_config.c -o $(FUZZ_DIR)/build_config.o
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "fuzz: building $$t"; \
-	  $(SWIFT)c -sanitize=$(FUZZ_SANITIZERS) -parse-as-library -O -module-name $$t -I $(FUZZ_DIR)/modules -I Sources/CAudit \
+	  $(SWIFT)c -sanitize=$(FUZZ_SANITIZERS) -parse-as-library -O -module-name $$t -I $(FUZZ_DIR)/modules -I Sources/CAudit -I Sources/CRsshLibc \
 	    $(CORE_SOURCES) Tests/Fuzz/FuzzSupport.swift Tests/Fuzz/$$t.swift $(FUZZ_DIR)/shims.o $(FUZZ_DIR)/build_config.o \
 	    -laudit -o $(FUZZ_DIR)/$$t >$(FUZZ_DIR)/$$t.build.log 2>&1 || { cat $(FUZZ_DIR)/$$t.build.log; exit 1; }; \
 	done
@@ -172,4 +191,4 @@ lint:
 	@if command -v mandoc >/dev/null; then mandoc -T lint -W warning Man/*; else echo "lint: mandoc missing, man pages not linted"; fi
 
 clean:
-	rm -rf .build $(BLACKBOX) $(FUZZ_DIR)
+	rm -rf .build .build-admin .build-probe $(BLACKBOX) $(FUZZ_DIR)

@@ -1,12 +1,41 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
-/// Static Swift runtime (no libswift*.so to trust, no RUNPATH needed) and full RELRO.
-///
-/// The Makefile adds --disable-local-rpath so no $ORIGIN RUNPATH is written either.
-let hardenedExecutable: [LinkerSetting] = [
-    .unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro"])
+// The privileged binaries (rssh, rssh_chroot_helper) are Embedded Swift: no Swift runtime library, no
+// runtime constructors reading SWIFT_* variables, C-like start-up. RsshCoreEmbedded is a symlink to
+// RsshCore, so one source tree is compiled twice: in Embedded mode for those two, in normal mode for the
+// tests, the fuzz targets and rsshctl.
+
+/// The toolchain's Embedded libraries (String's Unicode tables), found from the `swift` being used.
+let embeddedLibraryDirectory: String = {
+    let triple = "x86_64-unknown-linux-gnu"
+    var candidates: [String] = []
+    for directory in (Context.environment["PATH"] ?? "").split(separator: ":") {
+        candidates.append(String(directory) + "/../lib/swift/embedded/" + triple)
+    }
+    candidates += ["/opt/swift/usr", "/usr/share/swift/usr", "/usr/local/swift/usr", "/usr"].map {
+        $0 + "/lib/swift/embedded/" + triple
+    }
+    let found = candidates.first {
+        FileManager.default.fileExists(atPath: $0 + "/libswiftUnicodeDataTables.a")
+    }
+    return (found.map { URL(fileURLWithPath: $0).standardizedFileURL.path }) ?? "/opt/swift/usr/lib/swift/embedded/"
+        + triple
+}()
+
+let embeddedSwift: [SwiftSetting] = [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo"])]
+
+/// Full RELRO with immediate binding; the C code gets the stack protector (Swift code has it by default).
+let hardenedLink: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro"])
 ]
+
+/// Embedded executables link String's Unicode tables and nothing else of Swift's.
+let embeddedExecutableLink: [LinkerSetting] =
+    hardenedLink + [.unsafeFlags(["-L", embeddedLibraryDirectory]), .linkedLibrary("swiftUnicodeDataTables")]
+
+let coreDependencies: [Target.Dependency] = ["CRsshShims", "CRsshBuildConfig", "CAudit", "CRsshLibc"]
 
 let package = Package(
     name: "rssh",
@@ -14,25 +43,49 @@ let package = Package(
         .executable(name: "rssh", targets: ["rssh"]),
         .executable(name: "rssh_chroot_helper", targets: ["rssh_chroot_helper"]),
         .executable(name: "rsshctl", targets: ["rsshctl"]),
+        .executable(name: "rssh-probe", targets: ["rssh-probe"]),
+        .executable(name: "rssh-probe-embedded", targets: ["rssh-probe-embedded"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
-        .target(name: "CRsshShims", cSettings: [.define("_GNU_SOURCE")]),
-        .target(name: "CRsshBuildConfig"),
+        .target(
+            name: "CRsshShims",
+            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-fstack-protector-strong", "-D_FORTIFY_SOURCE=2"])]
+        ),
+        .target(name: "CRsshBuildConfig", cSettings: [.unsafeFlags(["-fstack-protector-strong"])]),
+        .target(name: "CRsshEmbeddedSupport", cSettings: [.unsafeFlags(["-fstack-protector-strong"])]),
         .systemLibrary(name: "CAudit", pkgConfig: "audit", providers: [.apt(["libaudit-dev"])]),
-        .target(name: "RsshCore", dependencies: ["CRsshShims", "CRsshBuildConfig", "CAudit"]),
+        .systemLibrary(name: "CRsshLibc"),
+        .target(name: "RsshCore", dependencies: coreDependencies),
+        .target(name: "RsshCoreEmbedded", dependencies: coreDependencies, swiftSettings: embeddedSwift),
         .target(name: "RsshJail", dependencies: ["RsshCore"]),
-        .executableTarget(name: "rssh", dependencies: ["RsshCore"], linkerSettings: hardenedExecutable),
+        .executableTarget(
+            name: "rssh",
+            dependencies: ["RsshCoreEmbedded", "CRsshEmbeddedSupport"],
+            swiftSettings: embeddedSwift,
+            linkerSettings: embeddedExecutableLink
+        ),
         .executableTarget(
             name: "rssh_chroot_helper",
-            dependencies: ["RsshCore"],
-            linkerSettings: hardenedExecutable
+            dependencies: ["RsshCoreEmbedded", "CRsshEmbeddedSupport"],
+            swiftSettings: embeddedSwift,
+            linkerSettings: embeddedExecutableLink
         ),
         .executableTarget(
             name: "rsshctl",
             dependencies: ["RsshJail", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // The same probe source in both modes (rssh-probe-embedded/main.swift is a symlink): make check
+        // compares their outputs so the two compilations of RsshCore cannot drift apart.
+        .executableTarget(name: "rssh-probe", dependencies: ["RsshCore"], path: "Tests/Probe/rssh-probe"),
+        .executableTarget(
+            name: "rssh-probe-embedded",
+            dependencies: ["RsshCoreEmbedded", "CRsshEmbeddedSupport"],
+            path: "Tests/Probe/rssh-probe-embedded",
+            swiftSettings: embeddedSwift + [.define("RSSH_EMBEDDED")],
+            linkerSettings: embeddedExecutableLink
         ),
         .testTarget(name: "RsshCoreTests", dependencies: ["RsshCore", "RsshJail"]),
         .testTarget(name: "RsshBlackBoxTests", dependencies: ["RsshCore"]),

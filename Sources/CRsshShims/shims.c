@@ -9,6 +9,27 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+static int saved_argc;
+static char *const *saved_argv;
+
+static void save_arguments(int argc, char **argv, char **envp) {
+    (void)envp;
+    saved_argc = argc;
+    saved_argv = argv;
+}
+
+// glibc calls every .init_array entry with (argc, argv, envp) before main.
+__attribute__((section(".init_array"), used)) static void (*const save_arguments_entry)(int, char **, char **) =
+    save_arguments;
+
+int CRsshShims_argc(void) {
+    return saved_argc;
+}
+
+char *const *CRsshShims_argv(void) {
+    return saved_argv;
+}
+
 void CRsshShims_syslog(int priority, const char *message) {
     syslog(priority, "%s", message);
 }

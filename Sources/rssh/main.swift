@@ -1,4 +1,5 @@
-// The restricted login shell. sshd runs it as `rssh -c "<command>"`; all logic lives in RsshCore.
-import RsshCore
+// The restricted login shell. sshd runs it as `rssh -c "<command>"`; all logic lives in RsshCore
+// (compiled here in Embedded mode as RsshCoreEmbedded).
+import RsshCoreEmbedded
 
-LoginShell.main(arguments: CommandLine.unsafeArgv.bytesAfterFirst(count: Int(CommandLine.argc)))
+LoginShell.main(arguments: ArgumentVector.afterFirst())

@@ -1,4 +1,5 @@
-// The setuid-root chroot helper. rssh runs it as `rssh_chroot_helper "<command>"`; all logic lives in RsshCore.
-import RsshCore
+// The setuid-root chroot helper. rssh runs it as `rssh_chroot_helper "<command>"`; all logic lives in
+// RsshCore (compiled here in Embedded mode as RsshCoreEmbedded).
+import RsshCoreEmbedded
 
-ChrootHelper.main(arguments: CommandLine.unsafeArgv.bytesAfterFirst(count: Int(CommandLine.argc)))
+ChrootHelper.main(arguments: ArgumentVector.afterFirst())

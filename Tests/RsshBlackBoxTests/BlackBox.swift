@@ -6,6 +6,8 @@ import Foundation
 enum BlackBox {
     static let binary = ProcessInfo.processInfo.environment["RSSH_BLACKBOX_BINARY"]
     static let fixture = ProcessInfo.processInfo.environment["RSSH_BLACKBOX_FIXTURE"]
+    /// The black-box build of the real chroot helper (not the fixture's stub).
+    static let helper = ProcessInfo.processInfo.environment["RSSH_BLACKBOX_HELPER"]
     static var available: Bool { binary != nil && fixture != nil }
 
     struct Result {
@@ -60,15 +62,16 @@ enum BlackBox {
         try? FileManager.default.removeItem(atPath: fixture + "/rssh.conf")
     }
 
-    /// Runs rssh with `arguments` and a hostile environment, in `directory`.
+    /// Runs rssh (or `executable`) with `arguments` and a hostile environment, in `directory`.
     static func run(
         _ arguments: [String],
         directory: String? = nil,
-        extraEnvironment: [String: String] = [:]
+        extraEnvironment: [String: String] = [:],
+        executable: String? = nil
     ) throws -> Result {
-        guard let binary else { throw CocoaError(.fileNoSuchFile) }
+        guard let path = executable ?? binary else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         var environment = [
             "PATH": "/tmp/evil:/usr/bin:/bin",

@@ -38,6 +38,15 @@ int CRsshShims_has_effective_capability(int capability);
 /// getxattr(2); <sys/xattr.h> is not part of the Glibc module.
 long CRsshShims_getxattr(const char *path, const char *name, void *value, unsigned long size);
 
+/// argc as glibc passed it to the program's constructors (saved before main runs).
+///
+/// Embedded Swift has no CommandLine, and SwiftPM links executables with --defsym main=…, so the arguments
+/// are taken from the .init_array call glibc makes with (argc, argv, envp).
+int CRsshShims_argc(void);
+
+/// argv as glibc passed it to the program's constructors; argv[argc] is NULL.
+char *const *CRsshShims_argv(void);
+
 /// CAP_AUDIT_WRITE's number, which Swift cannot import from <linux/capability.h> as a plain constant.
 int CRsshShims_cap_audit_write(void);
 

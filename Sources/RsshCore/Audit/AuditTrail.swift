@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// Writes decisions to the kernel audit trail (read back with `ausearch -m USER_CMD -i`).
 ///

@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// Expansion against the file system as the calling process sees it (inside the jail, for the helper).
 public struct FileSystemExpansion: PathExpansion {

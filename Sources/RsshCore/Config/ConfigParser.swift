@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// Parses rssh.conf text (rssh 2.3.4 and Debian grammar), failing closed on anything doubtful.
 ///

@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// The parsed contents of rssh.conf: global settings, user lines, and every problem found.
 public struct Configuration: Sendable, Equatable {

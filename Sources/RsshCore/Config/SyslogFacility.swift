@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// A syslog facility, as accepted by the `logfacility` keyword.
 public struct SyslogFacility: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// A parsed `user=name:umask:bits[:chroot]` line.
 public struct UserEntry: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// What one user may do, resolved from the configuration.
 public struct UserPolicy: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// The setuid-root chroot helper: runs one command for the calling user inside that user's jail.
 ///
@@ -45,7 +45,7 @@ public enum ChrootHelper {
             LoginShell.writeAll("rssh_chroot_helper: \(refusal.userMessage)\n", to: STDERR_FILENO)
             exit(ShellOutcome.refusedStatus)
         }
-        do {
+        do throws(Refusal) {
             let prepared = try prepare(arguments: arguments, account: account, paths: paths)
             decision.chroot = prepared.jail
             decision.program = prepared.programName
@@ -120,10 +120,8 @@ public enum ChrootHelper {
                 umask: prepared.policy.umask
             )
             throw Refusal(reason: "exec failed: \(failure)", userMessage: "cannot run \(vetted.executable) in the jail")
-        } catch let refusal as Refusal {
-            refuse(refusal)
         } catch {
-            refuse(Refusal(reason: "unexpected error: \(error)", userMessage: "internal error"))
+            refuse(error)
         }
     }
 

@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// The parts of lstat(2) the jail checks look at.
 public struct FileStatus: Sendable, Equatable {
@@ -14,11 +14,11 @@ public struct FileStatus: Sendable, Equatable {
     }
 
     /// Whether it is a directory.
-    public var isDirectory: Bool { mode & S_IFMT == S_IFDIR }
+    public var isDirectory: Bool { mode & CRsshLibc_S_IFMT == CRsshLibc_S_IFDIR }
     /// Whether it is a symbolic link.
-    public var isSymlink: Bool { mode & S_IFMT == S_IFLNK }
+    public var isSymlink: Bool { mode & CRsshLibc_S_IFMT == CRsshLibc_S_IFLNK }
     /// Whether group or others may write it.
-    public var isWritableByOthers: Bool { mode & (S_IWGRP | S_IWOTH) != 0 }
+    public var isWritableByOthers: Bool { mode & (CRsshLibc_S_IWGRP | CRsshLibc_S_IWOTH) != 0 }
 
     /// lstat(2) of `path`, or nil when it fails.
     public static func lstat(_ path: String) -> FileStatus? {

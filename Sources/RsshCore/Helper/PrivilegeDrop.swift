@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// Enters a jail and gives up root for good, in OpenSSH's order, checking every call.
 ///

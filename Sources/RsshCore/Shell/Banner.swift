@@ -5,7 +5,7 @@ public enum Banner {
         let line =
             programs.isEmpty
             ? "This user is locked out."
-            : "Allowed commands: " + programs.programs.map(\.name).joined(separator: " ")
+            : "Allowed commands: " + programs.programs.map { $0.name }.joined(separator: " ")
         return "\nThis account is restricted by rssh.\n\(line)\n\n"
             + "If you believe this is in error, please contact your system administrator.\n\n"
     }

@@ -50,7 +50,7 @@ public enum ExecEnvironment {
         default:
             guard
                 text == "LANG"
-                    || (text.hasPrefix("LC_") && text.count > 3 && text.dropFirst(3).allSatisfy(\.isUppercase))
+                    || (text.hasPrefix("LC_") && text.count > 3 && text.dropFirst(3).allSatisfy { $0.isUppercase })
             else { return false }
             return !value.isEmpty && value.count <= 64
                 && value.allSatisfy {

@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 extension LoginShell {
     /// Runs the login shell for this process: the whole of `rssh`'s `main`.
@@ -88,7 +88,7 @@ extension LoginShell {
     /// The process environment as `NAME=value` byte strings.
     static func currentEnvironment() -> [[UInt8]] {
         var result: [[UInt8]] = []
-        var cursor = environ
+        guard var cursor = CRsshLibc_environ() else { return result }
         while let entry = cursor.pointee {
             result.append(CBytes.copy(entry))
             cursor += 1

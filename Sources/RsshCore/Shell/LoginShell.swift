@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// The login shell's decision procedure, free of side effects so it can be tested without running anything.
 public struct LoginShell {
@@ -70,11 +70,13 @@ public struct LoginShell {
         }
         // A jailed user's words are expanded only inside the jail, by the helper (CVE-2004-0609);
         // here they are checked with globs kept literal.
-        let here: any PathExpansion =
-            policy.chrootPath == nil ? expansion : LiteralExpansion(homeDirectory: Array("/".utf8))
+        func vet(_ here: some PathExpansion) throws(CommandRejection) -> VettedCommand {
+            try CommandVetter.vet(command, allowed: policy.programs, paths: paths, expansion: here)
+        }
         let vetted: VettedCommand
         do {
-            vetted = try CommandVetter.vet(command, allowed: policy.programs, paths: paths, expansion: here)
+            vetted =
+                try policy.chrootPath == nil ? vet(expansion) : vet(LiteralExpansion(homeDirectory: Array("/".utf8)))
         } catch {
             return refusal(error.description, policy.programs, reason: error.description, chroot: policy.chrootPath)
         }

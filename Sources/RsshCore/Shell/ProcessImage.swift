@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// Replaces the process with a program: the last step of every allowed session.
 public enum ProcessImage {

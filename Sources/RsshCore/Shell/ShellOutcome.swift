@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// What the login shell does after deciding; the one place that maps each result to an exit status and
 /// to what the user is told.

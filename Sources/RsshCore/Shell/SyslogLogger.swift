@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// Writes rssh's lines to syslog(3) with a fixed ident; messages are always passed as data.
 public struct SyslogLogger: Sendable {

@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// `rssh -v`: rssh 2.3.4's version block, then a check of the configuration an admin can act on.
 public struct VersionReport {
@@ -68,7 +68,7 @@ public struct VersionReport {
                 )
             }
             var lockedOut: [String] = []
-            for case .user(let name) in errors.map(\.scope) where !lockedOut.contains(name) {
+            for case .user(let name) in (errors.map { $0.scope }) where !lockedOut.contains(name) {
                 lockedOut.append(name)
                 out += "  user \(name): LOCKED OUT (error on its line)\n"
             }
@@ -118,7 +118,7 @@ public struct VersionReport {
 
     private static func policyLine(_ who: String, _ programs: ProgramSet, _ umask: mode_t, _ chroot: String?) -> String
     {
-        let allowed = programs.isEmpty ? "locked out" : programs.programs.map(\.name).joined(separator: " ")
+        let allowed = programs.isEmpty ? "locked out" : programs.programs.map { $0.name }.joined(separator: " ")
         let mask = String(umask, radix: 8)
         let octal = String(repeating: "0", count: max(0, 3 - mask.count)) + mask
         return "  \(who): \(allowed); umask 0\(octal); " + (chroot.map { "chroot \($0)" } ?? "no chroot") + "\n"

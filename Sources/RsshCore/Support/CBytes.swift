@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// Conversions between C strings and byte arrays, for argv, environ, passwd fields, glob results and the
 /// paths handed back to C.

@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// The passwd entry of the account running the shell, looked up by the real uid (never from `$USER`).
 public struct Account: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// Reads rssh.conf, refusing a file that someone other than the trusted owner could have written.
 public enum ConfigFile {
@@ -42,11 +42,11 @@ public enum ConfigFile {
         defer { _ = system_close(fd) }
         var info = stat()
         guard system_fstat(fd, &info) == 0 else { return .failure(.readFailed(path, .current("fstat", path))) }
-        guard info.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegularFile(path)) }
+        guard info.st_mode & CRsshLibc_S_IFMT == CRsshLibc_S_IFREG else { return .failure(.notRegularFile(path)) }
         guard info.st_uid == trustedOwner else {
             return .failure(.wrongOwner(path, owner: info.st_uid, expected: trustedOwner))
         }
-        guard info.st_mode & (S_IWGRP | S_IWOTH) == 0 else {
+        guard info.st_mode & (CRsshLibc_S_IWGRP | CRsshLibc_S_IWOTH) == 0 else {
             return .failure(.writableByOthers(path, mode: info.st_mode))
         }
         guard info.st_size <= maximumSize else { return .failure(.tooLarge(path, Int(info.st_size))) }

@@ -3,14 +3,14 @@
 // callers turn failures into `SystemError` values.
 
 import CAudit
+import CRsshLibc
 import CRsshShims
-import Glibc
 
 @inline(__always)
-internal func system_errno() -> Int32 { errno }
+internal func system_errno() -> Int32 { CRsshLibc_errno() }
 
 internal func system_open(_ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {
-    open(path, flags)
+    CRsshLibc_open(path, flags)
 }
 
 internal func system_close(_ fd: Int32) -> Int32 {
@@ -132,7 +132,7 @@ internal func system_set_not_dumpable() -> Int32 { CRsshShims_set_not_dumpable()
 
 internal func system_close_from(_ fd: UInt32) -> Int32 { CRsshShims_close_from(fd) }
 
-internal func system_fcntl_getfd(_ fd: Int32) -> Int32 { fcntl(fd, F_GETFD) }
+internal func system_fcntl_getfd(_ fd: Int32) -> Int32 { CRsshLibc_fcntl_getfd(fd) }
 
 internal func system_clearenv() -> Int32 { clearenv() }
 

@@ -1,4 +1,4 @@
-import Glibc
+import CRsshLibc
 
 /// A failed system call: which call, on what, and the `errno` it left.
 public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -4,8 +4,13 @@ struct RsyncOption {
     enum Value: Equatable {
         /// A plain flag; `--flag=x` is refused.
         case none
-        /// A decimal integer, negative where allowed.
-        case integer(negative: Bool)
+        /// A decimal integer of at most 10 digits.
+        ///
+        /// Two payload-free cases rather than `integer(negative: Bool)`: a static table of an enum with both a
+        /// `Bool` and a `[String]` payload crashes the Embedded compiler at -O (swiftc 6.3.1).
+        case natural
+        /// A decimal integer that may start with `-`.
+        case integer
         /// One of a fixed set of strings.
         case oneOf([String])
         /// Free text or a path (passed to rsync as data, never to a shell).
@@ -39,7 +44,7 @@ struct RsyncOption {
             .init(name: "delete-missing-args", value: .none),
             .init(name: "ignore-missing-args", value: .none),
             .init(name: "force", value: .none),
-            .init(name: "max-delete", value: .integer(negative: true)),
+            .init(name: "max-delete", value: .integer),
             .init(name: "ignore-errors", value: .none),
             // What is transferred.
             .init(name: "size-only", value: .none),
@@ -83,12 +88,12 @@ struct RsyncOption {
             .init(name: "groupmap", value: .text),
             .init(name: "iconv", value: .text),
             // Protocol tuning.
-            .init(name: "timeout", value: .integer(negative: false)),
-            .init(name: "bwlimit", value: .integer(negative: false)),
-            .init(name: "modify-window", value: .integer(negative: true)),
-            .init(name: "checksum-seed", value: .integer(negative: false)),
+            .init(name: "timeout", value: .natural),
+            .init(name: "bwlimit", value: .natural),
+            .init(name: "modify-window", value: .integer),
+            .init(name: "checksum-seed", value: .natural),
             .init(name: "checksum-choice", value: .text),
-            .init(name: "compress-level", value: .integer(negative: false)),
+            .init(name: "compress-level", value: .natural),
             .init(name: "compress-choice", value: .text),
             .init(name: "new-compress", value: .none),
             .init(name: "old-compress", value: .none),

@@ -82,7 +82,7 @@ enum RsyncValidator {
                 let value = word.count > 2 ? Array(word[2...]) : nextValue(arguments, &index)
                 try checkValue(
                     value ?? [],
-                    .integer(negative: letter == UInt8(ascii: "@")),
+                    letter == UInt8(ascii: "@") ? .integer : .natural,
                     "-\(Printable.text([letter]))"
                 )
                 return
@@ -115,9 +115,9 @@ enum RsyncValidator {
         case .none: ok = value.isEmpty
         case .text: ok = !value.isEmpty
         case .oneOf(let choices): ok = choices.contains(String(decoding: value, as: UTF8.self))
-        case .integer(let negative):
+        case .natural, .integer:
             var digits = value[...]
-            if negative, digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+            if kind == .integer, digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
             ok = !digits.isEmpty && digits.count <= 10 && digits.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
         }
         guard ok else { throw ArgumentRejection(.rsync, "invalid value \"\(Printable.text(value))\" for \(option)") }

@@ -16,7 +16,7 @@ enum ScpValidator {
                 nil
             }
         }
-        let modes = Set(scan.options.map(\.letter)).intersection([UInt8(ascii: "t"), UInt8(ascii: "f")])
+        let modes = Set(scan.options.map { $0.letter }).intersection([UInt8(ascii: "t"), UInt8(ascii: "f")])
         guard modes.count == 1 else {
             throw ArgumentRejection(
                 .scp,

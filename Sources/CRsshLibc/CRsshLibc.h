@@ -1,0 +1,50 @@
+// The C library as RsshCore sees it, in both build modes.
+//
+// Embedded Swift has no Glibc overlay, so the library imports these headers directly in both modes (one
+// source tree). What the overlay used to provide, and the importer cannot (errno and environ are macros or
+// need _GNU_SOURCE; open and fcntl are variadic; the S_I* bits are macro expressions), is defined below with
+// a CRsshLibc_ prefix.
+#ifndef CRSSHLIBC_H
+#define CRSSHLIBC_H
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <syslog.h>
+#include <unistd.h>
+
+/// The calling thread's errno.
+static inline int CRsshLibc_errno(void) { return errno; }
+
+/// The process environment (environ(7)).
+static inline char **CRsshLibc_environ(void) {
+    extern char **environ;
+    return environ;
+}
+
+/// open(2) without a mode (never O_CREAT).
+static inline int CRsshLibc_open(const char *path, int flags) { return open(path, flags); }
+
+/// fcntl(fd, F_GETFD).
+static inline int CRsshLibc_fcntl_getfd(int fd) { return fcntl(fd, F_GETFD); }
+
+/// File type and permission bits from <sys/stat.h>.
+static const mode_t CRsshLibc_S_IFMT = S_IFMT;
+static const mode_t CRsshLibc_S_IFREG = S_IFREG;
+static const mode_t CRsshLibc_S_IFDIR = S_IFDIR;
+static const mode_t CRsshLibc_S_IFLNK = S_IFLNK;
+static const mode_t CRsshLibc_S_IWUSR = S_IWUSR;
+static const mode_t CRsshLibc_S_IWGRP = S_IWGRP;
+static const mode_t CRsshLibc_S_IWOTH = S_IWOTH;
+static const mode_t CRsshLibc_S_ISUID = S_ISUID;
+static const mode_t CRsshLibc_S_ISGID = S_ISGID;
+
+#endif

@@ -1,0 +1,1 @@
+../rssh-probe/main.swift

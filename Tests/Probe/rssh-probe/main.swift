@@ -1,0 +1,134 @@
+// Prints what RsshCore decides for each input file, so the Embedded and the normal compilation of the
+// same sources can be compared byte for byte (make differential). Each file is read twice: as rssh.conf
+// (the `rssh -v` report and the policies) and as a command line (the decision, the log line, the audit
+// message and the argument vector, for a plain and for a chrooted user).
+import CRsshLibc
+
+#if RSSH_EMBEDDED
+import RsshCoreEmbedded
+#else
+import RsshCore
+#endif
+
+/// The configuration every command is decided against: one plain and one chrooted user, all programs.
+let commandConfig = ConfigParser.parse(
+    Array(
+        """
+        allowscp
+        allowsftp
+        allowrsync
+        allowcvs
+        allowrdist
+        allowsvnserve
+        user = probe:022:111111
+        user = jailed:027:111111:/srv/jail
+
+        """.utf8
+    ),
+    file: "/probe/rssh.conf"
+)
+
+let paths = ProgramPaths(
+    configFile: "/probe/rssh.conf",
+    chrootHelper: "/probe/libexec/rssh_chroot_helper",
+    shell: "/probe/bin/rssh",
+    programs: [
+        .sftpServer: "/usr/lib/openssh/sftp-server", .scp: "/usr/bin/scp", .cvs: "/usr/bin/cvs",
+        .rdist: "/usr/bin/rdist", .rdistd: "/usr/sbin/rdistd", .rsync: "/usr/bin/rsync",
+        .svnserve: "/usr/bin/svnserve",
+    ]
+)
+
+func emit(_ text: String) {
+    var bytes = Array(text.utf8)
+    bytes.append(0x0A)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeBytes { buffer -> Int in
+            guard let base = buffer.baseAddress else { return -1 }
+            return write(1, base + offset, buffer.count - offset)
+        }
+        guard written > 0 else { exit(2) }
+        offset += written
+    }
+}
+
+func describe(_ outcome: ShellOutcome) -> String {
+    var decision = outcome.decision
+    decision.audit = "probe"
+    var text = decision.logLine + "\naudit: " + AuditMessage.build(decision)
+    switch outcome {
+    case .run(let vetted, let environment, let umask, _):
+        text += "\nrun \(vetted.executable) umask \(umask)"
+        for argument in vetted.arguments { text += " [" + Printable.text(argument) + "]" }
+        for entry in environment { text += "\nenv " + Printable.text(entry) }
+    case .chroot(let helper, let command, _, let umask, _):
+        text += "\nchroot via \(helper) umask \(umask): " + Printable.text(command)
+    case .refuse:
+        text += "\nrefuse: " + Printable.text(outcome.userMessage ?? "")
+    }
+    return text
+}
+
+/// Deterministic variants of an input: truncations and single-byte substitutions with the bytes that matter
+/// to the grammars (quotes, separators, globs, control characters, non-ASCII), from a SplitMix64 stream.
+func mutants(of bytes: [UInt8], count: Int, seed: UInt64) -> [[UInt8]] {
+    let interesting: [UInt8] =
+        Array(" \t\n\"'\\;:=#*?[]{}~$`|&<>-/.0123456789".utf8) + [0x00, 0x01, 0x7F, 0x80, 0xC3, 0xFF]
+    var state = seed
+    func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    var result: [[UInt8]] = []
+    for round in 0..<count where !bytes.isEmpty {
+        var variant = bytes
+        let position = Int(next() % UInt64(bytes.count))
+        if round % 4 == 0 {
+            variant.removeSubrange(position...)
+        } else {
+            variant[position] = interesting[Int(next() % UInt64(interesting.count))]
+        }
+        result.append(variant)
+    }
+    return result
+}
+
+func probe(_ label: String, _ bytes: [UInt8]) {
+    emit("== " + label)
+    let configuration = ConfigParser.parse(bytes, file: "/probe/rssh.conf")
+    let report = VersionReport(
+        paths: paths,
+        configuration: .success(configuration),
+        isExecutable: { $0.hasPrefix("/usr/") },
+        shellCanAudit: true,
+        auditDaemonProblem: nil
+    ).render()
+    emit(report.text + "healthy: \(report.healthy)")
+    let environment = [Array("SSH_CONNECTION=192.0.2.1 4242 192.0.2.2 22".utf8), Array("LANG=C.UTF-8".utf8)]
+    for (user, uid) in [("probe", UInt32(1001)), ("jailed", UInt32(1002))] {
+        let shell = LoginShell(
+            paths: paths,
+            account: Account(name: user, uid: uid, gid: uid, home: Array("/home/\(user)".utf8), shell: []),
+            configuration: .success(commandConfig),
+            environment: environment
+        )
+        let home = Array("/home/\(user)".utf8)
+        emit(describe(shell.decide(command: bytes, expansion: LiteralExpansion(homeDirectory: home))))
+    }
+}
+
+for (index, path) in ArgumentVector.afterFirst().enumerated() {
+    let name = String(decoding: path, as: UTF8.self)
+    guard case .success(let bytes) = ConfigFile.read(name, trustedOwner: getuid()) else {
+        emit("== " + Printable.text(path) + ": unreadable")
+        continue
+    }
+    probe(Printable.text(path), bytes)
+    for (number, variant) in mutants(of: bytes, count: 60, seed: UInt64(index)).enumerated() {
+        probe(Printable.text(path) + " mutant \(number)", variant)
+    }
+}
