@@ -34,7 +34,13 @@ extension Jail {
             try JailCommand.requireRoot()
             var accounts: [JailUser] = []
             for name in users {
-                guard let user = JailUser.lookup(name) else { throw ValidationError("no such user: \(name)") }
+                let found: JailUser?
+                do {
+                    found = try JailUser.lookup(name)
+                } catch {
+                    throw JailCommand.Failure(message: "cannot look up \(name): \(error)")
+                }
+                guard let user = found else { throw ValidationError("no such user: \(name)") }
                 accounts.append(user)
             }
             let programs = ServerProgram.allCases.compactMap { ProgramPaths.compiledIn.path(of: $0) }

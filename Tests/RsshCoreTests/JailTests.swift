@@ -80,7 +80,7 @@ struct LibraryResolverTests {
         let resolver = LibraryResolver(searchDirectories: []) { path in
             path == "/bin/ls" ? try? FileSystem.read(path) : nil
         }
-        #expect(throws: LibraryResolver.Missing.self) { try resolver.closure(of: "/bin/ls") }
+        #expect(throws: LibraryResolver.Failure.self) { try resolver.closure(of: "/bin/ls") }
     }
 
     @Test func elfHeadersAreReadWithoutRunningTheProgram() throws {

@@ -36,20 +36,36 @@ public struct LibraryResolver {
         public var description: String { "\(library) (needed by \(neededBy)) not found" }
     }
 
+    /// Why a program's libraries could not be resolved.
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// A needed library is nowhere on the search path.
+        case missing(Missing)
+        /// A file is ELF but its headers are malformed (offsets past the end, or overflowing).
+        case malformed(file: String, ElfFile.Failure)
+
+        /// The reason, naming the file.
+        public var description: String {
+            switch self {
+            case .missing(let missing): missing.description
+            case .malformed(let file, _): "\(file) is a malformed ELF file (a header points outside it)"
+            }
+        }
+    }
+
     /// The loader and every library `program` needs, in discovery order, without duplicates.
-    /// - Throws: `Missing` for the first library that cannot be found.
-    public func closure(of program: String) throws(Missing) -> [String] {
+    /// - Throws: the first library that cannot be found, or the first malformed file.
+    public func closure(of program: String) throws(Failure) -> [String] {
         var result: [String] = []
         var queue = [program]
         var seen: Set<String> = [program]
         while !queue.isEmpty {
             let path = queue.removeFirst()
-            guard let bytes = read(path), let elf = try? ElfFile(bytes) else { continue }
+            guard let bytes = read(path), let elf = try Self.parse(bytes, file: path) else { continue }
             var next: [String] = []
             if let interpreter = elf.interpreter { next.append(interpreter) }
             for library in elf.needed {
-                guard let found = locate(library, for: path, elf: elf) else {
-                    throw Missing(library: library, neededBy: path)
+                guard let found = try locate(library, for: path, elf: elf) else {
+                    throw .missing(Missing(library: library, neededBy: path))
                 }
                 next.append(found)
             }
@@ -63,19 +79,31 @@ public struct LibraryResolver {
     }
 
     /// The path of `library` as ld.so would find it for `parent`.
-    func locate(_ library: String, for parent: String, elf: ElfFile) -> String? {
+    func locate(_ library: String, for parent: String, elf: ElfFile) throws(Failure) -> String? {
         if library.contains("/") { return read(library) != nil ? library : nil }
         let origin = FileSystem.directory(of: parent)
         let expand = { (entry: String) in entry.replacingOccurrences(of: "$ORIGIN", with: origin) }
         let ordered = (elf.runpath.isEmpty ? elf.rpath.map(expand) : []) + elf.runpath.map(expand) + searchDirectories
         for directory in ordered {
             let candidate = directory + "/" + library
-            guard let bytes = read(candidate), let found = try? ElfFile(bytes), found.machine == elf.machine else {
-                continue
-            }
+            guard let bytes = read(candidate), let found = try Self.parse(bytes, file: candidate),
+                found.machine == elf.machine
+            else { continue }
             return candidate
         }
         return nil
+    }
+
+    /// The ELF facts of `bytes`, nil for a file that is not ELF64 (a script has no libraries to copy).
+    /// - Throws: `Failure.malformed` naming `file` when its headers point outside it.
+    static func parse(_ bytes: [UInt8], file: String) throws(Failure) -> ElfFile? {
+        do {
+            return try ElfFile(bytes)
+        } catch .truncated {
+            throw .malformed(file: file, .truncated)
+        } catch {
+            return nil
+        }
     }
 }
 

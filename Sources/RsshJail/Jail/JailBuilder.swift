@@ -5,9 +5,10 @@ import RsshCore
 ///
 /// It copies each configured transfer program that exists on the host to the same path inside the jail with
 /// every library and the loader it needs, the NSS pieces for name lookups, a passwd and group file holding
-/// only root and the named users, real device nodes, a `dev/` ready for a log socket, and homes for the
-/// named users whose passwd home lies inside the jail. Everything but those homes is root-owned and not
-/// writable by others, as the helper requires.
+/// only root and the named users with their primary and supplementary groups (`JailAccounts`, from NSS), real
+/// device nodes, a `dev/` ready for a log socket, and homes for the named users whose passwd home lies inside
+/// the jail, each with a root-owned `.ssh`. Everything but those homes is root-owned and not writable by
+/// others, as the helper requires.
 public struct JailBuilder {
     /// The jail directory (absolute).
     public var root: String
@@ -27,14 +28,28 @@ public struct JailBuilder {
     }
 
     /// Builds the jail.
+    ///
+    /// It refuses unless the jail path meets the helper's rules (root-owned, not writable by group or others,
+    /// no symlinks, from `/` down); a missing jail is created under a parent that meets them. Everything is
+    /// then reached through open directory descriptors (see `JailDirectory`).
     /// - Parameter report: receives one line per action.
-    public func build(report: (String) -> Void) throws(FileError) {
-        for created in try FileSystem.makeDirectories(root) { report("created \(created)") }
-        for directory in ["etc", "dev", "tmp"] {
-            try FileSystem.makeDirectories(root + "/" + directory)
+    public func build(report: (String) -> Void) throws(JailBuildError) {
+        for user in users {
+            if let home = homeComponents(user), let clash = managedPaths.first(where: { $0.starts(with: home) }) {
+                throw .unsafeEntry(
+                    path: user.home,
+                    reason:
+                        "is \(user.name)'s home, but rsshctl keeps /\(clash.joined(separator: "/")) root-owned there"
+                )
+            }
         }
+        var created: [String] = []
+        let jail = try JailDirectory.openJail(root, created: &created)
+        for path in created { report("created \(path)") }
+        _ = try jail.subdirectory("etc", report: report)
+        _ = try jail.subdirectory("dev", report: report)
         // tmp: like the host's /tmp (sticky, world-writable) so programs that need scratch space work.
-        try FileSystem.own(root + "/tmp", uid: 0, gid: 0, mode: 0o1777)
+        _ = try jail.subdirectory("tmp", mode: 0o1777, report: report)
         var files: [String] = []
         for program in programs where FileSystem.exists(program) {
             files.append(program)
@@ -51,34 +66,56 @@ public struct JailBuilder {
         for file in files {
             // Keep the host's permission bits (ld.so must stay executable), minus any write or set-id bits.
             let mode = (FileSystem.followedStatus(file)?.st_mode ?? 0o644) & 0o755
-            if try copy(file, mode: mode) { report("copied \(file)") }
+            if try copy(file, mode: mode, into: jail, report: report) { report("copied \(file)") }
         }
-        for (name, text) in configurationFiles() {
-            if try writeIfChanged(Array(text.utf8), to: root + "/etc/" + name, mode: 0o644) {
-                report("wrote /etc/\(name)")
-            }
+        let accounts = JailAccounts.files(for: users)
+        let nsswitch = "passwd: files\ngroup: files\nshadow: files\nhosts: files\nservices: files\n"
+        let etc = try jail.subdirectory("etc", report: report)
+        for (name, text) in [("passwd", accounts.passwd), ("group", accounts.group), ("nsswitch.conf", nsswitch)] {
+            if try etc.writeFile(name, Array(text.utf8), mode: 0o644) { report("wrote /etc/\(name)") }
         }
-        if FileSystem.exists("/etc/ld.so.cache"), try copy("/etc/ld.so.cache", mode: 0o644) {
+        if FileSystem.exists("/etc/ld.so.cache"), try copy("/etc/ld.so.cache", mode: 0o644, into: jail, report: report)
+        {
             report("copied /etc/ld.so.cache")
         }
+        let dev = try jail.subdirectory("dev", report: report)
         for (name, major, minor) in [("null", UInt32(1), UInt32(3)), ("zero", 1, 5), ("urandom", 1, 9)] {
-            try FileSystem.makeCharacterDevice(root + "/dev/" + name, major: major, minor: minor, mode: 0o666)
+            _ = try dev.characterDevice(name, major: major, minor: minor, mode: 0o666)
         }
         report("device nodes /dev/null, /dev/zero, /dev/urandom in place")
         for user in users {
-            guard user.home.hasPrefix(root + "/") else {
+            guard let components = homeComponents(user), let name = components.last else {
                 report("note: \(user.name)'s home \(user.home) is outside the jail; sessions will start in /")
                 continue
             }
-            try FileSystem.makeDirectories(FileSystem.directory(of: user.home))
-            if FileSystem.status(user.home) == nil {
-                guard jail_mkdir(user.home, 0o750) == 0 else {
-                    throw FileError(operation: "mkdir", path: user.home, code: jail_errno())
-                }
-                try FileSystem.own(user.home, uid: user.uid, gid: user.gid, mode: 0o750)
-                report("created home \(user.home) for \(user.name)")
+            let parent = try jail.descendant(Array(components.dropLast()), report: report)
+            var createdHome = false
+            let home = try parent.home(name, uid: user.uid, gid: user.gid, created: &createdHome)
+            if createdHome {
+                report("created home \(user.home) for \(user.name) (with a root-owned .ssh)")
+            } else if try home.createRootDirectoryIfMissing(".ssh") {
+                report("created a root-owned \(user.home)/.ssh")
+            } else if let ssh = home.entryStatus(".ssh"),
+                ssh.st_mode & S_IFMT != S_IFDIR || ssh.st_uid != 0 || ssh.st_mode & 0o022 != 0
+            {
+                report("warning: \(user.home)/.ssh is not a root-owned directory; \(user.name) can change its keys")
             }
         }
+    }
+
+    /// The home's components below the jail root, nil when it lies outside the jail (or is the jail itself).
+    private func homeComponents(_ user: JailUser) -> [String]? {
+        guard user.home.hasPrefix(root + "/") else { return nil }
+        let components = FileSystem.components(of: String(user.home.dropFirst(root.count)))
+        return components.isEmpty ? nil : components
+    }
+
+    /// The directories below the jail root that rsshctl keeps root-owned, none of which may be a home.
+    private var managedPaths: [[String]] {
+        var paths: [[String]] = [["etc"], ["dev"], ["tmp"]]
+        for program in programs { paths.append(FileSystem.components(of: FileSystem.directory(of: program))) }
+        for directory in resolver.searchDirectories { paths.append(FileSystem.components(of: directory)) }
+        return paths
     }
 
     /// The lines an admin adds to rsyslog so the jail's programs can log.
@@ -96,36 +133,25 @@ public struct JailBuilder {
         resolver.searchDirectories.lazy.map { $0 + "/libnss_files.so.2" }.first(where: FileSystem.exists)
     }
 
-    private func configurationFiles() -> [(String, String)] {
-        var passwd = "root:x:0:0:root:/root:/usr/sbin/nologin\n"
-        var group = "root:x:0:\n"
-        var groups: Set<gid_t> = [0]
-        for user in users where user.uid != 0 {
-            passwd += user.passwdLine
-            if !groups.contains(user.gid) {
-                groups.insert(user.gid)
-                group += "\(user.groupName):x:\(user.gid):\n"
-            }
-        }
-        let nsswitch = "passwd: files\ngroup: files\nshadow: files\nhosts: files\nservices: files\n"
-        return [("passwd", passwd), ("group", group), ("nsswitch.conf", nsswitch)]
-    }
-
     /// Copies a host file to the same path in the jail (following symlinks on the host side).
     /// - Returns: whether anything changed.
-    private func copy(_ path: String, mode: mode_t) throws(FileError) -> Bool {
-        try FileSystem.makeDirectories(root + FileSystem.directory(of: path))
-        return try writeIfChanged(try FileSystem.read(path), to: root + path, mode: mode)
-    }
-
-    private func writeIfChanged(_ bytes: [UInt8], to path: String, mode: mode_t) throws(FileError) -> Bool {
-        if let info = FileSystem.status(path), info.st_mode & S_IFMT == S_IFREG, info.st_size == bytes.count,
-            (try? FileSystem.read(path)) == bytes
-        {
-            try FileSystem.own(path, uid: 0, gid: 0, mode: mode)
-            return false
+    private func copy(
+        _ path: String,
+        mode: mode_t,
+        into jail: borrowing JailDirectory,
+        report: (String) -> Void
+    )
+        throws(JailBuildError) -> Bool
+    {
+        let components = FileSystem.components(of: path)
+        guard let name = components.last else { throw .badName(path) }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.read(path)
+        } catch {
+            throw .file(error)
         }
-        try FileSystem.write(bytes, to: path, mode: mode)
-        return true
+        let directory = try jail.descendant(Array(components.dropLast()), report: report)
+        return try directory.writeFile(name, bytes, mode: mode)
     }
 }

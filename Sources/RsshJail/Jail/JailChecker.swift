@@ -2,7 +2,8 @@ import Glibc
 import RsshCore
 
 /// Checks a jail the way `rssh_chroot_helper` needs it: safe path, programs that run inside it, device
-/// nodes, a live log socket, no password hashes, no setuid files.
+/// nodes, a live log socket, no password hashes, accounts that match NSS, root-owned `~/.ssh`, no setuid
+/// files and no user-writable directory on the same file system as one.
 public struct JailChecker {
     /// The jail directory.
     public var root: String
@@ -10,12 +11,23 @@ public struct JailChecker {
     public var requiredPrograms: [String]
     /// Other configured programs: checked when present, not required.
     public var optionalPrograms: [String]
+    /// Looks users up in NSS (`JailUser.lookup`; a table in tests).
+    public var lookup: (String) throws(AccountLookupError) -> JailUser?
+
+    /// How many directory levels below the jail the set-id scan descends; anything deeper is a problem.
+    public static let scanDepthLimit = 64
 
     /// Creates a checker.
-    public init(root: String, requiredPrograms: [String], optionalPrograms: [String]) {
+    public init(
+        root: String,
+        requiredPrograms: [String],
+        optionalPrograms: [String],
+        lookup: @escaping (String) throws(AccountLookupError) -> JailUser? = JailUser.lookup
+    ) {
         self.root = root
         self.requiredPrograms = requiredPrograms
         self.optionalPrograms = optionalPrograms
+        self.lookup = lookup
     }
 
     /// Runs every check.
@@ -82,35 +94,81 @@ public struct JailChecker {
                 hashed.isEmpty
                     ? .ok("/etc/passwd holds no password hashes") : .problem("/etc/passwd holds password fields")
             )
+            findings += accountFindings(passwd: passwd)
+            findings += sshFindings(passwd: passwd)
         } else {
             findings.append(.problem("no /etc/passwd in the jail (names cannot be looked up)"))
         }
-        let privileged = setuidFiles(in: root)
-        findings.append(
-            privileged.isEmpty
-                ? .ok("no setuid or setgid files in the jail")
-                : .problem("setuid/setgid files in the jail: \(privileged.prefix(5).joined(separator: ", "))")
-        )
+        findings += setidFindings()
         return findings
     }
 
-    private func setuidFiles(in directory: String, depth: Int = 0) -> [String] {
-        guard depth < 32, let handle = jail_opendir(directory) else { return [] }
-        defer { jail_closedir(handle) }
-        var found: [String] = []
-        while let entry = jail_readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+    /// Whether the jail's passwd and group files still match NSS (they are a snapshot taken by `jail build`).
+    func accountFindings(passwd: [UInt8]) -> [JailFinding] {
+        let group = (try? FileSystem.read(root + "/etc/group")) ?? []
+        let differences = JailAccounts.differences(passwd: passwd, group: group, lookup: lookup)
+        guard !differences.isEmpty else { return [.ok("/etc/passwd and /etc/group match NSS")] }
+        return differences.map { .problem($0 + " (run rsshctl jail build again)") }
+    }
+
+    /// Whether each jail user's `~/.ssh` is a root-owned directory no one else can write: sshd reads
+    /// authorized_keys from the outside path of the home, so a user who could write there could add keys.
+    func sshFindings(passwd: [UInt8]) -> [JailFinding] {
+        var findings: [JailFinding] = []
+        for line in String(decoding: passwd, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.count == 7, fields[0] != "root", fields[5].hasPrefix(root + "/") else { continue }
+            let ssh = fields[5] + "/.ssh"
+            guard let info = FileSystem.status(String(ssh)) else {
+                findings.append(.problem("\(ssh) is missing, so \(fields[0]) could create it and add keys"))
+                continue
             }
-            if name == "." || name == ".." { continue }
-            let path = directory + "/" + name
-            guard let info = FileSystem.status(path) else { continue }
-            if info.st_mode & S_IFMT == S_IFDIR {
-                found += setuidFiles(in: path, depth: depth + 1)
-            } else if info.st_mode & S_IFMT == S_IFREG, info.st_mode & (S_ISUID | S_ISGID) != 0 {
-                found.append(String(path.dropFirst(root.count)))
+            if info.st_mode & S_IFMT == S_IFDIR, info.st_uid == 0, info.st_mode & 0o022 == 0 {
+                findings.append(.ok("\(ssh) is root-owned and not writable by \(fields[0])"))
+            } else {
+                findings.append(.problem("\(ssh) is not a root-owned directory: \(fields[0]) can change its keys"))
             }
         }
-        return found
+        return findings
+    }
+
+    /// The set-id scan: no setuid or setgid file, no user-writable directory on the same file system as one,
+    /// every mount point crossed reported, and nothing left unscanned silently.
+    func setidFindings() -> [JailFinding] {
+        let scan = TreeScan(root: root, depthLimit: Self.scanDepthLimit)
+        var findings: [JailFinding] = []
+        findings.append(
+            scan.setid.isEmpty
+                ? .ok("no setuid or setgid files in the jail")
+                : .problem(
+                    "setuid/setgid files in the jail: \(scan.setid.prefix(5).map(\.path).joined(separator: ", "))"
+                )
+        )
+        for directory in scan.writable {
+            guard let file = scan.setid.first(where: { $0.device == directory.device }) else { continue }
+            findings.append(
+                .problem(
+                    "\(directory.path) is writable by \(directory.writer) on the same file system as the set-id "
+                        + "file \(file.path): a user could hard-link it there"
+                )
+            )
+        }
+        for mount in scan.mounts {
+            findings.append(
+                mount.nosuid
+                    ? .ok("\(mount.path) is a nosuid mount point; not scanned (set-id bits do not work there)")
+                    : .problem(
+                        "\(mount.path) is a mount point without nosuid; it was not scanned for set-id files "
+                            + "(mount it nosuid, or check it yourself)"
+                    )
+            )
+        }
+        for path in scan.tooDeep {
+            findings.append(.problem("\(path) is more than \(Self.scanDepthLimit) levels deep; not scanned"))
+        }
+        for (path, reason) in scan.unreadable {
+            findings.append(.problem("\(path) could not be scanned: \(reason)"))
+        }
+        return findings
     }
 }

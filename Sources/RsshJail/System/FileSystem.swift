@@ -33,11 +33,16 @@ public enum FileSystem {
     /// Whether `path` exists (following symlinks).
     public static func exists(_ path: String) -> Bool { followedStatus(path) != nil }
 
-    /// Reads a whole file.
+    /// Reads a whole host file (following symlinks: the host is trusted, the jail is not).
     public static func read(_ path: String, limit: Int = 256 << 20) throws(FileError) -> [UInt8] {
         let fd = jail_open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError(operation: "open", path: path, code: jail_errno()) }
         defer { _ = jail_close(fd) }
+        return try read(fd: fd, path: path, limit: limit)
+    }
+
+    /// Reads everything left in an open descriptor; `path` is for messages.
+    static func read(fd: Int32, path: String, limit: Int = 256 << 20) throws(FileError) -> [UInt8] {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -55,12 +60,8 @@ public enum FileSystem {
         }
     }
 
-    /// Writes `bytes` to `path` atomically (temporary file, then rename), with `mode` and root ownership.
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws(FileError) {
-        let temporary = path + ".rsshctl-new"
-        _ = jail_unlink(temporary)
-        let fd = jail_open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw FileError(operation: "create", path: temporary, code: jail_errno()) }
+    /// Writes all of `bytes` to an open descriptor; `path` is for messages.
+    static func write(_ bytes: [UInt8], fd: Int32, path: String) throws(FileError) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer -> Int in
@@ -68,68 +69,23 @@ public enum FileSystem {
                 return jail_write(fd, base + offset, buffer.count - offset)
             }
             if written < 0 && jail_errno() == EINTR { continue }
-            guard written > 0 else {
-                let code = jail_errno()
-                _ = jail_close(fd)
-                _ = jail_unlink(temporary)
-                throw FileError(operation: "write", path: temporary, code: code)
-            }
+            guard written > 0 else { throw FileError(operation: "write", path: path, code: jail_errno()) }
             offset += written
         }
-        guard jail_close(fd) == 0 else { throw FileError(operation: "close", path: temporary, code: jail_errno()) }
-        try own(temporary, uid: 0, gid: 0, mode: mode)
-        guard jail_rename(temporary, path) == 0 else {
-            let code = jail_errno()
-            _ = jail_unlink(temporary)
-            throw FileError(operation: "rename", path: path, code: code)
-        }
     }
 
-    /// Sets owner and mode.
-    public static func own(_ path: String, uid: uid_t, gid: gid_t, mode: mode_t) throws(FileError) {
-        guard jail_lchown(path, uid, gid) == 0 else {
-            throw FileError(operation: "chown", path: path, code: jail_errno())
-        }
-        guard jail_chmod(path, mode) == 0 else { throw FileError(operation: "chmod", path: path, code: jail_errno()) }
-    }
-
-    /// Creates `path` and its missing parents as root-owned directories with `mode`.
-    /// - Returns: the directories created.
-    @discardableResult
-    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(FileError) -> [String] {
-        var created: [String] = []
-        var current = ""
-        for part in path.split(separator: "/") {
-            current += "/" + part
-            if let info = status(current) {
-                // Never follow a symlink here: inside a jail it could point back into the host.
-                guard info.st_mode & S_IFMT == S_IFDIR else {
-                    throw FileError(operation: "mkdir", path: current, code: ENOTDIR)
-                }
-                continue
+    /// The components of the absolute host path `path`, `.` dropped and `..` applied lexically, so that
+    /// `root + path` can never name anything outside `root` (a RUNPATH of `$ORIGIN/../lib` is common).
+    public static func components(of path: String) -> [String] {
+        var result: [String] = []
+        for part in path.split(separator: "/") where part != "." {
+            if part == ".." {
+                _ = result.popLast()
+            } else {
+                result.append(String(part))
             }
-            guard jail_mkdir(current, mode) == 0 else {
-                throw FileError(operation: "mkdir", path: current, code: jail_errno())
-            }
-            try own(current, uid: 0, gid: 0, mode: mode)
-            created.append(current)
         }
-        return created
-    }
-
-    /// Creates a character device node (replacing anything else at `path`).
-    public static func makeCharacterDevice(_ path: String, major: UInt32, minor: UInt32, mode: mode_t) throws(FileError)
-    {
-        let device = deviceNumber(major: major, minor: minor)
-        if let info = status(path), info.st_mode & S_IFMT == S_IFCHR, info.st_rdev == device {
-            try own(path, uid: 0, gid: 0, mode: mode)
-            return
-        }
-        _ = jail_unlink(path)
-        guard jail_mknod(path, S_IFCHR | mode, device) == 0 else {
-            throw FileError(operation: "mknod", path: path, code: jail_errno())
-        }
-        try own(path, uid: 0, gid: 0, mode: mode)
+        return result
     }
 
     /// glibc's makedev(3), which Swift cannot import (it is a macro).
