@@ -125,7 +125,7 @@ blackbox-build:
 blackbox: blackbox-build
 	RSSH_BLACKBOX_BINARY="$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh" RSSH_BLACKBOX_FIXTURE=$(FIXTURE) \
 	  RSSH_BLACKBOX_HELPER="$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh_chroot_helper" \
-	  $(SWIFT) test --filter RsshBlackBoxTests
+	  $(SWIFT) test --no-parallel --filter RsshBlackBoxTests
 
 # The Embedded and the normal compilation of RsshCore must agree: one probe source built both ways, run over
 # every fuzz seed and example config, outputs compared byte for byte.

@@ -1,6 +1,9 @@
 #include "CRsshShims.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libaudit.h>
+#include <sys/wait.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -117,4 +120,52 @@ int CRsshShims_drop_capabilities(void) {
         }
     }
     return 0;
+}
+
+int CRsshShims_audit_daemon_pid(void) {
+    int fd = audit_open();
+    if (fd < 0) {
+        return -errno;
+    }
+    if (audit_request_status(fd) <= 0) {
+        int error = errno ? errno : EIO;
+        audit_close(fd);
+        return -error;
+    }
+    // The kernel answers with an ACK (already consumed by libaudit) and then the status; skip anything else.
+    for (int attempt = 0; attempt < 8; attempt++) {
+        struct audit_reply reply;
+        if (audit_get_reply(fd, &reply, GET_REPLY_BLOCKING, 0) <= 0) {
+            break;
+        }
+        if (reply.type == AUDIT_GET && reply.status != NULL) {
+            int pid = (int)reply.status->pid;
+            audit_close(fd);
+            return pid;
+        }
+        if (reply.type == NLMSG_ERROR && reply.error != NULL && reply.error->error != 0) {
+            audit_close(fd);
+            return reply.error->error < 0 ? reply.error->error : -reply.error->error;
+        }
+    }
+    audit_close(fd);
+    return -EIO;
+}
+
+int CRsshShims_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}
+
+int CRsshShims_wait_for(int pid) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            return -1;
+        }
+    }
+    return status;
+}
+
+int CRsshShims_exited_zero(int status) {
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }

@@ -31,6 +31,7 @@ enum BlackBox {
         for a in "$@"; do printf 'arg=%s\\n' "$a"; done
         echo "umask=$(umask)"
         echo "cwd=$(pwd)"
+        echo "nnp=$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' /proc/self/status)"
         env | LC_ALL=C sort | sed 's/^/env=/'
         exit 7
 

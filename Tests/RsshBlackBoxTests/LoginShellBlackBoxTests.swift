@@ -116,7 +116,7 @@ struct LoginShellBlackBoxTests {
         let result = try BlackBox.run(["-c", script])
         #expect(result.status == 7)
         #expect(result.values("ran") == [BlackBox.fixture! + "/bin/sftp-server"])
-        #expect(result.values("arg").isEmpty)
+        #expect(result.values("arg") == ["-u", "0022"], "the administrator's set (none) and the umask, nothing else")
     }
 
     @Test func chrootedUserIsHandedToTheHelperWithTheRawCommand() throws {

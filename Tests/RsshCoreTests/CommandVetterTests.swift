@@ -135,6 +135,7 @@ struct CommandVetterTests {
         // A glob matching a file named like an option is caught after expansion.
         struct Planted: PathExpansion {
             var homeDirectory: [UInt8] { Array("/home/alice".utf8) }
+            var expandsPatterns: Bool { true }
             func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]] {
                 [Array("-oProxyCommand=id".utf8), Array("a.txt".utf8)]
             }

@@ -42,10 +42,17 @@ struct SshdConfigCheckTests {
     let sftp = "/usr/lib/openssh/sftp-server"
 
     @Test func externalSubsystemAtTheCompiledPathIsFine() {
-        #expect(
-            SshdConfigCheck.warnings("Port 22\nSubsystem sftp /usr/lib/openssh/sftp-server -l INFO\n", sftpServer: sftp)
-                .isEmpty
-        )
+        let config = "Port 22\nSubsystem sftp /usr/lib/openssh/sftp-server -l INFO -f LOCAL5\n"
+        let options = ["-f", "LOCAL5", "-l", "INFO"].map { Array($0.utf8) }
+        #expect(SshdConfigCheck.warnings(config, sftpServer: sftp, sftpServerOptions: options).isEmpty)
+        #expect(SshdConfigCheck.warnings("Subsystem sftp /usr/lib/openssh/sftp-server\n", sftpServer: sftp).isEmpty)
+    }
+
+    @Test func subsystemOptionsThatRsshConfDoesNotCarrySayWhatToAdd() {
+        let config = "Subsystem sftp /usr/lib/openssh/sftp-server -l INFO\n"
+        let warnings = SshdConfigCheck.warnings(config, sftpServer: sftp)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("'sftpserveroptions = -l INFO'") == true, "\(warnings)")
     }
 
     @Test(arguments: [

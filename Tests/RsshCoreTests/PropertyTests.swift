@@ -110,6 +110,7 @@ struct OptionEquivalenceTests {
             let laterDash = !doubleDash && words.suffix(operands).dropFirst().contains { $0.first == UInt8(ascii: "-") }
             let model =
                 used.allSatisfy { Set("tfvrpd".utf8).contains($0) } && modes.count == 1 && operands >= 1 && !laterDash
+                && !(modes.contains(UInt8(ascii: "t")) && operands > 1)
             let verdict = (try? ScpValidator.validate(words[...])) != nil
             let line = words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
             #expect(verdict == model, "scp \(line)")

@@ -47,6 +47,19 @@ int CRsshShims_argc(void);
 /// argv as glibc passed it to the program's constructors; argv[argc] is NULL.
 char *const *CRsshShims_argv(void);
 
+/// The pid of the audit daemon the kernel has registered (AUDIT_GET): > 0 running, 0 none, or -errno
+/// (-EPERM without CAP_AUDIT_CONTROL, which only root has; rssh itself holds just CAP_AUDIT_WRITE).
+int CRsshShims_audit_daemon_pid(void);
+
+/// pipe2(2) with O_CLOEXEC.
+int CRsshShims_pipe_cloexec(int fds[2]);
+
+/// waitpid(2) for `pid`, retrying EINTR; returns the raw status, or -1.
+int CRsshShims_wait_for(int pid);
+
+/// Whether a raw wait status is a normal exit with status 0.
+int CRsshShims_exited_zero(int status);
+
 /// CAP_AUDIT_WRITE's number, which Swift cannot import from <linux/capability.h> as a plain constant.
 int CRsshShims_cap_audit_write(void);
 

@@ -10,7 +10,8 @@ public enum AuditMessage {
 
     /// The message for `decision` (libaudit appends comm, exe, hostname, addr, terminal and res).
     public static func build(_ decision: Decision) -> String {
-        var fields = ["op=rssh-" + (decision.allowed ? "allow" : "deny")]
+        let op = decision.allowed ? (decision.stage == .precheck ? "precheck" : "allow") : "deny"
+        var fields = ["op=rssh-" + op]
         fields.append(encode("acct", Array(decision.user.utf8)))
         if let program = decision.program { fields.append(encode("program", Array(program.utf8))) }
         if let chroot = decision.chroot { fields.append(encode("chroot", Array(chroot.utf8))) }
@@ -24,6 +25,19 @@ public enum AuditMessage {
             }
         } else {
             fields.append("cmd=(interactive)")
+        }
+        if let argv = decision.argv {
+            // One encoded field per argument, as the kernel's EXECVE records have, within the same budget.
+            fields.append("argc=\(argv.count)")
+            var budget = maximumCommandBytes
+            for (index, argument) in argv.enumerated() {
+                guard argument.count <= budget else {
+                    fields.append("argv_truncated=yes")
+                    break
+                }
+                budget -= argument.count
+                fields.append(encode("a\(index)", argument))
+            }
         }
         return fields.joined(separator: " ")
     }

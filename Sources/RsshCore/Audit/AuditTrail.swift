@@ -18,17 +18,56 @@ public enum AuditTrail {
     }
 
     /// Why auditd is not running, or nil when it is.
+    ///
+    /// The kernel is asked first (AUDIT_GET: the audit daemon it has registered). That needs
+    /// CAP_AUDIT_CONTROL, which the helper has as root but rssh deliberately does not; then only a process
+    /// named `auditd` whose real uid is 0 counts (a user can name a process `auditd`, not make it root's,
+    /// and the process table, not a pid file anyone could leave behind, is what is read).
     public static func auditDaemonProblem() -> String? {
-        if let text = readSmallFile("/run/auditd.pid"), let pid = Int(text.trimmingWhitespace()), pid > 0,
-            readSmallFile("/proc/\(pid)/comm")?.trimmingWhitespace() == "auditd"
-        {
-            return nil
+        // Asking costs a netlink round trip that is bound to fail without root; rssh goes straight to the table.
+        guard system_geteuid() == 0 else { return rootAuditdFromPidFile() ? nil : rootAuditdProblem() }
+        let pid = system_audit_daemon_pid()
+        if pid > 0 { return nil }
+        if pid == 0 { return "auditd is not running (the kernel has no audit daemon registered)" }
+        guard -pid == EPERM else {
+            return "the audit status cannot be read: \(SystemError(call: "AUDIT_GET", code: -pid).reason)"
         }
-        // No usable pid file: look for the process itself (slower, but only on this unusual path).
-        return processNamedAuditdExists() ? nil : "auditd is not running"
+        return rootAuditdFromPidFile() ? nil : rootAuditdProblem()
     }
 
-    private static func processNamedAuditdExists() -> Bool {
+    private static func rootAuditdProblem() -> String? {
+        rootProcessNamedAuditdExists() ? nil : "auditd is not running"
+    }
+
+    /// The fast path: /run/auditd.pid names a process called auditd whose real uid is 0.
+    ///
+    /// The file is only a hint (it may be stale); the process's own status is what is trusted.
+    private static func rootAuditdFromPidFile() -> Bool {
+        guard let text = readSmallFile("/run/auditd.pid"), let pid = Int(text.trimmingWhitespace()), pid > 0 else {
+            return false
+        }
+        return isRootAuditd(status: readSmallFile("/proc/\(pid)/status", limit: 4096))
+    }
+
+    /// Whether a /proc/PID/status text is that of a process named auditd with real uid 0.
+    static func isRootAuditd(status text: String?) -> Bool {
+        guard let text else { return false }
+        var name: Substring?
+        var uid: UInt32?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("Name:") {
+                name = line.dropFirst(5).split(whereSeparator: { $0 == "\t" || $0 == " " }).first
+            }
+            if line.hasPrefix("Uid:") {
+                uid = line.dropFirst(4).split(whereSeparator: { $0 == "\t" || $0 == " " }).first.flatMap {
+                    UInt32(String($0))
+                }
+            }
+        }
+        return name == "auditd" && uid == 0
+    }
+
+    private static func rootProcessNamedAuditdExists() -> Bool {
         guard let directory = system_opendir("/proc") else { return false }
         defer { system_closedir(directory) }
         while let entry = system_readdir(directory) {
@@ -36,7 +75,8 @@ public enum AuditTrail {
                 String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
             }
             guard let first = name.utf8.first, first >= 0x31, first <= 0x39 else { continue }
-            if readSmallFile("/proc/\(name)/comm")?.trimmingWhitespace() == "auditd" { return true }
+            guard readSmallFile("/proc/\(name)/comm")?.trimmingWhitespace() == "auditd" else { continue }
+            if isRootAuditd(status: readSmallFile("/proc/\(name)/status", limit: 4096)) { return true }
         }
         return false
     }
@@ -63,6 +103,12 @@ public enum AuditTrail {
     /// - Returns: nil when written, else why not.
     public static func record(_ decision: Decision, comm: String) -> String? {
         if let problem = unavailability() { return problem }
+        return send(decision, comm: comm)
+    }
+
+    /// Writes the record without checking availability first (the caller has, once per process).
+    /// - Returns: nil when written, else why not.
+    public static func send(_ decision: Decision, comm: String) -> String? {
         let fd = system_audit_open()
         guard fd >= 0 else { return "audit_open: \(SystemError.current("audit_open").reason)" }
         defer { system_audit_close(fd) }
@@ -77,11 +123,11 @@ public enum AuditTrail {
         return nil
     }
 
-    private static func readSmallFile(_ path: String) -> String? {
+    private static func readSmallFile(_ path: String, limit: Int = 64) -> String? {
         let fd = system_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else { return nil }
         defer { _ = system_close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 64)
+        var buffer = [UInt8](repeating: 0, count: limit)
         let count = buffer.withUnsafeMutableBytes { raw -> Int in
             guard let base = raw.baseAddress else { return -1 }
             return system_read(fd, base, raw.count)

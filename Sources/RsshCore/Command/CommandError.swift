@@ -24,6 +24,12 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     case controlCharacterInExpansion(word: String)
     /// glob(3) failed for a reason other than "no match".
     case globFailed(pattern: String)
+    /// A word longer than `WordExpander.maximumWordLength` bytes.
+    case wordTooLong(Int)
+    /// A word with more than `WordExpander.maximumComponents` path components.
+    case tooManyComponents(Int)
+    /// The expanded words hold more than `WordExpander.maximumExpandedBytes` bytes together.
+    case expansionTooLarge(Int)
 
     /// What the user and the log are told.
     public var description: String {
@@ -43,6 +49,9 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedTilde(let offset): "only '~' and '~/' are expanded (offset \(offset))"
         case .controlCharacterInExpansion(let word): "expansion produced a name with a control character: \(word)"
         case .globFailed(let pattern): "pattern expansion failed for \(pattern)"
+        case .wordTooLong(let count): "a word is too long (\(count) bytes; at most \(WordExpander.maximumWordLength))"
+        case .tooManyComponents(let limit): "a word has more than \(limit) path components"
+        case .expansionTooLarge(let count): "the expanded command is too large (\(count) bytes)"
         }
     }
 }

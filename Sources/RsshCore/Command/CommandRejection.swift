@@ -10,6 +10,8 @@ public enum CommandRejection: Error, Sendable, Equatable, CustomStringConvertibl
     case notAllowed(TransferProgram)
     /// The program's arguments are outside its allow-list.
     case arguments(ArgumentRejection)
+    /// The program runs commands by design and the user is neither confined nor acknowledged.
+    case needsConfinement(String)
 
     /// The reason, for the user and the log.
     public var description: String {
@@ -19,6 +21,7 @@ public enum CommandRejection: Error, Sendable, Equatable, CustomStringConvertibl
         case .programNotLiteral(let word): "the program name \"\(word)\" must be given without quotes or patterns"
         case .notAllowed(let program): "\(program.name) is not allowed for this user"
         case .arguments(let rejection): rejection.description
+        case .needsConfinement(let problem): problem
         }
     }
 }

@@ -61,7 +61,9 @@ public enum CommandVetter {
         } catch {
             throw .arguments(error)
         }
-        return VettedCommand(program: program, executable: path, arguments: arguments)
+        var vetted = VettedCommand(program: program, executable: path, arguments: arguments)
+        vetted.hasPatterns = words.contains { $0.globPattern != nil }
+        return vetted
     }
 
     /// Applies `program`'s allow-list to its arguments (without the program name).

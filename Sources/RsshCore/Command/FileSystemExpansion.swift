@@ -10,6 +10,9 @@ public struct FileSystemExpansion: PathExpansion {
         self.homeDirectory = homeDirectory
     }
 
+    /// True: patterns are matched against the file system.
+    public var expandsPatterns: Bool { true }
+
     /// Runs glob(3) on `pattern`; backslash escapes in it are honoured, as produced by `CommandSplitter`.
     public func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]] {
         var result = glob_t()

@@ -2,6 +2,8 @@
 public protocol PathExpansion {
     /// The bytes `~` stands for.
     var homeDirectory: [UInt8] { get }
+    /// Whether glob patterns are resolved against files (false: they stay literal, as in a pre-check).
+    var expandsPatterns: Bool { get }
     /// The paths matching `pattern` in sorted order; empty when nothing matches.
     /// - Throws: `CommandError.globFailed` when the lookup itself failed.
     func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]]
@@ -19,6 +21,9 @@ public struct LiteralExpansion: PathExpansion {
     public init(homeDirectory: [UInt8]) {
         self.homeDirectory = homeDirectory
     }
+
+    /// False: patterns stay literal.
+    public var expandsPatterns: Bool { false }
 
     /// Always empty: nothing matches.
     public func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]] { [] }

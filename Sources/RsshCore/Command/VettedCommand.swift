@@ -8,6 +8,8 @@ public struct VettedCommand: Sendable, Equatable {
     public var arguments: [[UInt8]]
     /// Set when the command was recognised as a known client idiom rather than parsed.
     public var note: String?
+    /// Whether a word holds a glob pattern, so the file system decides the final argument vector.
+    public var hasPatterns = false
 
     /// The executable's file name, for logs (`sftp-server`).
     public var programName: String {

@@ -1,6 +1,14 @@
 /// Turns split words into the argument vector: `~` becomes the home directory, globs become the
 /// matching paths (or stay literal when nothing matches, as in sh).
 public enum WordExpander {
+    /// The longest word accepted before expansion: PATH_MAX, the longest path the kernel takes.
+    public static let maximumWordLength = 4_096
+    /// The most `/`-separated components in one word: glob(3) recurses once per component, and 4,000 of
+    /// them overflowed the stack (no path a client sends comes near this).
+    public static let maximumComponents = 128
+    /// The most bytes all expanded words may hold together.
+    public static let maximumExpandedBytes = 1 << 20
+
     /// Expands `words`.
     /// - Throws: `CommandError` when expansion yields too many words or a name with a control character.
     public static func expand(
@@ -9,7 +17,11 @@ public enum WordExpander {
     ) throws(CommandError) -> [[UInt8]] {
         var result: [[UInt8]] = []
         result.reserveCapacity(words.count)
+        // Every word is bounded before anything is expanded.
+        for word in words { try checkBounds(word.text) }
+        var total = 0
         for word in words {
+            let first = result.count
             let home = word.hasTilde ? expansion.homeDirectory : []
             let literal = home + word.text
             if var pattern = word.globPattern {
@@ -29,8 +41,21 @@ public enum WordExpander {
                 result.append(literal)
             }
             guard result.count <= CommandSplitter.maximumWords else { throw .tooManyWords(result.count) }
+            total = result[first...].reduce(total) { $0 + $1.count }
+            guard total <= maximumExpandedBytes else { throw .expansionTooLarge(total) }
         }
         return result
+    }
+
+    /// Refuses a word that is longer than a path can be or has more components than glob(3) can safely
+    /// recurse into; checked on every word before anything is expanded.
+    static func checkBounds(_ text: [UInt8]) throws(CommandError) {
+        guard text.count <= maximumWordLength else { throw .wordTooLong(text.count) }
+        var components = 1
+        for byte in text where byte == UInt8(ascii: "/") {
+            components += 1
+            guard components <= maximumComponents else { throw .tooManyComponents(maximumComponents) }
+        }
     }
 
     private static func escaped(_ bytes: [UInt8]) -> [UInt8] {

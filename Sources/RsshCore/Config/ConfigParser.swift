@@ -12,6 +12,10 @@ public struct ConfigParser {
         case umask, logfacility, chrootpath, user
         /// Extension (not understood by classic rssh): refuse sessions whose audit record cannot be written.
         case requireaudit
+        /// Extension: options for users without a user line (`options = unconfinedexec`).
+        case options
+        /// Extension: the only options sftp-server runs with (`sftpserveroptions = -l INFO -f LOCAL5`).
+        case sftpserveroptions
 
         var program: TransferProgram? {
             switch self {
@@ -121,6 +125,10 @@ public struct ConfigParser {
                 error(number, "assignment expected: '\(keyword.rawValue) = value'")
                 return
             }
+            if keyword == .sftpserveroptions {
+                try parseSftpServerOptions(&lexer, text, number)
+                return
+            }
             // An unquoted token is never empty; only a quoted one ("") can be.
             guard let value = try lexer.next(), !value.isDelimiter, !value.isQuoted || !value.bytes(in: text).isEmpty
             else {
@@ -188,6 +196,13 @@ public struct ConfigParser {
                 return
             }
             config.facility = facility
+        case .options:
+            noteRepeat(keyword, number)
+            do throws(UserOptions.ParseError) {
+                config.options = try UserOptions.parse(value)
+            } catch {
+                self.error(number, "options: \(error)")
+            }
         case .chrootpath:
             noteRepeat(keyword, number)
             guard let path = checkedJail(value, number, scope: .global) else { return }
@@ -196,6 +211,31 @@ public struct ConfigParser {
             try parseUser(value, number)
         default:
             break
+        }
+    }
+
+    /// `sftpserveroptions = WORD…`: every word to the end of the line (or a comment), checked against
+    /// sftp-server's option table the way `SftpServerOptions.administratorSet` reads them.
+    private mutating func parseSftpServerOptions(
+        _ lexer: inout ConfigLexer,
+        _ text: UnsafeBufferPointer<UInt8>,
+        _ number: Int
+    ) throws(ConfigLexer.Failure) {
+        noteRepeat(.sftpserveroptions, number)
+        var words: [[UInt8]] = []
+        while let token = try lexer.next() {
+            if token.isDelimiter(UInt8(ascii: "#"), in: text) { break }
+            guard !token.isDelimiter else {
+                error(number, "sftpserveroptions: unexpected '\(Printable.text(token.bytes(in: text)))'")
+                return
+            }
+            words.append(token.bytes(in: text))
+        }
+        do throws(ArgumentRejection) {
+            _ = try SftpServerOptions.administratorSet(words)
+            config.sftpServerOptions = words
+        } catch {
+            self.error(number, "sftpserveroptions: \(error.message)")
         }
     }
 
@@ -230,13 +270,14 @@ public struct ConfigParser {
         }
         seenUsers[name] = number
         guard fields.count >= 3 else {
-            error(number, "user line for '\(name)' needs name:umask:bits[:chroot]", scope: scope)
+            error(number, "user line for '\(name)' needs name:umask:bits[:chroot[:options]]", scope: scope)
             return
         }
-        guard fields.count <= 4 else {
+        guard fields.count <= 5 else {
             error(
                 number,
-                "user line for '\(name)' has too many ':' fields (quote a chroot path with ':' twice)",
+                "user line for '\(name)' has too many ':' fields (name:umask:bits:chroot:options; "
+                    + "quote a chroot path with ':')",
                 scope: scope
             )
             return
@@ -254,12 +295,29 @@ public struct ConfigParser {
             return
         }
         var jail: String?
-        if fields.count == 4 && !fields[3].isEmpty {
+        if fields.count >= 4 && !fields[3].isEmpty {
             guard let path = checkedJail(fields[3], number, scope: scope) else { return }
             jail = path
         }
+        var options: UserOptions = []
+        if fields.count == 5 {
+            do throws(UserOptions.ParseError) {
+                options = try UserOptions.parse(fields[4])
+            } catch {
+                self.error(number, "user line for '\(name)': \(error)", scope: scope)
+                return
+            }
+        }
         config.users.append(
-            UserEntry(name: name, umask: mask, programs: programs, chrootPath: jail, line: number, bitCount: bitCount)
+            UserEntry(
+                name: name,
+                umask: mask,
+                programs: programs,
+                chrootPath: jail,
+                line: number,
+                bitCount: bitCount,
+                options: options
+            )
         )
     }
 

@@ -20,11 +20,27 @@ extension Configuration {
                     programs: entry.programs,
                     umask: entry.umask,
                     chrootPath: entry.chrootPath,
-                    source: .userLine(entry.line)
+                    source: .userLine(entry.line),
+                    options: entry.options,
+                    sftpServerOptions: sftpServerOptions ?? []
                 )
             )
         }
-        return .success(UserPolicy(programs: allowed, umask: effectiveUmask, chrootPath: chrootPath, source: .global))
+        return Self.defaultPolicy(self)
+    }
+
+    /// The policy of users without a user line (ignoring errors, which `policy(for:)` checks).
+    static func defaultPolicy(_ config: Configuration) -> Result<UserPolicy, LockoutReason> {
+        .success(
+            UserPolicy(
+                programs: config.allowed,
+                umask: config.effectiveUmask,
+                chrootPath: config.chrootPath,
+                source: .global,
+                options: config.options,
+                sftpServerOptions: config.sftpServerOptions ?? []
+            )
+        )
     }
 }
 
@@ -36,6 +52,8 @@ public enum LockoutReason: Error, Sendable, Equatable, CustomStringConvertible {
     case configurationErrors([ConfigDiagnostic])
     /// The user's passwd entry could not be found.
     case unknownUser(uid: UInt32)
+    /// NSS failed to answer for the uid (errno), typically a user directory that cannot be reached.
+    case lookupFailed(uid: UInt32, code: Int32)
 
     /// One line for the log.
     public var description: String {
@@ -48,6 +66,9 @@ public enum LockoutReason: Error, Sendable, Equatable, CustomStringConvertible {
             return "configuration error: \(first)\(more)"
         case .unknownUser(let uid):
             return "no passwd entry for uid \(uid)"
+        case .lookupFailed(let uid, let code):
+            let reason = SystemError(call: "getpwuid_r", code: code).reason
+            return "user lookup failed for uid \(uid): \(reason) (is the user directory reachable?)"
         }
     }
 }

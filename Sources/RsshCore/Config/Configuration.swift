@@ -17,6 +17,10 @@ public struct Configuration: Sendable, Equatable {
     public var chrootPath: String?
     /// `requireaudit`: refuse any session whose kernel audit record cannot be written.
     public var requireAudit = false
+    /// The global `options`, for users without a user line.
+    public var options: UserOptions = []
+    /// `sftpserveroptions`: the only options sftp-server runs with (nil when not set: none are accepted).
+    public var sftpServerOptions: [[UInt8]]?
     /// The `user=` lines that were parsed (only the requested user's when parsing for one user).
     public var users: [UserEntry] = []
     /// Errors and warnings, in file order.

@@ -27,6 +27,18 @@ public enum TransferProgram: Int, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// Whether the program runs commands on the server by design.
+    ///
+    /// cvs runs `loginfo` and the other administrative files, rdist a Distfile's `special` and `cmdspecial`,
+    /// svnserve repository hooks. No argument allow-list can stop that, so such a program runs only for a
+    /// confined user or with `unconfinedexec`.
+    public var runsCommandsByDesign: Bool {
+        switch self {
+        case .cvs, .rdist, .svnserve: true
+        case .scp, .sftp, .rsync: false
+        }
+    }
+
     /// The rssh.conf keyword that allows this program for every user.
     public var keyword: String { "allow" + name }
 }

@@ -1,6 +1,6 @@
 import CRsshLibc
 
-/// A parsed `user=name:umask:bits[:chroot]` line.
+/// A parsed `user=name:umask:bits[:chroot[:options]]` line.
 public struct UserEntry: Sendable, Equatable {
     /// The account name the line applies to.
     public var name: String
@@ -14,14 +14,25 @@ public struct UserEntry: Sendable, Equatable {
     public var line: Int
     /// 5 (upstream order) or 6 (Debian order, with svnserve) bits.
     public var bitCount: Int
+    /// The fifth field's options (none on a classic four-field line).
+    public var options: UserOptions
 
     /// Creates an entry.
-    public init(name: String, umask: mode_t, programs: ProgramSet, chrootPath: String?, line: Int, bitCount: Int) {
+    public init(
+        name: String,
+        umask: mode_t,
+        programs: ProgramSet,
+        chrootPath: String?,
+        line: Int,
+        bitCount: Int,
+        options: UserOptions = []
+    ) {
         self.name = name
         self.umask = umask
         self.programs = programs
         self.chrootPath = chrootPath
         self.line = line
         self.bitCount = bitCount
+        self.options = options
     }
 }

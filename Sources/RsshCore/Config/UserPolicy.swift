@@ -18,13 +18,36 @@ public struct UserPolicy: Sendable, Equatable {
     public var chrootPath: String?
     /// The global lines or a user line.
     public var source: Source
+    /// The user line's options, or the global ones.
+    public var options: UserOptions
+    /// The administrator's sftp-server options (`sftpserveroptions`, global); empty when not set.
+    public var sftpServerOptions: [[UInt8]]
 
     /// Creates a policy.
-    public init(programs: ProgramSet, umask: mode_t, chrootPath: String?, source: Source) {
+    public init(
+        programs: ProgramSet,
+        umask: mode_t,
+        chrootPath: String?,
+        source: Source,
+        options: UserOptions = [],
+        sftpServerOptions: [[UInt8]] = []
+    ) {
         self.programs = programs
         self.umask = umask
         self.chrootPath = chrootPath
         self.source = source
+        self.options = options
+        self.sftpServerOptions = sftpServerOptions
+    }
+
+    /// Whether the user's programs run confined (in a chroot jail).
+    public var isConfined: Bool { chrootPath != nil }
+
+    /// Why `program` may not run for this user even though it is allowed, or nil.
+    public func confinementProblem(_ program: TransferProgram) -> String? {
+        guard program.runsCommandsByDesign, !isConfined, !options.contains(.unconfinedExec) else { return nil }
+        return "\(program.name) runs commands on the server by design; it is allowed only to a confined (chrooted) "
+            + "user, or with the unconfinedexec option"
     }
 
     /// True when nothing is allowed ("This user is locked out.").

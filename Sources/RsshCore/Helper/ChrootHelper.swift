@@ -14,6 +14,10 @@ public enum ChrootHelper {
     }
 
     /// Runs the helper for this process (the whole of `rssh_chroot_helper`'s `main`).
+    ///
+    /// As root: check the caller, the config and the command (unexpanded), and fork the audit recorder.
+    /// Then chroot and drop to the user for good, expand and vet inside the jail, report the final verdict
+    /// and argument vector to the recorder, and exec.
     /// - Parameter arguments: argv without argv[0].
     public static func main(arguments: [[UInt8]]) -> Never {
         sanitizeDescriptors()
@@ -24,105 +28,143 @@ public enum ChrootHelper {
         guard system_clearenv() == 0 else { exit(1) }
         let paths = ProgramPaths.compiledIn
         let uid = system_getuid()
-        let account = Account.lookup(uid: uid)
-        let address = ExecEnvironment.clientAddress(from: inherited)
+        let found = Account.find(uid: uid)
+        let account = try? found.get()
+        // Anyone can run a setuid program: only an rssh user's caller is trusted with the client address
+        // and gets audit records (the helper refuses everyone else anyway).
+        let trusted = account?.shell == Array(paths.shell.utf8)
+        var auditProblem: String? = trusted ? nil : "the caller's login shell is not \(paths.shell): not recorded"
         var log = SyslogLogger(ident: "rssh_chroot_helper", facility: .daemon)
         var decision = Decision(
             allowed: false,
             user: account?.name ?? "?",
             uid: uid,
-            address: address,
+            address: trusted ? ExecEnvironment.clientAddress(from: inherited) : nil,
             reason: "",
             command: arguments.first
         )
+        // A refusal while still root, before the recorder exists.
         func refuse(_ refusal: Refusal) -> Never {
             decision.allowed = false
             decision.reason = refusal.reason
-            // Possible only while still root; after the drop this says why it was not written.
-            decision.audit =
-                AuditTrail.record(decision, comm: "rssh_chroot_helper").map { "not written: \($0)" } ?? "written"
+            let problem = auditProblem ?? AuditTrail.record(decision, comm: "rssh_chroot_helper")
+            decision.audit = problem.map { "not written: \($0)" } ?? "written"
             log.error(decision.logLine)
             LoginShell.writeAll("rssh_chroot_helper: \(refusal.userMessage)\n", to: STDERR_FILENO)
             exit(ShellOutcome.refusedStatus)
         }
+        let prepared: Prepared
+        let groups: [gid_t]
         do throws(Refusal) {
-            let prepared = try prepare(arguments: arguments, account: account, paths: paths)
+            prepared = try prepare(arguments: arguments, account: found, paths: paths)
             decision.chroot = prepared.jail
             decision.program = prepared.programName
             if let facility = prepared.facility { log = SyslogLogger(ident: "rssh_chroot_helper", facility: facility) }
-            let groups: [gid_t]
             do {
                 groups = try PrivilegeDrop.groups(of: prepared.account)
             } catch {
                 throw Refusal(reason: "group lookup failed: \(error)", userMessage: "cannot look up your groups")
             }
-            // The audit record is written now, as root: after the drop the helper can no longer write one.
-            var entering = decision
-            entering.allowed = true
-            entering.reason = "command pre-checked; entering the jail"
-            if let problem = AuditTrail.record(entering, comm: "rssh_chroot_helper") {
-                decision.audit = "not written: \(problem)"
-                if prepared.requireAudit {
-                    throw Refusal(
-                        reason: "requireaudit is set and the audit record could not be written",
-                        userMessage: "auditing is required but unavailable"
-                    )
-                }
-            } else {
-                decision.audit = "written before entering the jail"
-            }
-            // From here on, logging goes through the jail's /dev/log.
-            system_closelog()
-            do {
-                try PrivilegeDrop.enter(jail: prepared.jail)
-                try PrivilegeDrop.become(prepared.account, groups: groups)
-                try PrivilegeDrop.forbidNewPrivileges()
-            } catch {
-                throw Refusal(reason: "privilege drop failed: \(error)", userMessage: "cannot enter the jail")
-            }
-            log = SyslogLogger(ident: "rssh_chroot_helper", facility: prepared.facility ?? .daemon)
-            var home = JailPath.homeInside(jail: prepared.jail, home: prepared.account.home) ?? [UInt8(ascii: "/")]
-            if !changeDirectory(home) {
-                log.warning(
-                    "user \(prepared.account.name): cannot enter home \(Printable.text(home)) inside the jail; using /"
+            auditProblem = auditProblem ?? AuditTrail.unavailability()
+            if prepared.requireAudit, let auditProblem {
+                throw Refusal(
+                    reason: "requireaudit is set and no audit record can be written: \(auditProblem)",
+                    userMessage: "auditing is required but unavailable"
                 )
-                home = [UInt8(ascii: "/")]
-                guard changeDirectory(home) else {
-                    throw Refusal(reason: "chdir(/) inside the jail failed", userMessage: "cannot enter the jail")
-                }
             }
-            let vetted: VettedCommand
-            do {
-                vetted = try CommandVetter.vet(
-                    prepared.command,
-                    allowed: prepared.policy.programs,
-                    paths: paths,
-                    expansion: FileSystemExpansion(homeDirectory: home)
-                )
-            } catch {
-                throw Refusal(reason: "inside the jail: \(error)", userMessage: error.description)
-            }
-            var jailed = prepared.account
-            jailed.home = home
-            let environment = ExecEnvironment.build(
-                for: vetted.program,
-                account: jailed,
-                home: home,
-                inherited: inherited
-            )
-            decision.allowed = true
-            decision.reason = (vetted.note ?? "command vetted") + " inside the jail"
-            log.info(decision.logLine)
-            let failure = ProcessImage.exec(
-                path: vetted.executable,
-                arguments: vetted.arguments,
-                environment: environment,
-                umask: prepared.policy.umask
-            )
-            throw Refusal(reason: "exec failed: \(failure)", userMessage: "cannot run \(vetted.executable) in the jail")
         } catch {
             refuse(error)
         }
+        // NSS modules (LDAP, sss) may have left descriptors open without CLOEXEC: none may reach the jail.
+        system_closelog()
+        guard system_close_from(3) == 0 else {
+            refuse(Refusal(reason: "close_range failed", userMessage: "internal error"))
+        }
+        var recorder: AuditRecorder?
+        if auditProblem == nil {
+            recorder = AuditRecorder.start(decision)
+            if recorder == nil, prepared.requireAudit {
+                refuse(Refusal(reason: "the audit recorder could not be started", userMessage: "internal error"))
+            }
+        }
+        // From here on the helper is the user inside the jail; every outcome is reported to the recorder.
+        func conclude(_ verdict: Verdict, userMessage: String?) {
+            decision.allowed = verdict.allowed
+            decision.reason = verdict.reason + " inside the jail"
+            decision.audit =
+                recorder?.finish(verdict) ?? "not written: \(auditProblem ?? "the recorder could not be started")"
+            if decision.allowed, prepared.requireAudit, decision.audit != "written" {
+                decision.allowed = false
+                decision.reason = "requireaudit is set and the audit record could not be written"
+            }
+            if decision.allowed { log.info(decision.logLine) } else { log.error(decision.logLine) }
+            guard decision.allowed else {
+                LoginShell.writeAll("rssh_chroot_helper: \(userMessage ?? "not allowed")\n", to: STDERR_FILENO)
+                exit(ShellOutcome.refusedStatus)
+            }
+        }
+        do {
+            try PrivilegeDrop.enter(jail: prepared.jail)
+            try PrivilegeDrop.become(prepared.account, groups: groups)
+            try PrivilegeDrop.forbidNewPrivileges()
+        } catch {
+            // Whatever failed, nothing continues: the helper exits (from root, or half-dropped).
+            conclude(
+                Verdict(allowed: false, reason: "privilege drop failed: \(error)", argv: nil),
+                userMessage: "cannot enter the jail"
+            )
+            exit(ShellOutcome.refusedStatus)
+        }
+        // Logging now goes through the jail's /dev/log.
+        log = SyslogLogger(ident: "rssh_chroot_helper", facility: prepared.facility ?? .daemon)
+        var home = JailPath.homeInside(jail: prepared.jail, home: prepared.account.home) ?? [UInt8(ascii: "/")]
+        if !changeDirectory(home) {
+            log.warning(
+                "user \(prepared.account.name): cannot enter home \(Printable.text(home)) inside the jail; using /"
+            )
+            home = [UInt8(ascii: "/")]
+            guard changeDirectory(home) else {
+                conclude(
+                    Verdict(allowed: false, reason: "chdir(/) failed", argv: nil),
+                    userMessage: "cannot enter the jail"
+                )
+                exit(ShellOutcome.refusedStatus)
+            }
+        }
+        let vetted: VettedCommand
+        do {
+            vetted = try CommandVetter.vet(
+                prepared.command,
+                policy: prepared.policy,
+                paths: paths,
+                expansion: FileSystemExpansion(homeDirectory: home)
+            )
+        } catch {
+            conclude(Verdict(allowed: false, reason: error.description, argv: nil), userMessage: error.description)
+            exit(ShellOutcome.refusedStatus)
+        }
+        var jailed = prepared.account
+        jailed.home = home
+        let environment = ExecEnvironment.build(
+            for: vetted.program,
+            account: jailed,
+            home: home,
+            inherited: inherited
+        )
+        conclude(
+            Verdict(allowed: true, reason: vetted.note ?? "command vetted", argv: vetted.arguments),
+            userMessage: nil
+        )
+        let failure = ProcessImage.exec(
+            path: vetted.executable,
+            arguments: vetted.arguments,
+            environment: environment,
+            umask: prepared.policy.umask,
+            forbidNewPrivileges: true
+        )
+        log.error("exec failed inside the jail: \(failure)")
+        LoginShell.writeAll("rssh_chroot_helper: cannot run \(vetted.executable) in the jail\n", to: STDERR_FILENO)
+        exit(ShellOutcome.refusedStatus)
     }
 
     /// Everything the helper decides as root before touching the jail.
@@ -137,7 +179,11 @@ public enum ChrootHelper {
     }
 
     /// Checks the caller, the config, the policy, the command (unexpanded) and the jail path.
-    static func prepare(arguments: [[UInt8]], account: Account?, paths: ProgramPaths) throws(Refusal) -> Prepared {
+    static func prepare(
+        arguments: [[UInt8]],
+        account found: Result<Account, Account.LookupFailure>,
+        paths: ProgramPaths
+    ) throws(Refusal) -> Prepared {
         guard system_geteuid() == 0 else {
             throw Refusal(
                 reason: "not running as root (is the helper installed setuid root?)",
@@ -150,8 +196,14 @@ public enum ChrootHelper {
                 userMessage: "usage: rssh_chroot_helper COMMAND (run by rssh, not by hand)"
             )
         }
-        guard let account else {
+        let account: Account
+        switch found {
+        case .success(let entry): account = entry
+        case .failure(.noEntry):
             throw Refusal(reason: "no passwd entry for the calling uid", userMessage: "unknown user")
+        case .failure(.failed(let code)):
+            let reason = LockoutReason.lookupFailed(uid: system_getuid(), code: code).description
+            throw Refusal(reason: reason, userMessage: "your account could not be looked up")
         }
         guard account.uid != 0 else { throw Refusal(reason: "refusing to jail root", userMessage: "not for root") }
         guard account.shell == Array(paths.shell.utf8) else {
@@ -183,7 +235,7 @@ public enum ChrootHelper {
         do {
             vetted = try CommandVetter.vet(
                 command,
-                allowed: policy.programs,
+                policy: policy,
                 paths: paths,
                 expansion: LiteralExpansion(homeDirectory: [UInt8(ascii: "/")])
             )

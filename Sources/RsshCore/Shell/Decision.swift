@@ -1,5 +1,18 @@
 /// One allow or deny decision, as it is logged.
 public struct Decision: Sendable, Equatable {
+    /// Whether a decision is the last word on a command.
+    public enum Stage: Sendable, Equatable {
+        /// The verdict on what runs.
+        case final
+        /// Recorded before anything is expanded (globs, or everything inside a jail), so that no failure
+        /// while expanding can hide the attempt; a final record follows.
+        case precheck
+    }
+
+    /// The most command bytes a syslog line holds: escaping can quadruple them, and a line must stay well
+    /// under the log socket's datagram and rsyslog's message limits (a longer one is dropped silently).
+    public static let maximumLoggedCommandBytes = 1_024
+
     /// Whether the command runs.
     public var allowed: Bool
     /// The account name ("?" when unknown).
@@ -18,6 +31,10 @@ public struct Decision: Sendable, Equatable {
     public var command: [UInt8]?
     /// Whether the kernel audit record was written: nil before trying, "written", or "not written: why".
     public var audit: String?
+    /// A pre-check or the final verdict.
+    public var stage: Stage = .final
+    /// The argument vector that runs (final, allowed decisions only), for the audit record.
+    public var argv: [[UInt8]]?
 
     /// Creates a decision.
     public init(
@@ -43,12 +60,17 @@ public struct Decision: Sendable, Equatable {
     /// One syslog line: `key=value` fields, every value from outside escaped by `Printable`, so a command
     /// holding `"`, `=`, newlines or a format directive can neither fake a field nor a line.
     public var logLine: String {
-        var line = allowed ? "allowed" : "denied"
+        var line = stage == .precheck ? (allowed ? "prechecked" : "denied") : (allowed ? "allowed" : "denied")
         line += " user=\"\(Printable.text(user))\" uid=\(uid) addr=\(address.map { Printable.text($0) } ?? "?")"
         if let program { line += " program=\(Printable.text(program))" }
         if let chroot { line += " chroot=\"\(Printable.text(chroot))\"" }
-        line += " reason=\"\(Printable.text(reason))\""
-        if let command { line += " command=\"\(Printable.text(command))\"" }
+        line += " reason=\"\(Printable.text(reason.utf8.prefix(Self.maximumLoggedCommandBytes)))\""
+        if let command {
+            line += " command=\"\(Printable.text(command.prefix(Self.maximumLoggedCommandBytes)))\""
+            if command.count > Self.maximumLoggedCommandBytes {
+                line += " cmdlen=\(command.count) command_truncated=yes"
+            }
+        }
         if let audit { line += " audit=\"\(Printable.text(audit))\"" }
         return line
     }

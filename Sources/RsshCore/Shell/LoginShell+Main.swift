@@ -8,58 +8,63 @@ extension LoginShell {
     /// - Parameter arguments: argv without argv[0].
     public static func main(arguments: [[UInt8]]) -> Never {
         let invocation = Invocation(arguments: arguments)
+        if invocation == .version { printVersionReport() }
+        var command: [UInt8]?
+        if case .command(let text) = invocation { command = text }
+        runSession(command: command)
+    }
+
+    /// `rssh -v`: prints the report and exits 0 when the configuration has no errors.
+    static func printVersionReport() -> Never {
         let paths = ProgramPaths.compiledIn
-        if invocation == .version {
-            let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
-                ConfigParser.parse($0, file: paths.configFile)
-            }
-            let report = VersionReport(
-                paths: paths,
-                configuration: configuration,
-                isExecutable: { path in !path.isEmpty && system_access(path, X_OK) == 0 },
-                shellCanAudit: AuditTrail.fileHasAuditWrite(paths.shell),
-                auditDaemonProblem: AuditTrail.auditDaemonProblem(),
-                sshdConfig: try? ConfigFile.read("/etc/ssh/sshd_config", trustedOwner: 0).map {
-                    String(decoding: $0, as: UTF8.self)
-                }.get()
-            ).render()
-            writeAll(report.text, to: STDOUT_FILENO)
-            exit(report.healthy ? 0 : 1)
+        let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
+            ConfigParser.parse($0, file: paths.configFile)
         }
-        let account = Account.current()
+        let report = VersionReport(
+            paths: paths,
+            configuration: configuration,
+            isExecutable: { path in !path.isEmpty && system_access(path, X_OK) == 0 },
+            shellCanAudit: AuditTrail.fileHasAuditWrite(paths.shell),
+            auditDaemonProblem: AuditTrail.auditDaemonProblem(),
+            sshdConfig: try? ConfigFile.read("/etc/ssh/sshd_config", trustedOwner: 0).map {
+                String(decoding: $0, as: UTF8.self)
+            }.get()
+        ).render()
+        writeAll(report.text, to: STDOUT_FILENO)
+        exit(report.healthy ? 0 : 1)
+    }
+
+    /// One session: gather the facts, decide, record, and exec the program (or the helper) or refuse.
+    static func runSession(command: [UInt8]?) -> Never {
+        let paths = ProgramPaths.compiledIn
+        let found = Account.find(uid: system_getuid())
+        let account = try? found.get()
         let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
             ConfigParser.parse($0, file: paths.configFile, onlyUser: account?.name)
         }
-        let facility = (try? configuration.get().facility) ?? .daemon
-        let log = SyslogLogger(ident: "rssh", facility: facility)
-        let shell = LoginShell(
+        let log = SyslogLogger(ident: "rssh", facility: (try? configuration.get().facility) ?? .daemon)
+        var shell = LoginShell(
             paths: paths,
             account: account,
             configuration: configuration,
             environment: currentEnvironment()
         )
-        var command: [UInt8]?
-        if case .command(let text) = invocation { command = text }
+        if case .failure(let failure) = found { shell.facts.lookupFailure = failure }
+        shell.facts.helperIsExecutable = system_access(paths.chrootHelper, X_OK) == 0
+        // Only sshd's sessions for rssh users are recorded: anyone else could forge the client address and
+        // fill the audit trail with allow records.
+        shell.facts.auditProblem =
+            shell.callerIsRsshUser
+            ? AuditTrail.unavailability() : "the caller's login shell is not \(paths.shell): not recorded"
+        let requireAudit = (try? configuration.get().requireAudit) == true
         let home = account?.home ?? Array("/".utf8)
-        var outcome = shell.decide(command: command, expansion: FileSystemExpansion(homeDirectory: home))
-        if case .chroot(let helper, _, _, _, let decision) = outcome, system_access(helper, X_OK) != 0 {
-            var refused = decision
-            refused.allowed = false
-            refused.reason = "chroot helper \(helper) is not installed"
-            outcome = .refuse(message: "chroot is configured but not available", programs: [], decision: refused)
+        // Recorded before anything is expanded, so that no failure while expanding can hide the attempt.
+        var outcome = shell.decide(command: command, expansion: LiteralExpansion(homeDirectory: home))
+        record(&outcome, facts: shell.facts, requireAudit: requireAudit, log: log)
+        if case .run = outcome, outcome.decision.stage == .precheck {
+            outcome = shell.decide(command: command, expansion: FileSystemExpansion(homeDirectory: home))
+            record(&outcome, facts: shell.facts, requireAudit: requireAudit, log: log)
         }
-        var decision = outcome.decision
-        if let problem = AuditTrail.record(decision, comm: "rssh") {
-            decision.audit = "not written: \(problem)"
-            if decision.allowed, (try? configuration.get().requireAudit) == true {
-                decision.allowed = false
-                decision.reason = "requireaudit is set and the audit record could not be written"
-                outcome = .refuse(message: "auditing is required but unavailable", programs: [], decision: decision)
-            }
-        } else {
-            decision.audit = "written"
-        }
-        if decision.allowed { log.info(decision.logLine) } else { log.error(decision.logLine) }
         let failure: SystemError
         switch outcome {
         case .refuse:
@@ -70,19 +75,42 @@ extension LoginShell {
                 path: vetted.executable,
                 arguments: vetted.arguments,
                 environment: environment,
-                umask: umask
+                umask: umask,
+                forbidNewPrivileges: true
             )
         case .chroot(let helper, let command, let environment, let umask, _):
+            // The one program that must gain privileges: the setuid helper sets no_new_privs itself.
             failure = ProcessImage.exec(
                 path: helper,
                 arguments: [Array(helper.utf8), command],
                 environment: environment,
-                umask: umask
+                umask: umask,
+                forbidNewPrivileges: false
             )
         }
         log.error("exec failed: \(failure.description)")
         writeAll("rssh: cannot run \(failure.subject): \(failure.reason)\n", to: STDERR_FILENO)
         exit(ShellOutcome.refusedStatus)
+    }
+
+    /// Writes `outcome`'s decision to the audit trail and syslog.
+    ///
+    /// Whether a record can be written at all is a fact `decide` already used; only a send that fails
+    /// anyway is learnt here, and with `requireaudit` it turns an allowed outcome into a refusal.
+    static func record(_ outcome: inout ShellOutcome, facts: SessionFacts, requireAudit: Bool, log: SyslogLogger) {
+        var decision = outcome.decision
+        if let problem = facts.auditProblem ?? AuditTrail.send(decision, comm: "rssh") {
+            decision.audit = "not written: \(problem)"
+            if decision.allowed && requireAudit {
+                decision.allowed = false
+                decision.stage = .final
+                decision.reason = "requireaudit is set and the audit record could not be written"
+                outcome = .refuse(message: "auditing is required but unavailable", programs: [], decision: decision)
+            }
+        } else {
+            decision.audit = "written"
+        }
+        if decision.allowed { log.info(decision.logLine) } else { log.error(decision.logLine) }
     }
 
     /// The process environment as `NAME=value` byte strings.

@@ -1,5 +1,3 @@
-import CRsshLibc
-
 /// The login shell's decision procedure, free of side effects so it can be tested without running anything.
 public struct LoginShell {
     /// The compiled-in paths.
@@ -10,31 +8,51 @@ public struct LoginShell {
     public var configuration: Result<Configuration, ConfigFile.Failure>
     /// The inherited environment, as `NAME=value` byte strings.
     public var environment: [[UInt8]]
+    /// What was learnt before deciding.
+    public var facts: SessionFacts
 
     /// Creates a shell around already-gathered facts.
     public init(
         paths: ProgramPaths,
         account: Account?,
         configuration: Result<Configuration, ConfigFile.Failure>,
-        environment: [[UInt8]]
+        environment: [[UInt8]],
+        facts: SessionFacts = SessionFacts()
     ) {
         self.paths = paths
         self.account = account
         self.configuration = configuration
         self.environment = environment
+        self.facts = facts
+    }
+
+    /// Whether the account's login shell is this rssh: only then is the caller sshd's session for an rssh
+    /// user, and only then are its client address and audit records trusted.
+    public var callerIsRsshUser: Bool {
+        account?.shell == Array(paths.shell.utf8)
     }
 
     /// Decides what to do with `command` (nil for an interactive login).
+    ///
+    /// With a literal `expansion` (the first call) a command whose words hold glob patterns, or that runs in
+    /// a jail, gets a pre-check decision, to be recorded before anything is expanded; the caller then decides
+    /// again with the file system's expansion for the final verdict (the helper does so inside the jail).
     /// - Parameter expansion: where `~` and globs resolve for an unchrooted user.
     public func decide(command: [UInt8]?, expansion: some PathExpansion) -> ShellOutcome {
-        let address = ExecEnvironment.clientAddress(from: environment)
+        // A client address from a caller who is not an rssh user could be anything (item: forged addr=).
+        let address = callerIsRsshUser ? ExecEnvironment.clientAddress(from: environment) : nil
         guard let account else {
+            let uid = system_getuid()
+            let reason: LockoutReason =
+                if case .failed(let code) = facts.lookupFailure { .lookupFailed(uid: uid, code: code) } else {
+                    .unknownUser(uid: uid)
+                }
             let decision = Decision(
                 allowed: false,
                 user: "?",
-                uid: system_getuid(),
+                uid: uid,
                 address: address,
-                reason: LockoutReason.unknownUser(uid: system_getuid()).description,
+                reason: reason.description,
                 command: command
             )
             return .refuse(message: "your account could not be looked up", programs: [], decision: decision)
@@ -53,35 +71,52 @@ public struct LoginShell {
             return .refuse(message: message, programs: programs, decision: decision)
         }
         let policy: UserPolicy
+        let requireAudit: Bool
         switch configuration {
         case .failure(let failure):
             return refusal(nil, [], reason: LockoutReason.unusableFile(failure.description).description)
         case .success(let config):
+            requireAudit = config.requireAudit
             switch config.policy(for: account.name) {
             case .failure(let reason): return refusal(nil, [], reason: reason.description)
             case .success(let resolved): policy = resolved
             }
         }
+        let jail = policy.chrootPath
         guard let command else {
-            return refusal(nil, policy.programs, reason: "interactive login attempted", chroot: policy.chrootPath)
+            return refusal(nil, policy.programs, reason: "interactive login attempted", chroot: jail)
         }
         if policy.isLockedOut {
-            return refusal(nil, [], reason: "user is locked out (no program allowed)", chroot: policy.chrootPath)
+            return refusal(nil, [], reason: "user is locked out (no program allowed)", chroot: jail)
+        }
+        if requireAudit, let problem = facts.auditProblem {
+            return refusal(
+                "auditing is required but unavailable",
+                [],
+                reason: "requireaudit is set and no audit record can be written: \(problem)",
+                chroot: jail
+            )
         }
         // A jailed user's words are expanded only inside the jail, by the helper (CVE-2004-0609);
         // here they are checked with globs kept literal.
         func vet(_ here: some PathExpansion) throws(CommandRejection) -> VettedCommand {
-            try CommandVetter.vet(command, allowed: policy.programs, paths: paths, expansion: here)
+            try CommandVetter.vet(command, policy: policy, paths: paths, expansion: here)
         }
         let vetted: VettedCommand
         do {
-            vetted =
-                try policy.chrootPath == nil ? vet(expansion) : vet(LiteralExpansion(homeDirectory: Array("/".utf8)))
+            vetted = try jail == nil ? vet(expansion) : vet(LiteralExpansion(homeDirectory: Array("/".utf8)))
         } catch {
-            return refusal(error.description, policy.programs, reason: error.description, chroot: policy.chrootPath)
+            return refusal(error.description, policy.programs, reason: error.description, chroot: jail)
         }
-        let jail = policy.chrootPath
-        let decision = Decision(
+        if let jail, !facts.helperIsExecutable {
+            return refusal(
+                "chroot is configured but not available",
+                [],
+                reason: "chroot helper \(paths.chrootHelper) is not installed",
+                chroot: jail
+            )
+        }
+        var decision = Decision(
             allowed: true,
             user: account.name,
             uid: account.uid,
@@ -91,6 +126,12 @@ public struct LoginShell {
             reason: (vetted.note ?? "command vetted") + (jail == nil ? "" : "; handing over to the chroot helper"),
             command: command
         )
+        if jail != nil || (vetted.hasPatterns && !expansion.expandsPatterns) {
+            decision.stage = .precheck
+            if jail == nil { decision.reason += "; patterns are expanded next" }
+        } else {
+            decision.argv = vetted.arguments
+        }
         let environment = ExecEnvironment.build(
             for: vetted.program,
             account: account,

@@ -2,17 +2,25 @@ import CRsshLibc
 
 /// Replaces the process with a program: the last step of every allowed session.
 public enum ProcessImage {
-    /// Applies `umask`, drops every capability, and execs `path` with `arguments` and `environment`.
+    /// Applies `umask`, drops every capability, sets no_new_privs when asked, and execs `path` with
+    /// `arguments` and `environment`.
+    ///
+    /// no_new_privs is set for every program rssh runs: none of them ever needs to gain privileges, so a
+    /// setuid or file-capability binary reached through one of them stays powerless.
     /// - Returns: only on failure, with the error.
     public static func exec(
         path: String,
         arguments: [[UInt8]],
         environment: [[UInt8]],
-        umask mask: mode_t
+        umask mask: mode_t,
+        forbidNewPrivileges: Bool
     ) -> SystemError {
         _ = system_umask(mask)
         // The shell may hold CAP_AUDIT_WRITE (a file capability); nothing it runs may inherit any.
         guard system_drop_capabilities() == 0 else { return .current("capset", "drop all") }
+        if forbidNewPrivileges {
+            guard system_set_no_new_privs() == 0 else { return .current("prctl", "PR_SET_NO_NEW_PRIVS") }
+        }
         let argv = CStringArray(arguments)
         let envp = CStringArray(environment)
         defer {

@@ -4,7 +4,7 @@
 /// `Include`: its findings are hints for the administrator, never a decision.
 public enum SshdConfigCheck {
     /// The warnings for `text`, given the sftp-server path rssh was built with.
-    public static func warnings(_ text: String, sftpServer: String) -> [String] {
+    public static func warnings(_ text: String, sftpServer: String, sftpServerOptions: [[UInt8]] = []) -> [String] {
         var warnings: [String] = []
         var sawSubsystem = false
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -22,6 +22,15 @@ public enum SshdConfigCheck {
                     warnings.append(
                         "line \(number): Subsystem sftp runs \(words[2]), but rssh only allows \(sftpServer): SFTP will be refused"
                     )
+                } else {
+                    do throws(ArgumentRejection) {
+                        try SftpServerOptions.check(
+                            client: words.dropFirst(3).map { Array($0.utf8) }[...],
+                            administrator: sftpServerOptions
+                        )
+                    } catch {
+                        warnings.append("line \(number): SFTP will be refused: \(error.message)")
+                    }
                 }
             }
             if keyword == "forcecommand", words.count >= 2, words[1] == "internal-sftp" {

@@ -58,14 +58,21 @@ public struct VersionReport {
                 out += "  every user is locked out until the errors above are fixed\n"
             }
             out += "\nPolicies\n"
-            out += Self.policyLine("default (no user line)", config.allowed, config.effectiveUmask, config.chrootPath)
-            for user in config.users {
-                out += Self.policyLine(
-                    "user \(user.name) (line \(user.line))",
-                    user.programs,
-                    user.umask,
-                    user.chrootPath
-                )
+            var acknowledged: [String] = []
+            for (who, policy) in Self.policies(config) {
+                out += Self.policyLine(who, policy)
+                if policy.options.contains(.unconfinedExec) && !policy.isConfined { acknowledged.append(who) }
+            }
+            if let options = config.sftpServerOptions {
+                let words = options.map { Printable.text($0) }.joined(separator: " ")
+                out += "  sftp-server runs with: \(words.isEmpty ? "(no options)" : words) and -u from the umask\n"
+            } else {
+                out += "  sftp-server runs with -u from the umask only (sftpserveroptions is not set)\n"
+            }
+            for who in acknowledged {
+                out +=
+                    "  warning: \(who): unconfinedexec is set: cvs, rdist and svnserve run commands on the server "
+                    + "outside any jail for it\n"
             }
             var lockedOut: [String] = []
             for case .user(let name) in (errors.map { $0.scope }) where !lockedOut.contains(name) {
@@ -103,7 +110,11 @@ public struct VersionReport {
         }
         if let sshdConfig, let sftp = paths.path(of: .sftpServer) {
             out += "\nsshd (/etc/ssh/sshd_config; Include files are not followed)\n"
-            let warnings = SshdConfigCheck.warnings(sshdConfig, sftpServer: sftp)
+            let warnings = SshdConfigCheck.warnings(
+                sshdConfig,
+                sftpServer: sftp,
+                sftpServerOptions: (try? configuration.get().sftpServerOptions ?? []) ?? []
+            )
             out +=
                 warnings.isEmpty
                 ? "  no setting found that bypasses rssh\n" : warnings.map { "  warning: \($0)\n" }.joined()
@@ -116,11 +127,31 @@ public struct VersionReport {
         String(repeating: " ", count: max(0, 20 - label.count)) + label + " = " + value + "\n"
     }
 
-    private static func policyLine(_ who: String, _ programs: ProgramSet, _ umask: mode_t, _ chroot: String?) -> String
-    {
+    /// The default policy and each user line's, as `rssh -v` lists them.
+    static func policies(_ config: Configuration) -> [(who: String, policy: UserPolicy)] {
+        var result: [(who: String, policy: UserPolicy)] = []
+        if case .success(let policy) = Configuration.defaultPolicy(config) {
+            result.append(("default (no user line)", policy))
+        }
+        for user in config.users {
+            if case .success(let policy) = config.policy(for: user.name) {
+                result.append(("user \(user.name) (line \(user.line))", policy))
+            }
+        }
+        return result
+    }
+
+    private static func policyLine(_ who: String, _ policy: UserPolicy) -> String {
+        let programs = policy.programs
         let allowed = programs.isEmpty ? "locked out" : programs.programs.map { $0.name }.joined(separator: " ")
-        let mask = String(umask, radix: 8)
+        let mask = String(policy.umask, radix: 8)
         let octal = String(repeating: "0", count: max(0, 3 - mask.count)) + mask
-        return "  \(who): \(allowed); umask 0\(octal); " + (chroot.map { "chroot \($0)" } ?? "no chroot") + "\n"
+        var line = "  \(who): \(allowed); umask 0\(octal); "
+        line += policy.chrootPath.map { "chroot \($0)" } ?? "no chroot"
+        if !policy.options.isEmpty { line += "; options \(policy.options.names)" }
+        for program in programs.programs where policy.confinementProblem(program) != nil {
+            line += "; \(program.name) REFUSED (runs commands by design; not confined, no unconfinedexec)"
+        }
+        return line + "\n"
     }
 }

@@ -22,9 +22,16 @@ public struct Account: Sendable, Equatable {
         self.shell = shell
     }
 
-    /// Looks up `uid` through NSS.
-    /// - Returns: the entry, or nil when there is none or its name is not valid UTF-8.
-    public static func lookup(uid: uid_t) -> Account? {
+    /// Why an account could not be looked up.
+    public enum LookupFailure: Error, Sendable, Equatable {
+        /// NSS answered, and there is no such uid (or its name is not valid UTF-8).
+        case noEntry
+        /// NSS failed (getpwuid_r's errno): a directory that cannot be reached, not an unknown user.
+        case failed(Int32)
+    }
+
+    /// Looks up `uid` through NSS, telling an unknown uid (no entry) from a failed lookup.
+    public static func find(uid: uid_t) -> Result<Account, LookupFailure> {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var size = 1024
@@ -36,17 +43,26 @@ public struct Account: Sendable, Equatable {
                 size *= 4
                 continue
             }
-            guard status == 0, result != nil, let namePointer = entry.pw_name else { return nil }
-            guard let name = String(validatingCString: namePointer) else { return nil }
-            return Account(
-                name: name,
-                uid: entry.pw_uid,
-                gid: entry.pw_gid,
-                home: entry.pw_dir.map { CBytes.copy($0) } ?? [],
-                shell: entry.pw_shell.map { CBytes.copy($0) } ?? []
+            guard status == 0 else { return .failure(.failed(status)) }
+            guard result != nil, let namePointer = entry.pw_name, let name = String(validatingCString: namePointer)
+            else { return .failure(.noEntry) }
+            return .success(
+                Account(
+                    name: name,
+                    uid: entry.pw_uid,
+                    gid: entry.pw_gid,
+                    home: entry.pw_dir.map { CBytes.copy($0) } ?? [],
+                    shell: entry.pw_shell.map { CBytes.copy($0) } ?? []
+                )
             )
         }
-        return nil
+        return .failure(.failed(ERANGE))
+    }
+
+    /// Looks up `uid` through NSS.
+    /// - Returns: the entry, or nil when there is none, its name is not valid UTF-8, or the lookup failed.
+    public static func lookup(uid: uid_t) -> Account? {
+        try? find(uid: uid).get()
     }
 
     /// The account of the real uid of this process.

@@ -136,6 +136,21 @@ internal func system_fcntl_getfd(_ fd: Int32) -> Int32 { CRsshLibc_fcntl_getfd(f
 
 internal func system_clearenv() -> Int32 { clearenv() }
 
+/// pipe2(2) with O_CLOEXEC.
+internal func system_pipe(_ fds: UnsafeMutablePointer<Int32>) -> Int32 { CRsshShims_pipe_cloexec(fds) }
+
+/// fork(2).
+internal func system_fork() -> pid_t { fork() }
+
+/// waitpid(2) for one child, retrying EINTR: the raw status, or -1.
+internal func system_wait(_ pid: pid_t) -> Int32 { CRsshShims_wait_for(pid) }
+
+/// Whether a raw wait status is a normal exit with status 0 (WIFEXITED and WEXITSTATUS).
+internal func system_exited_zero(_ status: Int32) -> Bool { CRsshShims_exited_zero(status) != 0 }
+
+/// _exit(2): no atexit handlers or stdio flushing in a forked child.
+internal func system_exit_now(_ status: Int32) -> Never { _exit(status) }
+
 internal func system_closelog() { closelog() }
 
 // MARK: - Kernel audit (libaudit)
@@ -165,6 +180,9 @@ internal func system_audit_encode_nv_string(
 }
 
 internal func system_free(_ pointer: UnsafeMutableRawPointer?) { free(pointer) }
+
+/// The kernel's registered audit daemon pid (AUDIT_GET), 0 for none, or -errno.
+internal func system_audit_daemon_pid() -> Int32 { CRsshShims_audit_daemon_pid() }
 
 internal func system_has_audit_write() -> Int32 {
     CRsshShims_has_effective_capability(CRsshShims_cap_audit_write())

@@ -2,7 +2,8 @@
 ///
 /// Exactly one of `-t` (sink) or `-f` (source) is required, so scp can never act as a client and run ssh
 /// (the CVE-2019-1000018 class: `-S`, `-o`, `-F`, remote targets). Only `-v -r -p -d` may join it, alone or
-/// bundled (`-prt`), as OpenSSH's and WinSCP's clients send. At least one file must follow. After the first
+/// bundled (`-prt`), as OpenSSH's and WinSCP's clients send. At least one file must follow, and exactly one
+/// target after `-t`. After the first
 /// file, a word starting with `-` is refused unless `--` came first: BSD getopt would read it as a file, a
 /// permuting getopt as an option, and refusing is right under both.
 enum ScpValidator {
@@ -24,6 +25,10 @@ enum ScpValidator {
             )
         }
         guard !scan.operands.isEmpty else { throw ArgumentRejection(.scp, "no file named") }
+        // The sink writes into one target; scp itself says "ambiguous target" to more, and no client sends it.
+        if modes.contains(UInt8(ascii: "t")), scan.operands.count > 1 {
+            throw ArgumentRejection(.scp, "-t takes exactly one target (\(scan.operands.count) given)")
+        }
         if !scan.sawDoubleDash {
             for word in scan.operands.dropFirst() where word.first == UInt8(ascii: "-") {
                 throw ArgumentRejection(.scp, "option-like file name \"\(Printable.text(word))\" after a file (use --)")

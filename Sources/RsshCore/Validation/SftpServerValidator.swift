@@ -11,7 +11,10 @@ enum SftpServerValidator {
         "LOCAL6", "LOCAL7",
     ]
 
-    static func validate(_ arguments: ArraySlice<[UInt8]>) throws(ArgumentRejection) {
+    /// Checks `arguments` and returns the options in order.
+    @discardableResult
+    static func validate(_ arguments: ArraySlice<[UInt8]>) throws(ArgumentRejection) -> [ShortOptionScanner.Occurrence]
+    {
         let scan = try ShortOptionScanner(arguments, program: .sftpServer) { letter in
             switch letter {
             case UInt8(ascii: "d"), UInt8(ascii: "f"), UInt8(ascii: "l"), UInt8(ascii: "P"), UInt8(ascii: "p"),
@@ -45,6 +48,7 @@ enum SftpServerValidator {
         guard scan.operands.isEmpty else {
             throw ArgumentRejection(.sftpServer, "unexpected argument \"\(Printable.text(scan.operands.first ?? []))\"")
         }
+        return scan.options
     }
 
     private static func isRequestNameByte(_ byte: UInt8) -> Bool {

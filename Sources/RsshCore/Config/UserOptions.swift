@@ -1,0 +1,56 @@
+/// The per-user options: the fifth field of a `user=` line, or the global `options` keyword.
+///
+/// A user line's options replace the global ones, like its other fields; a classic four-field line has none.
+/// Every name is checked: an unknown option is a configuration error, never ignored.
+public struct UserOptions: OptionSet, Sendable, Hashable {
+    /// The raw bit field.
+    public var rawValue: UInt8
+
+    /// Creates a set from a raw bit field.
+    public init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    /// `unconfinedexec`: the administrator accepts that cvs, rdist and svnserve, which run commands by
+    /// design, run for this user without a jail.
+    public static let unconfinedExec = UserOptions(rawValue: 1 << 0)
+
+    /// Every option with its rssh.conf name, in the order `rssh -v` prints them.
+    public static let all: [(name: String, option: UserOptions)] = [("unconfinedexec", .unconfinedExec)]
+
+    /// Why an options value was refused.
+    public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// A name no option has.
+        case unknown(String)
+        /// Two commas in a row, or a comma at either end.
+        case empty
+
+        /// The message, listing the known names.
+        public var description: String {
+            let known = UserOptions.all.map { $0.name }.joined(separator: ", ")
+            switch self {
+            case .unknown(let name): return "unknown option '\(name)' (known: \(known))"
+            case .empty: return "empty option in a comma-separated list"
+            }
+        }
+    }
+
+    /// Parses a comma-separated list such as `unconfinedexec`; an empty value means no option.
+    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> UserOptions {
+        var result: UserOptions = []
+        guard !bytes.isEmpty else { return result }
+        for part in bytes.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            guard !part.isEmpty else { throw .empty }
+            guard let known = all.first(where: { $0.name.utf8.elementsEqual(part) }) else {
+                throw .unknown(Printable.text(part))
+            }
+            result.insert(known.option)
+        }
+        return result
+    }
+
+    /// The names of the options set, comma-separated (empty when none).
+    public var names: String {
+        Self.all.filter { contains($0.option) }.map { $0.name }.joined(separator: ",")
+    }
+}
