@@ -57,6 +57,11 @@ unset RSSH_HARNESS_NS
 harness_cleanup() {
     [ -f "$WORK/sshd.pid" ] && kill "$(cat "$WORK/sshd.pid")" 2>/dev/null
     [ -f "$WORK/rsyslogd.pid" ] && kill "$(cat "$WORK/rsyslogd.pid")" 2>/dev/null && sleep 0.2
+    # Off the overlay (in this namespace only), so userdel logs to the host's /dev/log as useradd did.
+    if [ -n "${DEVLOG_OVERLAY:-}" ]; then
+        [ "$(findmnt -n -o FSTYPE /dev)" = overlay ] && umount -l /dev
+        umount -l "$WORK/dev-overlay" 2>/dev/null
+    fi
     [ -n "${PRIVATE_AUDITD_PID:-}" ] && stop_private_auditd
     if [ -n "${AUDIT_ENABLED_BEFORE:-}" ] && [ "$(audit_status enabled)" != "$AUDIT_ENABLED_BEFORE" ]; then
         auditctl -e "$AUDIT_ENABLED_BEFORE" >/dev/null 2>&1 || echo "$NAME: warning: could not restore audit enabled=$AUDIT_ENABLED_BEFORE"
@@ -67,8 +72,6 @@ harness_cleanup() {
     done
     sed -i "\|^$RSSH\$|d" /etc/shells
     [ -n "${MADE_RUN_SSHD:-}" ] && rmdir /run/sshd 2>/dev/null
-    # The overlay over /dev lives in this namespace only; detach its tmpfs so $WORK can be removed.
-    [ -n "${DEVLOG_OVERLAY:-}" ] && umount -l "$WORK/dev-overlay" 2>/dev/null
     [ -n "${E2E_KEEP:-}" ] || rm -rf "$WORK"
 }
 trap harness_cleanup EXIT
