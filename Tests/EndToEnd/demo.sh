@@ -36,10 +36,10 @@ echo "    (exit status $?)"
 
 sleep 1
 step "The kernel audit trail (ausearch -m USER_CMD -i):"
-ausearch -m USER_CMD --input-logs -ts recent -i 2>/dev/null | grep -F "acct=rsshdemo" | sed 's/^/    /' | tail -4
+ausearch -m USER_CMD "${AUSEARCH_INPUT[@]}" -ts recent -i 2>/dev/null | grep -F "acct=rsshdemo" | sed 's/^/    /' | tail -4
 
 step "The syslog lines (rssh, and the helper and sftp-server through the jail's /dev/log):"
 grep -E 'rssh(_chroot_helper)?\[' "$SYSLOG" 2>/dev/null | sed 's/^/    /' | tail -4
 grep -E 'sftp-server\[' "$SYSLOG" 2>/dev/null | sed 's/^/    /' | head -3
 
-step "Cleaning up (users, sshd, rsyslogd, files)"
+step "Cleaning up (users, sshd, rsyslogd, the private auditd if one was started, files)"
