@@ -173,4 +173,19 @@ lint:
 	@if command -v mandoc >/dev/null; then mandoc -T lint -W warning Man/*; else echo "lint: mandoc missing, man pages not linted"; fi
 
 clean:
-	rm -rf .build $(BLACKBOX) $(FUZZ_DIR)
+	rm -rf .build $(BLACKBOX) $(FUZZ_DIR) $(DEB_DIR)
+
+# --- Debian package ---------------------------------------------------------------------------------
+# make deb: .build-deb/rssh_<version>_<arch>.deb, built by dpkg-deb from a copy of the tree with the Debian
+# paths compiled in (Packaging/build-deb.sh), then checked by lintian. make e2e-deb (root) installs it,
+# drives sftp/scp/rsync through a private sshd, upgrades and purges it (Tests/EndToEnd/deb.sh).
+DEB_DIR  := $(CURDIR)/.build-deb
+DEPS_DEB  = dpkg-dev lintian rsync
+
+.PHONY: deb e2e-deb
+
+deb:
+	MAKE="$(MAKE)" VERSION="$(VERSION)" DEB_DIR="$(DEB_DIR)" DEB_DEPS="$(DEPS_BUILD) $(DEPS_DEB)" bash Packaging/build-deb.sh
+
+e2e-deb: deb
+	bash Tests/EndToEnd/deb.sh "$$(ls -t $(DEB_DIR)/rssh_$(VERSION)-*_*.deb | head -1)"
