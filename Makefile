@@ -187,5 +187,5 @@ DEPS_DEB  = dpkg-dev lintian rsync
 deb:
 	MAKE="$(MAKE)" VERSION="$(VERSION)" DEB_DIR="$(DEB_DIR)" DEB_DEPS="$(DEPS_BUILD) $(DEPS_DEB)" bash Packaging/build-deb.sh
 
-e2e-deb: deb
-	bash Tests/EndToEnd/deb.sh "$$(ls -t $(DEB_DIR)/rssh_$(VERSION)-*_*.deb | head -1)"
+e2e-deb: deps
+	bash Tests/EndToEnd/deb.sh

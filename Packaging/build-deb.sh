@@ -76,7 +76,7 @@ install -D -m 644 "$PKG/lintian-overrides" "$ROOT/usr/share/lintian/overrides/rs
 # Fail closed on the modes the package promises (dpkg-deb records them as staged).
 mode() { stat -c '%a' "$1"; }
 [ "$(mode "$ROOT/usr/lib/rssh/rssh_chroot_helper")" = 4755 ] || die "helper is not 4755 in the staging root"
-[ "$(mode "$ROOT/usr/bin/rssh")" = 755 ] && [ "$(mode "$ROOT/usr/sbin/rsshctl")" = 755 ] || die "rssh or rsshctl is not 755"
+for f in usr/bin/rssh usr/sbin/rsshctl; do [ "$(mode "$ROOT/$f")" = 755 ] || die "/$f is not 755 in the staging root"; done
 [ "$(mode "$ROOT/etc/rssh.conf")" = 644 ] || die "/etc/rssh.conf is not 644"
 # A fresh install must lock everyone out: no allow* keyword and no user line may be active.
 if grep -Eq '^[[:space:]]*(allow[a-z]+|user[[:space:]]*=)' "$ROOT/etc/rssh.conf"; then
