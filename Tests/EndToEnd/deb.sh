@@ -84,6 +84,9 @@ deb_cleanup() {
     exit "$rc"
 }
 trap deb_cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
 fail() {
