@@ -40,8 +40,9 @@ DEB_VERSION="$(dpkg-parsechangelog -l "$PKG/changelog" -S Version)"
 ARCH="$(dpkg-architecture -qDEB_HOST_ARCH)"
 DEB="$DEB_DIR/rssh_${DEB_VERSION}_${ARCH}.deb"
 
-# 1. A copy of the tree: .git and everything .gitignore names (build folders) stay out; the copy's own
-# .build* folders survive between runs, so rebuilding is incremental.
+# 1. A copy of the tree: .git and everything .gitignore names stay out (build folders, Package.resolved,
+# also the tracked .ci/run, which the build does not need); the copy's own .build* folders survive
+# between runs (rsync neither copies nor deletes excluded files), so rebuilding is incremental.
 mkdir -p "$SRC"
 rsync -a --delete --exclude=/.git --filter=':- .gitignore' "$REPO/" "$SRC/"
 
