@@ -12,6 +12,7 @@ LIBEXECDIR ?= $(PREFIX)/libexec
 BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
+EXAMPLESDIR ?= $(PREFIX)/share/doc/rssh
 DESTDIR    ?=
 VERSION    := 0.1.0
 
@@ -87,7 +88,7 @@ install: deps
 install-files:
 	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; admin="$$($(SWIFT) build $(ADMIN_FLAGS) --show-bin-path)"; \
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8; \
-	install -d -m 755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PREFIX)/share/doc/rssh; \
+	install -d -m 755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(EXAMPLESDIR); \
 	install -m 755 -s "$$bin/rssh" $(DESTDIR)$(BINDIR)/rssh; \
 	if [ "$$(id -u)" -eq 0 ] && command -v setcap >/dev/null; then \
 	  setcap cap_audit_write+ep $(DESTDIR)$(BINDIR)/rssh && echo "gave $(BINDIR)/rssh cap_audit_write (for audit records)" \
@@ -98,7 +99,7 @@ install-files:
 	install -m 644 Man/rssh.1 $(DESTDIR)$(MANDIR)/man1/rssh.1; \
 	install -m 644 Man/rssh.conf.5 $(DESTDIR)$(MANDIR)/man5/rssh.conf.5; \
 	install -m 644 Man/rssh_chroot_helper.8 Man/rsshctl.8 $(DESTDIR)$(MANDIR)/man8/; \
-	install -m 644 Config/rsyslog-rssh.conf Config/sshd_config.example Config/rssh.conf $(DESTDIR)$(PREFIX)/share/doc/rssh/; \
+	install -m 644 Config/rsyslog-rssh.conf Config/sshd_config.example Config/rssh.conf $(DESTDIR)$(EXAMPLESDIR)/; \
 	if [ -e $(DESTDIR)$(SYSCONFDIR)/rssh.conf ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/rssh.conf (example at $(DESTDIR)$(SYSCONFDIR)/rssh.conf.default)"; \
 	  install -m 644 Config/rssh.conf $(DESTDIR)$(SYSCONFDIR)/rssh.conf.default; \
@@ -191,4 +192,19 @@ lint:
 	@if command -v mandoc >/dev/null; then mandoc -T lint -W warning Man/*; else echo "lint: mandoc missing, man pages not linted"; fi
 
 clean:
-	rm -rf .build .build-admin .build-probe $(BLACKBOX) $(FUZZ_DIR)
+	rm -rf .build .build-admin .build-probe $(BLACKBOX) $(FUZZ_DIR) $(DEB_DIR)
+
+# --- Debian package ---------------------------------------------------------------------------------
+# make deb: .build-deb/rssh_<version>_<arch>.deb, built by dpkg-deb from a copy of the tree with the Debian
+# paths compiled in (Packaging/build-deb.sh), then checked by lintian. make e2e-deb (root) installs it,
+# drives sftp/scp/rsync through a private sshd, upgrades and purges it (Tests/EndToEnd/deb.sh).
+DEB_DIR  := $(CURDIR)/.build-deb
+DEPS_DEB  = dpkg-dev lintian rsync
+
+.PHONY: deb e2e-deb
+
+deb:
+	MAKE="$(MAKE)" VERSION="$(VERSION)" DEB_DIR="$(DEB_DIR)" DEB_DEPS="$(DEPS_BUILD) $(DEPS_DEB)" bash Packaging/build-deb.sh
+
+e2e-deb: deps
+	bash Tests/EndToEnd/deb.sh
