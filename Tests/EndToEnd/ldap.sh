@@ -11,7 +11,7 @@
 set -uo pipefail
 
 NAME=ldap
-LDAP_PACKAGES=${LDAP_PACKAGES:-slapd ldap-utils libnss-ldapd nslcd}
+LDAP_PACKAGES=${LDAP_PACKAGES:-slapd ldap-utils libnss-ldapd nslcd gcc}
 if [ "$(id -u)" -ne 0 ]; then
     echo "skip - ldap: must run as root (it installs packages, edits /etc/nsswitch.conf and starts daemons)"
     echo "ldap: 0 passed, 0 failed, 1 skipped"
