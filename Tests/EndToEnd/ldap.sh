@@ -164,6 +164,7 @@ database mdb
 maxsize 16777216
 suffix "$BASE"
 rootdn "cn=admin,$BASE"
+rootpw rssh-test-only
 directory $SLAPD_DIR/db
 index objectClass,uid,uidNumber,gidNumber,memberUid eq
 access to attrs=userPassword by * none
@@ -462,10 +463,28 @@ out=$(printf 'ls\n' | sftp_to $PLAIN 2>&1); rc=$?
 if [ $rc -eq 0 ]; then pass "recovery: with the directory back, a new sftp connection works"
 else fail "recovery: with the directory back, a new sftp connection works" "rc=$rc $out"; fi
 
+# A uid the directory really does not know (the user's uidNumber changed under an established connection)
+# is not an outage: rssh keeps saying there is no passwd entry.
+ldapmodify -x -H "ldap://127.0.0.1:$LDAP_PORT/" -D "cn=admin,$BASE" -w rssh-test-only >/dev/null 2>&1 <<LDIF
+dn: uid=$PLAIN,ou=people,$BASE
+changetype: modify
+replace: uidNumber
+uidNumber: 64203
+LDIF
+PROBE_GONE=$("$WORK/nss_probe" $PLAIN_UID)
+before=$(wc -l <"$SYSLOG")
+out=$(printf 'ls\n' | timeout $BOUND sftp -b - "${SSHOPTS[@]}" -P "$PORT" -o ControlPath="$WORK/client/cm-$PLAIN" $PLAIN@127.0.0.1 2>&1); rc=$?
+line=""
+for _ in $(seq 50); do line=$(tail -n +"$((before + 1))" "$SYSLOG" | grep "rssh\[[0-9]*\]: denied .*uid=$PLAIN_UID" | tail -1); [ -n "$line" ] && break; sleep 0.1; done
+if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "no passwd entry for uid $PLAIN_UID" <<<"$line"; then
+    pass "unknown uid (directory up, uid gone from it): refused, and rssh still says there is no passwd entry"
+else fail "unknown uid (directory up, uid gone from it): refused, and rssh still says there is no passwd entry" "rc=$rc ${line:-no rssh line} $out"; fi
+
 echo
 echo "getpwuid_r on this machine (uid $PLAIN_UID is the directory user, $UNKNOWN_UID exists nowhere):"
 echo "  directory up:         $(tr '\n' ';' <<<"$PROBE_UP")"
 echo "  slapd down, nslcd up: $(tr '\n' ';' <<<"$PROBE_SLAPD_DOWN")"
 echo "  nslcd down:           $(tr '\n' ';' <<<"$PROBE_NSLCD_DOWN")"
+echo "  up, uid 64201 gone:   $PROBE_GONE"
 summary
 [ "$FAILED" -eq 0 ]
