@@ -156,6 +156,7 @@ include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/nis.schema
 include /etc/ldap/schema/inetorgperson.schema
+loglevel none
 pidfile $SLAPD_DIR/slapd.pid
 argsfile $SLAPD_DIR/slapd.args
 modulepath /usr/lib/ldap
@@ -285,23 +286,18 @@ if [ $rc -eq 0 ] && grep -q "^$JUSER:x:$JUSER_UID:64201:.*:$JHOME:$RSSH\$" "$JAI
 else fail "rsshctl jail build --user: takes the directory user from NSS (jail passwd line, home)" "rc=$rc $(cat "$WORK/jail-build.log"; cat "$JAIL/etc/passwd" 2>&1)"; fi
 install -d -m 2770 -o root -g $TEAM_GID "$JHOME/team"
 
-# A private rsyslogd. rssh logs to /dev/log: when another daemon serves the system socket, sshd runs in its
-# own mount namespace with this suite's socket bound over /dev/log, so rssh's lines still arrive here.
-{
-    echo "global(workDirectory=\"$WORK\")"
-    if [ -S /dev/log ] && $PY -c 'import socket; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.connect("/dev/log")' 2>/dev/null; then
-        echo 'module(load="imuxsock" SysSock.Use="off")'
-        echo "input(type=\"imuxsock\" Socket=\"$WORK/log.sock\")"
-        BIND_DEVLOG=1
-    else
-        rm -f /dev/log; OWN_DEVLOG=1
-        echo 'module(load="imuxsock" SysSock.Use="on")'
-    fi
-    echo "input(type=\"imuxsock\" Socket=\"$JAIL/dev/log\" CreatePath=\"on\")"
-    echo "*.* action(type=\"omfile\" file=\"$SYSLOG\" template=\"RSYSLOG_TraditionalFileFormat\")"
-} >"$WORK/rsyslog.conf"
+# A private rsyslogd on its own socket and the jail's. The host's /dev/log is never touched (other suites may
+# own it and remove it at any time): sshd runs in its own mount namespace, on a small /dev of its own whose
+# log entry points at this suite's socket, so rssh's lines (and PAM's, sshd's children's) arrive here.
+cat >"$WORK/rsyslog.conf" <<CONF
+global(workDirectory="$WORK")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket="$WORK/log.sock")
+input(type="imuxsock" Socket="$JAIL/dev/log" CreatePath="on")
+*.* action(type="omfile" file="$SYSLOG" template="RSYSLOG_TraditionalFileFormat")
+CONF
 rsyslogd -f "$WORK/rsyslog.conf" -i "$WORK/rsyslogd.pid" 9>&- || give_up "rsyslogd did not start"
-for _ in $(seq 50); do [ -S "$JAIL/dev/log" ] && { [ -z "${BIND_DEVLOG:-}" ] || [ -S "$WORK/log.sock" ]; } && break; sleep 0.1; done
+for _ in $(seq 50); do [ -S "$JAIL/dev/log" ] && [ -S "$WORK/log.sock" ] && break; sleep 0.1; done
 check "rsshctl jail check passes on the jail (with its log socket)" "$PREFIX/sbin/rsshctl" jail check "$JAIL"
 
 install -d -m 755 "$WORK/keys" "$WORK/client"
@@ -325,11 +321,14 @@ LogLevel VERBOSE
 MaxStartups 50
 MaxSessions 50
 CONF
-if [ -n "${BIND_DEVLOG:-}" ]; then
-    unshare --mount --propagation private sh -c "mount --bind '$WORK/log.sock' /dev/log && exec /usr/sbin/sshd -f '$WORK/sshd_config' -E '$WORK/sshd.log'" 9>&-
-else
-    /usr/sbin/sshd -f "$WORK/sshd_config" -E "$WORK/sshd.log" 9>&-
-fi || { cat "$WORK/sshd.log"; give_up "sshd did not start"; }
+unshare --mount --propagation private sh -ec "
+    mount -t tmpfs -o mode=755,size=64k rssh-ldap-dev /dev
+    mknod -m 666 /dev/null c 1 3; mknod -m 666 /dev/zero c 1 5; mknod -m 666 /dev/full c 1 7
+    mknod -m 666 /dev/random c 1 8; mknod -m 666 /dev/urandom c 1 9; mknod -m 666 /dev/tty c 5 0
+    ln -s /proc/self/fd /dev/fd; ln -s /proc/self/fd/0 /dev/stdin; ln -s /proc/self/fd/1 /dev/stdout
+    ln -s /proc/self/fd/2 /dev/stderr; ln -s '$WORK/log.sock' /dev/log
+    exec /usr/sbin/sshd -f '$WORK/sshd_config' -E '$WORK/sshd.log'" </dev/null 9>&- \
+    || { cat "$WORK/sshd.log"; give_up "sshd did not start"; }
 SSHD_STARTED=1
 for _ in $(seq 50); do [ -s "$WORK/sshd.pid" ] && break; sleep 0.1; done
 SSHOPTS=(-i "$WORK/client/id" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes
@@ -435,6 +434,10 @@ outage_case() {
     else fail "outage ($label): sshd itself refuses the new connection as an invalid user (rssh does not run)" "$(tail -n +"$((sshd_before + 1))" "$WORK/sshd.log")"; fi
     for u in $PLAIN $JUSER; do
         uid=$(if [ $u = $PLAIN ]; then echo $PLAIN_UID; else echo $JUSER_UID; fi)
+        if ! ssh -S "$WORK/client/cm-$u" -O check x >/dev/null 2>&1; then
+            fail "outage ($label): $u's established connection is still open" "the master connection went away; no session can test rssh's lookup"
+            continue
+        fi
         local before; before=$(wc -l <"$SYSLOG")
         start=$SECONDS
         out=$(cd "$LOCAL" && printf 'put a.txt outage.txt\n' | timeout $BOUND sftp -b - "${SSHOPTS[@]}" -P "$PORT" -o ControlPath="$WORK/client/cm-$u" $u@127.0.0.1 2>&1); rc=$?
