@@ -28,6 +28,7 @@ ETC=$WORK/etc
 JAIL=$WORK/jail
 SYSLOG=$WORK/syslog.log
 RSSH=$PREFIX/bin/rssh
+# shellcheck disable=SC2034 # lib.sh's name, kept consistent with PREFIX
 HELPER=$PREFIX/libexec/rssh_chroot_helper
 SLAPD_DIR=$WORK/slapd
 BACKUP=/var/tmp/rssh-ldap-e2e.backup
@@ -64,11 +65,13 @@ give_up() { skip "ldap: suite not run" "$1"; summary; exit 0; }
 # Remembers whether FILE existed and its exact bytes, once per run (a killed run leaves the backup behind,
 # and the next run restores from it before taking a new one).
 snapshot() { # snapshot FILE
-    local f=$1 b=$BACKUP/$(basename "$1")
+    local f=$1 b
+    b=$BACKUP/$(basename "$1")
     if [ -e "$f" ]; then cp -p "$f" "$b"; else rm -f "$b"; touch "$b.absent"; fi
 }
 restore() { # restore FILE
-    local f=$1 b=$BACKUP/$(basename "$1")
+    local f=$1 b
+    b=$BACKUP/$(basename "$1")
     if [ -e "$b.absent" ]; then rm -f "$f" "$b.absent"
     elif [ -e "$b" ]; then
         cp -p "$b" "$f" && cmp -s "$b" "$f" && rm -f "$b" || echo "ldap: WARNING: could not restore $f (the original is in $b)"
@@ -96,12 +99,13 @@ ldap_cleanup() {
     harness_cleanup # sshd (again), rsyslogd, /dev/log if ours, the /etc/shells line, $WORK
     [ -n "${LOCKED:-}" ] && rm -f /run/rssh-ldap-e2e.lock
 }
-trap ldap_cleanup EXIT
-trap 'exit 130' INT TERM
-
+# Nothing is cleaned up before the lock is ours: the work directory may be another run's.
+trap - EXIT
 exec 9>>/run/rssh-ldap-e2e.lock
 flock -n 9 || { echo "ldap: another run holds /run/rssh-ldap-e2e.lock"; exit 1; }
 LOCKED=1
+trap ldap_cleanup EXIT
+trap 'exit 130' INT TERM
 pgrep -x nslcd >/dev/null && give_up "nslcd is already running: this machine uses it, and the suite would have to replace its configuration"
 pgrep -x nscd >/dev/null && give_up "nscd is running: its cache would hide the directory outage"
 mkdir -p "$BACKUP"
@@ -133,7 +137,7 @@ SEL
     [ -n "${OWN_POLICY_RC:-}" ] && rm -f /usr/sbin/policy-rc.d && OWN_POLICY_RC=
     for svc in slapd nslcd; do
         grep -qw "$svc" <<<"$missing" || continue
-        pkill -x "$svc" 2>/dev/null # in case a policy-rc.d of the machine's own let it start
+        stop_pidfile "/run/$svc/$svc.pid" # in case the machine's own policy-rc.d let the package start it
         { systemctl disable "$svc" || update-rc.d "$svc" disable; } >/dev/null 2>&1
     done
 fi
