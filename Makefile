@@ -62,8 +62,10 @@ BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
 DEPS_BUILD = pkg-config libaudit-dev libcap2-bin binutils
 DEPS_RUN   = openssh-server openssh-client openssh-sftp-server rsync
 DEPS_TEST  = mandoc cvs python3-paramiko rsyslog auditd util-linux procps
+# Only for make e2e-ldap; Tests/EndToEnd/ldap.sh installs them (preseeded, services left disabled).
+DEPS_LDAP  = slapd ldap-utils libnss-ldapd nslcd gcc
 
-.PHONY: all build install install-files deps check unit blackbox-build blackbox differential e2e lint demo bench clean fuzz fuzz-build fuzz-short
+.PHONY: all build install install-files deps check unit blackbox-build blackbox differential e2e e2e-ldap lint demo bench clean fuzz fuzz-build fuzz-short
 
 all: build
 
@@ -145,6 +147,11 @@ differential:
 
 e2e:
 	bash Tests/EndToEnd/e2e.sh
+
+# Directory (LDAP) users through a private slapd and nslcd; as root. Not part of make check: it edits
+# /etc/nsswitch.conf and /etc/nslcd.conf for the run (restored on exit).
+e2e-ldap: deps
+	LDAP_PACKAGES="$(DEPS_LDAP)" bash Tests/EndToEnd/ldap.sh
 
 bench: deps
 	@command -v hyperfine >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine time >/dev/null)
