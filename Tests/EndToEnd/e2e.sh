@@ -5,7 +5,7 @@
 set -uo pipefail
 
 NAME=e2e
-USERS=(rsshe2e_all rsshe2e_sftp rsshe2e_lock rsshe2e_jail)
+USERS=(rsshe2e_all rsshe2e_sftp rsshe2e_lock rsshe2e_jail rsshe2e_cvs)
 JAIL_USER=rsshe2e_jail
 # shellcheck source=Tests/EndToEnd/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -29,7 +29,9 @@ harness_config <<CONF
 logfacility = LOG_USER
 allowsftp
 umask = 022
-user = rsshe2e_all:027:11111
+sftpserveroptions = -l INFO
+user = rsshe2e_all:027:11111::unconfinedexec
+user = rsshe2e_cvs:022:00100
 user = rsshe2e_sftp:022:00010
 user = rsshe2e_lock:022:00000
 user = rsshe2e_jail:027:10011:$JAIL
@@ -277,6 +279,37 @@ else
     skip "syslog: rssh logs each refusal with user, address and reason" "no /dev/log of the suite's own in its mount namespace (see lib.sh)"
 fi
 
+# --- second security review -------------------------------------------------------------------
+# Item 1: cvs runs commands by design (loginfo); an unconfined user without unconfinedexec never reaches it.
+C=rsshe2e_cvs
+su -s /bin/sh "$C" -c "cvs -d \$HOME/cvsroot init" >/dev/null 2>&1
+out=$(cd "$WORK" && CVS_RSH="$SSH" timeout 60 cvs -d ":ext:$C@127.0.0.1:$(home $C)/cvsroot" -Q checkout -d cvsc CVSROOT 2>&1); rc=$?
+if [ $rc -ne 0 ] && [ ! -d "$WORK/cvsc" ] && grep -q "runs commands on the server by design" <<<"$out"; then
+    pass "review: cvs is refused for an unconfined user without unconfinedexec"
+else fail "review: cvs is refused for an unconfined user without unconfinedexec" "rc=$rc $out"; fi
+# Item 3: an exec request cannot change sftp-server's options; the administrator's set still works.
+refused "review: sftp-server with user-chosen options is refused" $S "$SFTP_SERVER -u 000 -l QUIET -e -Q requests"
+check "review: sftp -s with exactly the administrator's options works" bash -c "printf 'ls\n' | sftp -s '$SFTP_SERVER -l INFO' -b - -i '$WORK/client/id' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -P $PORT $S@127.0.0.1"
+# Item 4: a glob of 4,000 components is refused cleanly (it crashed in glob(3)).
+deep="scp -f $(printf '*/%.0s' $(seq 4000))x"
+out=$("$SSH" "$A@127.0.0.1" "$deep" </dev/null 2>&1); rc=$?
+if [ $rc -eq 1 ] && grep -q "too long" <<<"$out"; then pass "review: a deep glob is refused with exit status 1, no crash"
+else fail "review: a deep glob is refused with exit status 1, no crash" "rc=$rc $(head -c 300 <<<"$out")"; fi
+# Item 4: a refused 60 KiB command of control characters still leaves a (bounded) syslog line.
+ctl=$(head -c 60000 /dev/zero | tr '\0' '\001')
+setpriv --reuid="$(id -u $A)" --regid="$(id -g $A)" --init-groups "$RSSH" -c "$ctl" </dev/null >/dev/null 2>&1
+if [ "${OWN_DEVLOG:-}" != 1 ]; then skip "review: a 60 KiB refused command is logged, cut and marked" "no /dev/log of the suite's own"
+elif logged "cmdlen=60000 command_truncated=yes"; then pass "review: a 60 KiB refused command is logged, cut and marked"
+else fail "review: a 60 KiB refused command is logged, cut and marked" "$(tail -c 300 "$SYSLOG")"; fi
+# Item 5: a jailed command that passes the pre-check but not the check inside the jail (a planted name).
+printf 'put %s/a.txt ./-evil\n' "$LOCAL" | sftp_batch $J >/dev/null 2>&1
+out=$("$SSH" "$J@127.0.0.1" "scp -f *" </dev/null 2>&1); rc=$?
+if [ $rc -eq 1 ] && grep -q "not allowed" <<<"$out"; then pass "review: a jailed glob that expands to an option is refused inside the jail"
+else fail "review: a jailed glob that expands to an option is refused inside the jail" "rc=$rc $out"; fi
+rm -f "$JAIL/home/$J/-evil"
+# Item 6: nobody (login shell not rssh) runs the installed rssh with a forged client address.
+SSH_CONNECTION="203.0.113.66 4242 127.0.0.1 22" setpriv --reuid=65534 --regid=65534 --clear-groups "$RSSH" -c "$SFTP_SERVER" </dev/null >/dev/null 2>&1
+
 # --- kernel audit trail --------------------------------------------------------------------------
 TAG="forge$$"
 "$SSH" "$A@127.0.0.1" "bash $TAG res=success exe=/bin/fake" </dev/null >/dev/null 2>&1
@@ -297,9 +330,24 @@ raw=$(grep -F "cmd=$hex" <<<"$AUDIT" | tail -1)
 if [ -n "$raw" ] && [ "$(grep -o 'res=[a-z]*' <<<"$raw" | sort -u)" = "res=failed" ] && ! grep -q "exe=/bin/fake" <<<"$raw"; then
     pass "audit: a command containing res=success is hex-encoded and cannot forge fields"
 else fail "audit: a command containing res=success is hex-encoded and cannot forge fields" "$raw"; fi
-r=$(grep "comm=rssh_chroot_helper" <<<"$AUDITI" | grep "acct=rsshe2e_jail" | grep "res=success" | tail -1)
-if grep -qF "chroot=\"$JAIL\"" <<<"$r"; then pass "audit: the helper records the chroot, as root, before dropping privileges"
-else fail "audit: the helper records the chroot, as root, before dropping privileges" "$r"; fi
+r=$(grep "comm=rssh_chroot_helper" <<<"$AUDITI" | grep "acct=rsshe2e_jail" | grep "op=rssh-allow" | grep "res=success" | tail -1)
+if grep -qF "chroot=\"$JAIL\"" <<<"$r" && grep -q "argc=[0-9]* a0=" <<<"$r"; then
+    pass "audit: the helper's recorder writes the final verdict and argv of a jailed session, with the chroot"
+else fail "audit: the helper's recorder writes the final verdict and argv of a jailed session, with the chroot" "$r"; fi
+r=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "comm=rssh " | grep "op=rssh-precheck" | tail -1)
+if grep -q "res=success" <<<"$r"; then pass "audit: rssh's record for a jailed user says it is a pre-check"
+else fail "audit: rssh's record for a jailed user says it is a pre-check" "$r"; fi
+# Review item 5: a command the jail refuses after expansion gets a final deny record, not only an allow.
+r=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "comm=rssh_chroot_helper" | grep "op=rssh-deny" | grep "inside_the_jail" | tail -1)
+if grep -q "res=failed" <<<"$r"; then pass "audit: a command the jail refuses after expansion is recorded as denied"
+else fail "audit: a command the jail refuses after expansion is recorded as denied" "$r"; fi
+# Review item 4: a deep glob is refused and recorded (it crashed rssh before anything was logged).
+r=$(grep "acct=rsshe2e_all" <<<"$AUDITI" | grep "op=rssh-deny" | grep -F 'scp -f */*/*/' | grep "cmd_truncated=yes" | tail -1)
+if grep -q "res=failed" <<<"$r"; then pass "audit: a deep glob attempt is recorded (command cut, length given)"
+else fail "audit: a deep glob attempt is recorded (command cut, length given)" "$r"; fi
+# Review item 6: a local user whose shell is not rssh cannot write rssh records with a forged address.
+if grep -q "addr=203.0.113.66" <<<"$AUDITI"; then fail "audit: a non-rssh caller's forged SSH_CONNECTION writes no record" "$(grep 203.0.113.66 <<<"$AUDITI" | tail -1)"
+else pass "audit: a non-rssh caller's forged SSH_CONNECTION writes no record"; fi
 r=$(grep "comm=rssh_chroot_helper" <<<"$AUDITI" | grep "reason=wrong_number_of_arguments" | tail -1)
 if grep -q "res=failed" <<<"$r"; then pass "audit: helper refusals are recorded"; else fail "audit: helper refusals are recorded" "$r"; fi
 if [ "${OWN_DEVLOG:-}" = 1 ]; then
