@@ -56,7 +56,7 @@ BLACKBOX   := $(CURDIR)/.build-blackbox
 FIXTURE    := $(BLACKBOX)/fixture
 BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
 	$(call path_flags,$(FIXTURE)/rssh.conf,$(FIXTURE)/rssh_chroot_helper,$(FIXTURE)/bin/sftp-server,$(FIXTURE)/bin/scp,$(FIXTURE)/bin/rsync,$(FIXTURE)/bin/cvs,$(FIXTURE)/bin/rdist,$(FIXTURE)/bin/rdistd,$(FIXTURE)/bin/svnserve,$(FIXTURE)/rssh) \
-	-Xcc -DRSSH_CONFIG_OWNER_UID=$(shell id -u)
+	-Xcc -DRSSH_CONFIG_OWNER_UID=$(shell id -u) -Xcc '-DRSSH_LANDLOCK_SIMULATION_PATH="$(FIXTURE)/no-landlock"'
 
 # Debian packages: to build, to run, and for the test suites.
 DEPS_BUILD = pkg-config libaudit-dev libcap2-bin binutils
@@ -122,12 +122,13 @@ unit:
 	$(SWIFT) test --skip RsshBlackBoxTests
 
 blackbox-build:
-	@for p in $(PRIVILEGED); do $(SWIFT) build $(BLACKBOX_FLAGS) --product $$p || exit 1; done
+	@for p in $(PRIVILEGED) rssh-probe-embedded; do $(SWIFT) build $(BLACKBOX_FLAGS) --product $$p || exit 1; done
 	@bash Tests/Hardening/check-binaries.sh $(addprefix "$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)"/,$(PRIVILEGED))
 
 blackbox: blackbox-build
 	RSSH_BLACKBOX_BINARY="$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh" RSSH_BLACKBOX_FIXTURE=$(FIXTURE) \
 	  RSSH_BLACKBOX_HELPER="$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh_chroot_helper" \
+	  RSSH_BLACKBOX_PROBE="$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh-probe-embedded" \
 	  $(SWIFT) test --no-parallel --filter RsshBlackBoxTests
 
 # The Embedded and the normal compilation of RsshCore must agree: one probe source built both ways, run over

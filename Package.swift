@@ -79,10 +79,14 @@ let package = Package(
         ),
         // The same probe source in both modes (rssh-probe-embedded/main.swift is a symlink): make check
         // compares their outputs so the two compilations of RsshCore cannot drift apart.
-        .executableTarget(name: "rssh-probe", dependencies: ["RsshCore"], path: "Tests/Probe/rssh-probe"),
+        .executableTarget(
+            name: "rssh-probe",
+            dependencies: ["RsshCore", "CRsshShims"],
+            path: "Tests/Probe/rssh-probe"
+        ),
         .executableTarget(
             name: "rssh-probe-embedded",
-            dependencies: ["RsshCoreEmbedded", "CRsshEmbeddedSupport"],
+            dependencies: ["RsshCoreEmbedded", "CRsshEmbeddedSupport", "CRsshShims"],
             path: "Tests/Probe/rssh-probe-embedded",
             swiftSettings: embeddedSwift + [.define("RSSH_EMBEDDED")],
             linkerSettings: embeddedExecutableLink

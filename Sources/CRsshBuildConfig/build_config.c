@@ -33,6 +33,9 @@
 #ifndef RSSH_CONFIG_OWNER_UID
 #define RSSH_CONFIG_OWNER_UID 0
 #endif
+#ifndef RSSH_LANDLOCK_SIMULATION_PATH
+#define RSSH_LANDLOCK_SIMULATION_PATH ""
+#endif
 #ifndef RSSH_VERSION
 #define RSSH_VERSION "0.1.0"
 #endif
@@ -48,4 +51,5 @@ const char *CRsshBuildConfig_rdistd_path(void) { return RSSH_RDISTD_PATH; }
 const char *CRsshBuildConfig_rsync_path(void) { return RSSH_RSYNC_PATH; }
 const char *CRsshBuildConfig_svnserve_path(void) { return RSSH_SVNSERVE_PATH; }
 unsigned int CRsshBuildConfig_config_owner_uid(void) { return RSSH_CONFIG_OWNER_UID; }
+const char *CRsshBuildConfig_landlock_simulation_path(void) { return RSSH_LANDLOCK_SIMULATION_PATH; }
 const char *CRsshBuildConfig_version(void) { return RSSH_VERSION; }

@@ -11,6 +11,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -32,6 +35,26 @@ static inline char **CRsshLibc_environ(void) {
 
 /// open(2) without a mode (never O_CREAT).
 static inline int CRsshLibc_open(const char *path, int flags) { return open(path, flags); }
+
+/// open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode).
+static inline int CRsshLibc_create(const char *path, mode_t mode) {
+    return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+}
+
+/// A TCP connect to 127.0.0.1:port; 0 or -errno.
+static inline int CRsshLibc_connect_loopback(unsigned short port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -errno;
+    }
+    struct sockaddr_in address = {0};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int status = connect(fd, (struct sockaddr *)&address, sizeof address) == 0 ? 0 : -errno;
+    close(fd);
+    return status;
+}
 
 /// fcntl(fd, F_GETFD).
 static inline int CRsshLibc_fcntl_getfd(int fd) { return fcntl(fd, F_GETFD); }

@@ -169,3 +169,44 @@ int CRsshShims_wait_for(int pid) {
 int CRsshShims_exited_zero(int status) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
+
+// Landlock, defined by hand: Debian 12's <linux/landlock.h> stops at ABI 2.
+struct crssh_landlock_ruleset_attr {
+    unsigned long long handled_access_fs;
+    unsigned long long handled_access_net;
+    unsigned long long scoped;
+};
+
+struct crssh_landlock_path_beneath_attr {
+    unsigned long long allowed_access;
+    int parent_fd;
+} __attribute__((packed));
+
+#define CRSSH_LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#define CRSSH_LANDLOCK_RULE_PATH_BENEATH 1
+
+int CRsshShims_landlock_abi(void) {
+    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, CRSSH_LANDLOCK_CREATE_RULESET_VERSION);
+    return abi < 0 ? -errno : (int)abi;
+}
+
+int CRsshShims_landlock_create(unsigned long long fs, unsigned long long net, unsigned long long scoped, int abi) {
+    struct crssh_landlock_ruleset_attr attr = {fs, net, scoped};
+    // The kernel takes the attribute's size as its version: older kernels refuse fields they do not know.
+    size_t size = abi >= 6 ? sizeof attr : abi >= 4 ? 2 * sizeof(unsigned long long) : sizeof(unsigned long long);
+    long fd = syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+    return fd < 0 ? -errno : (int)fd;
+}
+
+int CRsshShims_landlock_allow_beneath(int ruleset, int parent, unsigned long long access) {
+    struct crssh_landlock_path_beneath_attr attr = {access, parent};
+    return syscall(SYS_landlock_add_rule, ruleset, CRSSH_LANDLOCK_RULE_PATH_BENEATH, &attr, 0) < 0 ? -errno : 0;
+}
+
+int CRsshShims_landlock_restrict(int ruleset, unsigned int flags) {
+    return syscall(SYS_landlock_restrict_self, ruleset, flags) < 0 ? -errno : 0;
+}
+
+int CRsshShims_open_path(const char *path) {
+    return open(path, O_PATH | O_CLOEXEC);
+}

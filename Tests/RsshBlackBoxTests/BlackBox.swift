@@ -8,6 +8,8 @@ enum BlackBox {
     static let fixture = ProcessInfo.processInfo.environment["RSSH_BLACKBOX_FIXTURE"]
     /// The black-box build of the real chroot helper (not the fixture's stub).
     static let helper = ProcessInfo.processInfo.environment["RSSH_BLACKBOX_HELPER"]
+    /// The black-box build of the Embedded probe (its `--landlock-selftest` mode).
+    static let probe = ProcessInfo.processInfo.environment["RSSH_BLACKBOX_PROBE"]
     static var available: Bool { binary != nil && fixture != nil }
 
     struct Result {

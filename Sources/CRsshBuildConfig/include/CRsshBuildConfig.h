@@ -25,6 +25,9 @@ const char *CRsshBuildConfig_rsync_path(void);
 const char *CRsshBuildConfig_svnserve_path(void);
 /// The uid that must own the config file (0 in every installed build; a test build may name its builder).
 unsigned int CRsshBuildConfig_config_owner_uid(void);
+/// A test build's stand-in for a kernel without Landlock: when this compiled-in path exists, Landlock is
+/// reported missing. Empty (never) in every installed build.
+const char *CRsshBuildConfig_landlock_simulation_path(void);
 /// The version string.
 const char *CRsshBuildConfig_version(void);
 

@@ -60,6 +60,22 @@ int CRsshShims_wait_for(int pid);
 /// Whether a raw wait status is a normal exit with status 0.
 int CRsshShims_exited_zero(int status);
 
+/// The running kernel's Landlock ABI version (> 0), or -errno (-ENOSYS, -EOPNOTSUPP: no Landlock).
+int CRsshShims_landlock_abi(void);
+
+/// landlock_create_ruleset(2) handling these rights; `abi` decides which attribute fields exist.
+/// Returns the ruleset descriptor or -errno.
+int CRsshShims_landlock_create(unsigned long long fs, unsigned long long net, unsigned long long scoped, int abi);
+
+/// landlock_add_rule(2) with a path-beneath rule for the directory or file open at `parent`. 0 or -errno.
+int CRsshShims_landlock_allow_beneath(int ruleset, int parent, unsigned long long access);
+
+/// landlock_restrict_self(2) with `flags`. 0 or -errno.
+int CRsshShims_landlock_restrict(int ruleset, unsigned int flags);
+
+/// open(path, O_PATH | O_CLOEXEC): a handle for a Landlock rule that reads nothing. -1 with errno on failure.
+int CRsshShims_open_path(const char *path);
+
 /// CAP_AUDIT_WRITE's number, which Swift cannot import from <linux/capability.h> as a plain constant.
 int CRsshShims_cap_audit_write(void);
 

@@ -12,6 +12,8 @@ public enum CommandRejection: Error, Sendable, Equatable, CustomStringConvertibl
     case arguments(ArgumentRejection)
     /// The program runs commands by design and the user is neither confined nor acknowledged.
     case needsConfinement(String)
+    /// The command goes beyond the user's access mode (readonly, uploadonly).
+    case accessMode(String)
 
     /// The reason, for the user and the log.
     public var description: String {
@@ -22,6 +24,7 @@ public enum CommandRejection: Error, Sendable, Equatable, CustomStringConvertibl
         case .notAllowed(let program): "\(program.name) is not allowed for this user"
         case .arguments(let rejection): rejection.description
         case .needsConfinement(let problem): problem
+        case .accessMode(let problem): problem
         }
     }
 }

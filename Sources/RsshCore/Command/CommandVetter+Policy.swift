@@ -27,9 +27,45 @@ extension CommandVetter {
             vetted.arguments = SftpServerOptions.arguments(
                 programWord: programWord,
                 administrator: policy.sftpServerOptions,
-                umask: policy.umask
+                umask: policy.umask,
+                mode: policy.accessMode
             )
         }
+        try applyAccessMode(policy.accessMode, to: &vetted)
         return vetted
+    }
+
+    /// Holds the command to the user's access mode, and adds what enforces it (`rsync --ignore-existing`).
+    static func applyAccessMode(_ mode: AccessMode, to vetted: inout VettedCommand) throws(CommandRejection) {
+        guard mode != .readWrite else { return }
+        let arguments = vetted.arguments.dropFirst()
+        func refuse(_ why: String) -> CommandRejection { .accessMode("\(mode) account: \(why)") }
+        switch vetted.program {
+        case .sftpServer:
+            return  // -R or the -P list, added when the argument vector was built
+        case .scp:
+            let direction = (try? ScpValidator.validate(arguments)) ?? 0
+            if mode == .readOnly, direction != UInt8(ascii: "f") { throw refuse("scp may only download (-f)") }
+            if mode == .uploadOnly, direction != UInt8(ascii: "t") { throw refuse("scp may only upload (-t)") }
+        case .rsync:
+            let options = (try? RsyncValidator.validate(arguments)) ?? []
+            if let deleting = options.first(where: { AccessMode.rsyncDeletingOptions.contains($0) }) {
+                throw refuse("rsync --\(deleting) is not allowed")
+            }
+            if mode == .readOnly, !options.contains("sender") { throw refuse("rsync may only send (download)") }
+            if mode == .uploadOnly {
+                if options.contains("sender") || options.contains("list-only") {
+                    throw refuse("rsync may only receive (upload)")
+                }
+                // What exists already is never overwritten (the drop box's other uploads).
+                if !options.contains("ignore-existing") {
+                    vetted.arguments.insert(Array("--ignore-existing".utf8), at: 2)
+                }
+            }
+        case .cvs, .rdist, .rdistd, .svnserve:
+            throw refuse(
+                "\(vetted.program.permission.name) cannot be limited to \(mode == .readOnly ? "reading" : "uploading")"
+            )
+        }
     }
 }

@@ -10,6 +10,8 @@ public struct VettedCommand: Sendable, Equatable {
     public var note: String?
     /// Whether a word holds a glob pattern, so the file system decides the final argument vector.
     public var hasPatterns = false
+    /// The Landlock ruleset the program runs under, for a landlocked user.
+    public var confinement: LandlockPlan?
 
     /// The executable's file name, for logs (`sftp-server`).
     public var programName: String {

@@ -75,6 +75,9 @@ public struct ConfigParser {
                 start = end + 1
             }
         }
+        if config.options.contains(.landlock), config.chrootPath != nil {
+            error(0, "options landlock and chrootpath cannot be combined (choose one confinement)")
+        }
         if config.allowed.isEmpty && config.users.allSatisfy({ $0.programs.isEmpty }) && onlyUser == nil {
             warn(0, "no program is allowed to anyone: every user is locked out")
         }
@@ -307,6 +310,14 @@ public struct ConfigParser {
                 self.error(number, "user line for '\(name)': \(error)", scope: scope)
                 return
             }
+        }
+        if options.contains(.landlock), jail != nil {
+            error(
+                number,
+                "user line for '\(name)': landlock and a chroot path cannot be combined (choose one confinement)",
+                scope: scope
+            )
+            return
         }
         config.users.append(
             UserEntry(

@@ -15,8 +15,19 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
     /// design, run for this user without a jail.
     public static let unconfinedExec = UserOptions(rawValue: 1 << 0)
 
+    /// `landlock`: the user's programs run under a Landlock ruleset (home read-write, system read-only, no
+    /// network), applied by the shell itself without privileges.
+    public static let landlock = UserOptions(rawValue: 1 << 1)
+    /// `readonly`: list and download only, with every protocol.
+    public static let readOnly = UserOptions(rawValue: 1 << 2)
+    /// `uploadonly`: create and write only; nothing is read back, listed, deleted or renamed.
+    public static let uploadOnly = UserOptions(rawValue: 1 << 3)
+
     /// Every option with its rssh.conf name, in the order `rssh -v` prints them.
-    public static let all: [(name: String, option: UserOptions)] = [("unconfinedexec", .unconfinedExec)]
+    public static let all: [(name: String, option: UserOptions)] = [
+        ("unconfinedexec", .unconfinedExec), ("landlock", .landlock), ("readonly", .readOnly),
+        ("uploadonly", .uploadOnly),
+    ]
 
     /// Why an options value was refused.
     public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -24,6 +35,8 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
         case unknown(String)
         /// Two commas in a row, or a comma at either end.
         case empty
+        /// Options that contradict each other.
+        case conflicting(String)
 
         /// The message, listing the known names.
         public var description: String {
@@ -31,6 +44,7 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
             switch self {
             case .unknown(let name): return "unknown option '\(name)' (known: \(known))"
             case .empty: return "empty option in a comma-separated list"
+            case .conflicting(let what): return what
             }
         }
     }
@@ -46,7 +60,15 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
             }
             result.insert(known.option)
         }
+        if result.contains(.readOnly) && result.contains(.uploadOnly) {
+            throw .conflicting("readonly and uploadonly cannot be combined")
+        }
         return result
+    }
+
+    /// What the options allow a user to do with files.
+    public var accessMode: AccessMode {
+        contains(.readOnly) ? .readOnly : contains(.uploadOnly) ? .uploadOnly : .readWrite
     }
 
     /// The names of the options set, comma-separated (empty when none).

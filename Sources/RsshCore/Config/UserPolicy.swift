@@ -40,14 +40,17 @@ public struct UserPolicy: Sendable, Equatable {
         self.sftpServerOptions = sftpServerOptions
     }
 
-    /// Whether the user's programs run confined (in a chroot jail).
-    public var isConfined: Bool { chrootPath != nil }
+    /// Whether the user's programs run confined: in a chroot jail, or under Landlock.
+    public var isConfined: Bool { chrootPath != nil || options.contains(.landlock) }
+
+    /// What the user may do with files.
+    public var accessMode: AccessMode { options.accessMode }
 
     /// Why `program` may not run for this user even though it is allowed, or nil.
     public func confinementProblem(_ program: TransferProgram) -> String? {
         guard program.runsCommandsByDesign, !isConfined, !options.contains(.unconfinedExec) else { return nil }
-        return "\(program.name) runs commands on the server by design; it is allowed only to a confined (chrooted) "
-            + "user, or with the unconfinedexec option"
+        return "\(program.name) runs commands on the server by design; it is allowed only to a confined user "
+            + "(chroot or landlock), or with the unconfinedexec option"
     }
 
     /// True when nothing is allowed ("This user is locked out.").

@@ -22,8 +22,13 @@ public struct FileStatus: Sendable, Equatable {
 
     /// lstat(2) of `path`, or nil when it fails.
     public static func lstat(_ path: String) -> FileStatus? {
+        lstat(Array(path.utf8))
+    }
+
+    /// lstat(2) of a path given as bytes (a home directory need not be UTF-8), or nil when it fails.
+    public static func lstat(_ path: [UInt8]) -> FileStatus? {
         var info = stat()
-        guard system_lstat(path, &info) == 0 else { return nil }
+        guard CBytes.withCString(path, { system_lstat($0, &info) }) == 0 else { return nil }
         return FileStatus(owner: info.st_uid, mode: info.st_mode)
     }
 }

@@ -28,7 +28,8 @@ extension LoginShell {
             auditDaemonProblem: AuditTrail.auditDaemonProblem(),
             sshdConfig: try? ConfigFile.read("/etc/ssh/sshd_config", trustedOwner: 0).map {
                 String(decoding: $0, as: UTF8.self)
-            }.get()
+            }.get(),
+            landlockABI: Landlock.abi()
         ).render()
         writeAll(report.text, to: STDOUT_FILENO)
         exit(report.healthy ? 0 : 1)
@@ -51,6 +52,8 @@ extension LoginShell {
         )
         if case .failure(let failure) = found { shell.facts.lookupFailure = failure }
         shell.facts.helperIsExecutable = system_access(paths.chrootHelper, X_OK) == 0
+        shell.facts.landlockABI = Landlock.abi()
+        if let home = account?.home { shell.facts.sshDirectory = FileStatus.lstat(home + Array("/.ssh".utf8)) }
         // Only sshd's sessions for rssh users are recorded: anyone else could forge the client address and
         // fill the audit trail with allow records.
         shell.facts.auditProblem =
@@ -76,7 +79,8 @@ extension LoginShell {
                 arguments: vetted.arguments,
                 environment: environment,
                 umask: umask,
-                forbidNewPrivileges: true
+                forbidNewPrivileges: true,
+                confinement: vetted.confinement
             )
         case .chroot(let helper, let command, let environment, let umask, _):
             // The one program that must gain privileges: the setuid helper sets no_new_privs itself.

@@ -97,12 +97,27 @@ public struct LoginShell {
                 chroot: jail
             )
         }
+        let landlocked = policy.options.contains(.landlock)
+        if landlocked {
+            if let problem = Landlock.problem(abi: facts.landlockABI) {
+                return refusal("confinement is configured but not available", [], reason: problem)
+            }
+            // Landlock only grants: it cannot keep the user out of ~/.ssh inside a read-write home.
+            guard let ssh = facts.sshDirectory, ssh.isDirectory, ssh.owner == 0, !ssh.isWritableByOthers else {
+                return refusal(
+                    "confinement is configured but not safe",
+                    [],
+                    reason: "landlock needs ~/.ssh to be a root-owned directory that others cannot write "
+                        + "(Landlock cannot protect it inside a writable home)"
+                )
+            }
+        }
         // A jailed user's words are expanded only inside the jail, by the helper (CVE-2004-0609);
         // here they are checked with globs kept literal.
         func vet(_ here: some PathExpansion) throws(CommandRejection) -> VettedCommand {
             try CommandVetter.vet(command, policy: policy, paths: paths, expansion: here)
         }
-        let vetted: VettedCommand
+        var vetted: VettedCommand
         do {
             vetted = try jail == nil ? vet(expansion) : vet(LiteralExpansion(homeDirectory: Array("/".utf8)))
         } catch {
@@ -126,18 +141,24 @@ public struct LoginShell {
             reason: (vetted.note ?? "command vetted") + (jail == nil ? "" : "; handing over to the chroot helper"),
             command: command
         )
+        if landlocked {
+            vetted.confinement = LandlockPlan.session(abi: facts.landlockABI, home: account.home)
+            decision.reason += "; landlocked (ABI \(facts.landlockABI))"
+        }
         if jail != nil || (vetted.hasPatterns && !expansion.expandsPatterns) {
             decision.stage = .precheck
             if jail == nil { decision.reason += "; patterns are expanded next" }
         } else {
             decision.argv = vetted.arguments
         }
-        let environment = ExecEnvironment.build(
+        var environment = ExecEnvironment.build(
             for: vetted.program,
             account: account,
             home: account.home,
             inherited: environment
         )
+        // /tmp is outside the ruleset; cvs keeps its temporary files in the home instead.
+        if landlocked { environment.append(Array("TMPDIR=".utf8) + account.home) }
         if jail != nil {
             return .chroot(
                 helper: paths.chrootHelper,

@@ -2,8 +2,8 @@ import CRsshLibc
 
 /// Replaces the process with a program: the last step of every allowed session.
 public enum ProcessImage {
-    /// Applies `umask`, drops every capability, sets no_new_privs when asked, and execs `path` with
-    /// `arguments` and `environment`.
+    /// Applies `umask`, drops every capability, sets no_new_privs when asked, applies the Landlock ruleset
+    /// if there is one, and execs `path` with `arguments` and `environment`.
     ///
     /// no_new_privs is set for every program rssh runs: none of them ever needs to gain privileges, so a
     /// setuid or file-capability binary reached through one of them stays powerless.
@@ -13,14 +13,16 @@ public enum ProcessImage {
         arguments: [[UInt8]],
         environment: [[UInt8]],
         umask mask: mode_t,
-        forbidNewPrivileges: Bool
+        forbidNewPrivileges: Bool,
+        confinement: LandlockPlan? = nil
     ) -> SystemError {
         _ = system_umask(mask)
         // The shell may hold CAP_AUDIT_WRITE (a file capability); nothing it runs may inherit any.
         guard system_drop_capabilities() == 0 else { return .current("capset", "drop all") }
-        if forbidNewPrivileges {
+        if forbidNewPrivileges || confinement != nil {
             guard system_set_no_new_privs() == 0 else { return .current("prctl", "PR_SET_NO_NEW_PRIVS") }
         }
+        if let confinement, let failure = confinement.apply() { return failure }
         let argv = CStringArray(arguments)
         let envp = CStringArray(environment)
         defer {

@@ -8,15 +8,23 @@ public struct SessionFacts: Sendable, Equatable {
     public var helperIsExecutable: Bool
     /// Why the account could not be looked up, when it could not.
     public var lookupFailure: Account.LookupFailure?
+    /// The kernel's Landlock ABI (> 0), or -errno; 0 when not probed.
+    public var landlockABI: Int32
+    /// lstat(2) of the home's `.ssh`, nil when it does not exist.
+    public var sshDirectory: FileStatus?
 
-    /// Creates facts; the defaults describe a healthy installation.
+    /// Creates facts; the defaults describe a healthy installation without Landlock.
     public init(
         auditProblem: String? = nil,
         helperIsExecutable: Bool = true,
-        lookupFailure: Account.LookupFailure? = nil
+        lookupFailure: Account.LookupFailure? = nil,
+        landlockABI: Int32 = 0,
+        sshDirectory: FileStatus? = nil
     ) {
         self.auditProblem = auditProblem
         self.helperIsExecutable = helperIsExecutable
         self.lookupFailure = lookupFailure
+        self.landlockABI = landlockABI
+        self.sshDirectory = sshDirectory
     }
 }

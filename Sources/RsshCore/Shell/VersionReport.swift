@@ -14,6 +14,8 @@ public struct VersionReport {
     public var auditDaemonProblem: String?
     /// The text of /etc/ssh/sshd_config, when it could be read.
     public var sshdConfig: String?
+    /// The kernel's Landlock ABI (> 0) or -errno.
+    public var landlockABI: Int32
 
     /// Creates a report.
     public init(
@@ -22,7 +24,8 @@ public struct VersionReport {
         isExecutable: @escaping (String) -> Bool,
         shellCanAudit: Bool,
         auditDaemonProblem: String?,
-        sshdConfig: String? = nil
+        sshdConfig: String? = nil,
+        landlockABI: Int32 = 0
     ) {
         self.paths = paths
         self.configuration = configuration
@@ -30,6 +33,7 @@ public struct VersionReport {
         self.shellCanAudit = shellCanAudit
         self.auditDaemonProblem = auditDaemonProblem
         self.sshdConfig = sshdConfig
+        self.landlockABI = landlockABI
     }
 
     /// The report text and whether the configuration is free of errors.
@@ -68,6 +72,27 @@ public struct VersionReport {
                 out += "  sftp-server runs with: \(words.isEmpty ? "(no options)" : words) and -u from the umask\n"
             } else {
                 out += "  sftp-server runs with -u from the umask only (sftpserveroptions is not set)\n"
+            }
+            let policies = Self.policies(config)
+            let modes = policies.map { $0.policy.accessMode }.filter { $0 != .readWrite }
+            for mode in [AccessMode.readOnly, .uploadOnly] where modes.contains(mode) {
+                out += "\nAccess mode \(mode)\n"
+                for program in TransferProgram.allCases { out += "  \(program.name): \(mode.rule(for: program))\n" }
+            }
+            let landlocked = policies.filter { $0.policy.options.contains(.landlock) }.map { $0.who }
+            out += "\nLandlock\n"
+            if let problem = Landlock.problem(abi: landlockABI) {
+                out += "  \(problem)\n"
+                if !landlocked.isEmpty {
+                    healthy = false
+                    out += "  error: REFUSED until the kernel has Landlock: \(landlocked.joined(separator: ", "))\n"
+                }
+            } else {
+                out += "  ABI \(landlockABI) on this kernel; a landlocked session gets:\n"
+                for line in LandlockPlan.protections(abi: landlockABI) { out += "    \(line)\n" }
+                out += "  what Landlock cannot do:\n"
+                for line in LandlockPlan.gaps { out += "    \(line)\n" }
+                out += "  landlocked: \(landlocked.isEmpty ? "nobody" : landlocked.joined(separator: ", "))\n"
             }
             for who in acknowledged {
                 out +=

@@ -33,6 +33,30 @@ internal func system_lstat(_ path: UnsafePointer<CChar>, _ buffer: UnsafeMutable
     lstat(path, buffer)
 }
 
+/// access(2) on a C path.
+internal func system_access_path(_ path: UnsafePointer<CChar>, _ mode: Int32) -> Int32 { access(path, mode) }
+
+/// landlock_create_ruleset(NULL, 0, VERSION): the ABI, or -errno.
+internal func system_landlock_abi() -> Int32 { CRsshShims_landlock_abi() }
+
+/// landlock_create_ruleset(2): a ruleset descriptor, or -errno.
+internal func system_landlock_create(_ fs: UInt64, _ net: UInt64, _ scoped: UInt64, _ abi: Int32) -> Int32 {
+    CRsshShims_landlock_create(fs, net, scoped, abi)
+}
+
+/// landlock_add_rule(2) with a path-beneath rule: 0, or -errno.
+internal func system_landlock_allow_beneath(_ ruleset: Int32, _ parent: Int32, _ access: UInt64) -> Int32 {
+    CRsshShims_landlock_allow_beneath(ruleset, parent, access)
+}
+
+/// landlock_restrict_self(2): 0, or -errno.
+internal func system_landlock_restrict(_ ruleset: Int32, _ flags: UInt32) -> Int32 {
+    CRsshShims_landlock_restrict(ruleset, flags)
+}
+
+/// open(path, O_PATH | O_CLOEXEC).
+internal func system_open_path(_ path: UnsafePointer<CChar>) -> Int32 { CRsshShims_open_path(path) }
+
 internal func system_access(_ path: UnsafePointer<CChar>, _ mode: Int32) -> Int32 {
     access(path, mode)
 }

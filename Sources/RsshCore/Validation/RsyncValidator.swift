@@ -6,7 +6,9 @@
 /// form (`-vlogDtpre.iLsfxC`). Options may appear anywhere until `--`, as popt permutes. Every word is also
 /// checked against `RsyncOption.bannedPrefixes`, wherever it stands.
 enum RsyncValidator {
-    static func validate(_ arguments: ArraySlice<[UInt8]>) throws(ArgumentRejection) {
+    /// Checks `arguments` and returns the long options given (names without dashes), as popt read them.
+    @discardableResult
+    static func validate(_ arguments: ArraySlice<[UInt8]>) throws(ArgumentRejection) -> Set<String> {
         guard arguments.first == Array("--server".utf8) else {
             throw ArgumentRejection(.rsync, "only server mode is allowed: --server must come first")
         }
@@ -18,6 +20,7 @@ enum RsyncValidator {
         }
         var index = arguments.startIndex + 1
         var optionsEnded = false
+        var longNames: Set<String> = []
         while index < arguments.endIndex {
             let word = arguments[index]
             index += 1
@@ -27,18 +30,20 @@ enum RsyncValidator {
                 continue
             }
             if word[1] == UInt8(ascii: "-") {
-                try checkLong(word, arguments, &index)
+                longNames.insert(try checkLong(word, arguments, &index))
             } else {
                 try checkShort(word, arguments, &index)
             }
         }
+        return longNames
     }
 
+    /// Checks one long option (and its value) and returns its name.
     private static func checkLong(
         _ word: [UInt8],
         _ arguments: ArraySlice<[UInt8]>,
         _ index: inout ArraySlice<[UInt8]>.Index
-    ) throws(ArgumentRejection) {
+    ) throws(ArgumentRejection) -> String {
         let body = word[2...]
         let equals = body.firstIndex(of: UInt8(ascii: "="))
         let name = String(decoding: body[..<(equals ?? body.endIndex)], as: UTF8.self)
@@ -49,7 +54,7 @@ enum RsyncValidator {
         if let equals { value = Array(body[(equals + 1)...]) }
         if option.value == .none {
             guard value == nil else { throw ArgumentRejection(.rsync, "option --\(name) takes no value") }
-            return
+            return name
         }
         if value == nil {
             guard index < arguments.endIndex else { throw ArgumentRejection(.rsync, "option --\(name) needs a value") }
@@ -57,6 +62,7 @@ enum RsyncValidator {
             index += 1
         }
         try checkValue(value ?? [], option.value, "--\(name)")
+        return name
     }
 
     private static func checkShort(

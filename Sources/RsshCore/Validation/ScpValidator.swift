@@ -7,7 +7,9 @@
 /// file, a word starting with `-` is refused unless `--` came first: BSD getopt would read it as a file, a
 /// permuting getopt as an option, and refusing is right under both.
 enum ScpValidator {
-    static func validate(_ arguments: ArraySlice<[UInt8]>) throws(ArgumentRejection) {
+    /// Checks `arguments` and returns the direction: `t` (sink, an upload) or `f` (source, a download).
+    @discardableResult
+    static func validate(_ arguments: ArraySlice<[UInt8]>) throws(ArgumentRejection) -> UInt8 {
         let scan = try ShortOptionScanner(arguments, program: .scp) { letter in
             switch letter {
             case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "v"), UInt8(ascii: "r"), UInt8(ascii: "p"),
@@ -34,5 +36,6 @@ enum ScpValidator {
                 throw ArgumentRejection(.scp, "option-like file name \"\(Printable.text(word))\" after a file (use --)")
             }
         }
+        return modes.contains(UInt8(ascii: "t")) ? UInt8(ascii: "t") : UInt8(ascii: "f")
     }
 }

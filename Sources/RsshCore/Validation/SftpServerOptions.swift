@@ -54,11 +54,42 @@ enum SftpServerOptions {
         )
     }
 
-    /// The argument vector sftp-server runs with: the program word, the administrator's set, and `-u` with
-    /// the user's umask.
-    static func arguments(programWord: [UInt8], administrator: [[UInt8]], umask: mode_t) -> [[UInt8]] {
+    /// The argument vector sftp-server runs with: the program word, the administrator's set, what the
+    /// access mode adds, and `-u` with the user's umask.
+    ///
+    /// The stricter setting wins: `-R` is added for a read-only user, and an upload-only user's denied
+    /// requests join the administrator's `-P` list in a single `-P` (sftp-server keeps only the last one).
+    static func arguments(
+        programWord: [UInt8],
+        administrator: [[UInt8]],
+        umask: mode_t,
+        mode: AccessMode = .readWrite
+    ) -> [[UInt8]] {
+        let options = (try? administratorSet(administrator)) ?? []
+        var result = [programWord]
+        var denied: [String] = []
+        for option in options {
+            if option.letter == UInt8(ascii: "P"), let value = option.value {
+                denied += value.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
+                continue
+            }
+            result.append([UInt8(ascii: "-"), option.letter])
+            if let value = option.value { result.append(value) }
+        }
+        if mode == .readOnly, !options.contains(where: { $0.letter == UInt8(ascii: "R") }) {
+            result.append(Array("-R".utf8))
+        }
+        if mode == .uploadOnly {
+            for request in AccessMode.uploadOnlyDeniedRequests where !denied.contains(request) {
+                denied.append(request)
+            }
+        }
+        if !denied.isEmpty {
+            result.append(Array("-P".utf8))
+            result.append(Array(denied.joined(separator: ",").utf8))
+        }
         let octal = String(umask, radix: 8)
         let padded = String(repeating: "0", count: max(0, 4 - octal.count)) + octal
-        return [programWord] + administrator + [Array("-u".utf8), Array(padded.utf8)]
+        return result + [Array("-u".utf8), Array(padded.utf8)]
     }
 }

@@ -3,6 +3,7 @@
 // (the `rssh -v` report and the policies) and as a command line (the decision, the log line, the audit
 // message and the argument vector, for a plain and for a chrooted user).
 import CRsshLibc
+import CRsshShims
 
 #if RSSH_EMBEDDED
 import RsshCoreEmbedded
@@ -121,7 +122,56 @@ func probe(_ label: String, _ bytes: [UInt8]) {
     }
 }
 
-for (index, path) in ArgumentVector.afterFirst().enumerated() {
+/// `--landlock-selftest HOME OUTSIDE PORT`: confines this process as a landlocked session and probes it.
+///
+/// The ruleset is applied with no_new_privs, as rssh does; then each thing the program must or must not
+/// be able to do is tried, one `name=ok` or `name=errno N` line each. The last try execs a script in
+/// HOME, which must fail.
+func landlockSelfTest(_ arguments: [[UInt8]]) -> Never {
+    guard arguments.count == 4, let port = UInt16(String(decoding: arguments[3], as: UTF8.self)) else { exit(2) }
+    let home = String(decoding: arguments[1], as: UTF8.self)
+    let outside = String(decoding: arguments[2], as: UTF8.self)
+    let abi = Landlock.abi()
+    emit("abi=\(abi)")
+    guard prctl_no_new_privs() else { exit(3) }
+    if let failure = LandlockPlan.session(abi: abi, home: Array(home.utf8)).apply() {
+        emit("apply=\(failure.description)")
+        exit(4)
+    }
+    func report(_ name: String, _ status: Int32) {
+        emit(name + "=" + (status >= 0 ? "ok" : "errno \(-status)"))
+    }
+    func opened(_ fd: Int32) -> Int32 {
+        guard fd >= 0 else { return -CRsshLibc_errno() }
+        close(fd)
+        return 0
+    }
+    report("mkdir-home", mkdir(home + "/d", 0o755) == 0 ? 0 : -CRsshLibc_errno())
+    report("create-home", opened(CRsshLibc_create(home + "/a", 0o644)))
+    report("rename-across-home", rename(home + "/a", home + "/d/a") == 0 ? 0 : -CRsshLibc_errno())
+    report("read-etc-passwd", opened(CRsshLibc_open("/etc/passwd", O_RDONLY)))
+    report("read-outside", opened(CRsshLibc_open(outside, O_RDONLY)))
+    report("write-tmp", opened(CRsshLibc_create("/tmp/rssh-landlock-selftest", 0o644)))
+    report("list-root", opened(CRsshLibc_open("/", O_RDONLY | O_DIRECTORY)))
+    report("read-through-symlink", opened(CRsshLibc_open(home + "/outside-link", O_RDONLY)))
+    report("tcp-connect", CRsshLibc_connect_loopback(port))
+    let script = home + "/x.sh"
+    let argv: [UnsafeMutablePointer<CChar>?] = [strdup(script), nil]
+    let envp: [UnsafeMutablePointer<CChar>?] = [nil]
+    execve(script, argv, envp)
+    report("exec-home", -CRsshLibc_errno())
+    exit(0)
+}
+
+func prctl_no_new_privs() -> Bool {
+    // The probe is no privileged binary: it reaches prctl through rssh's own shim.
+    CRsshShims_set_no_new_privs() == 0
+}
+
+let probeArguments = ArgumentVector.afterFirst()
+if probeArguments.first == Array("--landlock-selftest".utf8) { landlockSelfTest(probeArguments) }
+
+for (index, path) in probeArguments.enumerated() {
     let name = String(decoding: path, as: UTF8.self)
     guard case .success(let bytes) = ConfigFile.read(name, trustedOwner: getuid()) else {
         emit("== " + Printable.text(path) + ": unreadable")

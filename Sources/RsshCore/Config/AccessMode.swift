@@ -1,0 +1,51 @@
+/// What a user may do with files, the same for every protocol (the `readonly` and `uploadonly` options).
+///
+/// Enforced by the argument vectors rssh builds and checks, never by trusting the client.
+public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
+    /// Everything the programs allow.
+    case readWrite
+    /// List and download; change nothing.
+    case readOnly
+    /// Create and write; read nothing back, list nothing, delete and rename nothing.
+    case uploadOnly
+
+    /// The option's name, or `read-write`.
+    public var description: String {
+        switch self {
+        case .readWrite: "read-write"
+        case .readOnly: "readonly"
+        case .uploadOnly: "uploadonly"
+        }
+    }
+
+    /// The sftp requests an upload-only session may not make (sftp-server `-P`): reading file data,
+    /// listing, deleting, renaming, changing attributes (setstat can truncate), links, server-side copies.
+    public static let uploadOnlyDeniedRequests = [
+        "read", "opendir", "readdir", "remove", "rmdir", "rename", "posix-rename", "setstat", "fsetstat", "lsetstat",
+        "symlink", "hardlink", "copy-data",
+    ]
+
+    /// What each program may do in this mode, as rssh enforces it: the one table `rssh -v` prints, the
+    /// man page repeats and the unit tests hold the decisions to.
+    public func rule(for program: TransferProgram) -> String {
+        switch (self, program) {
+        case (.readWrite, _): "as the program allows"
+        case (.readOnly, .sftp): "sftp-server runs with -R (read-only)"
+        case (.readOnly, .scp): "scp -f only (download)"
+        case (.readOnly, .rsync): "rsync --sender only (download); deleting options refused"
+        case (.uploadOnly, .sftp):
+            "sftp-server runs with -P " + Self.uploadOnlyDeniedRequests.joined(separator: ",")
+                + " (no reading back, listing, deleting, renaming, attribute changes)"
+        case (.uploadOnly, .scp): "scp -t only (upload)"
+        case (.uploadOnly, .rsync): "rsync as receiver only, with --ignore-existing added; deleting options refused"
+        case (_, .cvs), (_, .rdist), (_, .svnserve): "refused"
+        }
+    }
+
+    /// The rsync options that delete files, refused to a read-only user (the sender deletes with
+    /// `--remove-source-files`) and to an upload-only one.
+    public static let rsyncDeletingOptions: Set<String> = [
+        "delete", "delete-before", "delete-during", "delete-delay", "delete-after", "delete-excluded",
+        "delete-missing-args", "remove-source-files",
+    ]
+}

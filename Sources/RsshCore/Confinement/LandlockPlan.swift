@@ -1,0 +1,88 @@
+/// The Landlock ruleset a session's program runs under: built here as data, applied by `apply()` just
+/// before exec, so tests can read every rule.
+///
+/// The home directory is read-write but not executable, with no device creation or device ioctls; the
+/// programs' own files are read-only and executable; a few `/etc` files are read-only; `/dev/null` is
+/// usable. TCP bind and connect are denied (ABI 4), signals and abstract unix sockets are scoped (ABI 6),
+/// and denials after exec are logged by the kernel's audit (ABI 7).
+public struct LandlockPlan: Sendable, Equatable {
+    /// One path-beneath rule.
+    public struct Rule: Sendable, Equatable {
+        /// The directory or file the rule applies beneath.
+        public var path: [UInt8]
+        /// The rights allowed there (`Landlock.Access`).
+        public var access: UInt64
+        /// Whether a missing path refuses the session (the home) rather than being skipped (`/lib64`).
+        public var required: Bool
+    }
+
+    /// The oldest ABI accepted: ABI 1 refuses every cross-directory rename (no REFER).
+    public static let minimumABI: Int32 = 2
+
+    /// The kernel's ABI the plan was made for.
+    public var abi: Int32
+    /// The filesystem rights the kernel enforces (everything this ABI knows).
+    public var handledFilesystem: UInt64
+    /// The network rights the kernel enforces (none allowed by any rule).
+    public var handledNetwork: UInt64
+    /// The scopes (signals, abstract unix sockets) confined to the domain.
+    public var scoped: UInt64
+    /// The rules.
+    public var rules: [Rule]
+    /// landlock_restrict_self's flags.
+    public var restrictFlags: UInt32
+
+    /// Directories the transfer programs run from and load libraries from.
+    static let systemDirectories = ["/usr", "/lib", "/lib64", "/bin", "/sbin"]
+    /// The few files outside those that the programs read: the loader cache, the user and group names
+    /// (sftp-server and scp exit without them), NSS's configuration, the time zone.
+    static let systemFiles = ["/etc/ld.so.cache", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/localtime"]
+
+    /// The plan for a session of a user whose home is `home`, on a kernel with Landlock ABI `abi`.
+    public static func session(abi: Int32, home: [UInt8]) -> LandlockPlan {
+        typealias A = Landlock.Access
+        let all = A.filesystem(abi: abi)
+        let homeRights = all & ~(A.execute | A.makeChar | A.makeBlock | A.ioctlDev)
+        let readExecute = A.execute | A.readFile | A.readDir
+        var rules = [Rule(path: home, access: homeRights, required: true)]
+        rules += systemDirectories.map { Rule(path: Array($0.utf8), access: readExecute, required: false) }
+        rules += systemFiles.map { Rule(path: Array($0.utf8), access: A.readFile, required: false) }
+        let null = A.readFile | A.writeFile | (abi >= 3 ? A.truncate : 0)
+        rules.append(Rule(path: Array("/dev/null".utf8), access: null, required: true))
+        return LandlockPlan(
+            abi: abi,
+            handledFilesystem: all,
+            handledNetwork: abi >= 4 ? A.bindTCP | A.connectTCP : 0,
+            scoped: abi >= 6 ? A.scopeAbstractUnixSocket | A.scopeSignal : 0,
+            rules: rules,
+            restrictFlags: abi >= 7 ? Landlock.logNewExecOn : 0
+        )
+    }
+
+    /// What a Landlock-confined session gets on a kernel with ABI `abi`, for `rssh -v`.
+    public static func protections(abi: Int32) -> [String] {
+        var lines = ["files: home read-write (no execute, no devices); programs and libraries read-only"]
+        lines.append(
+            abi >= 3 ? "truncation outside home denied (ABI 3)" : "truncation outside home NOT controlled (needs ABI 3)"
+        )
+        lines.append(abi >= 4 ? "TCP bind and connect denied (ABI 4)" : "TCP NOT controlled (needs ABI 4)")
+        lines.append(abi >= 5 ? "device ioctls denied (ABI 5)" : "device ioctls NOT controlled (needs ABI 5)")
+        lines.append(
+            abi >= 6
+                ? "signals and abstract unix sockets scoped (ABI 6)"
+                : "signals and abstract sockets NOT scoped (needs ABI 6)"
+        )
+        lines.append(
+            abi >= 7 ? "denials after exec logged to the audit trail (ABI 7)" : "denials NOT logged (needs ABI 7)"
+        )
+        return lines
+    }
+
+    /// What Landlock cannot do, stated plainly (`rssh -v`, rssh.conf(5)).
+    public static let gaps = [
+        "names and metadata outside home stay visible to stat, readlink and cd",
+        "chmod, chown, utimes and xattrs on the user's own files elsewhere are not controlled",
+        "UDP is not controlled, nor pathname unix sockets before ABI 9",
+        "nothing inside home can be protected: ~/.ssh must be root-owned (rssh refuses otherwise)",
+    ]
+}
