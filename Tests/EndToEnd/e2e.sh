@@ -5,7 +5,7 @@
 set -uo pipefail
 
 NAME=e2e
-USERS=(rsshe2e_all rsshe2e_sftp rsshe2e_lock rsshe2e_jail rsshe2e_cvs)
+USERS=(rsshe2e_all rsshe2e_sftp rsshe2e_lock rsshe2e_jail rsshe2e_cvs rsshe2e_ll rsshe2e_ro rsshe2e_up)
 JAIL_USER=rsshe2e_jail
 # shellcheck source=Tests/EndToEnd/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -32,6 +32,9 @@ umask = 022
 sftpserveroptions = -l INFO
 user = rsshe2e_all:027:11111::unconfinedexec
 user = rsshe2e_cvs:022:00100
+user = rsshe2e_ll:022:10011::landlock
+user = rsshe2e_ro:022:10011::readonly
+user = rsshe2e_up:022:10011::uploadonly
 user = rsshe2e_sftp:022:00010
 user = rsshe2e_lock:022:00000
 user = rsshe2e_jail:027:10011:$JAIL
@@ -278,6 +281,86 @@ if [ "${OWN_DEVLOG:-}" = 1 ]; then
 else
     skip "syslog: rssh logs each refusal with user, address and reason" "no /dev/log of the suite's own in its mount namespace (see lib.sh)"
 fi
+
+# --- Landlock and access modes (issue 12) --------------------------------------------------------
+LL=rsshe2e_ll RO=rsshe2e_ro UP=rsshe2e_up
+PUBLIC=/var/tmp/rssh-e2e-public.$$
+echo public >"$PUBLIC"; chmod 644 "$PUBLIC"
+# Landlock cannot protect ~/.ssh inside a writable home, so rssh wants it root-owned.
+install -d -o root -g root -m 755 "$(home $LL)/.ssh"
+echo old >"$(home $UP)/existing.txt"; chown $UP: "$(home $UP)/existing.txt"
+echo download >"$(home $RO)/pub.txt"; chown $RO: "$(home $RO)/pub.txt"
+SCPS=(-q -S "$SSH") RSYNCE=(-e "$SSH")
+out=$(cd "$LOCAL" && printf 'put blob.bin\nmkdir d\nrename blob.bin d/b.bin\nls d\nget d/b.bin ll.bin\nrm d/b.bin\nrmdir d\n' | sftp_batch $LL 2>&1)
+if cmp -s "$LOCAL/blob.bin" "$LOCAL/ll.bin"; then pass "landlock: sftp put, get, mkdir, rename across directories, rm in home"
+else fail "landlock: sftp put, get, mkdir, rename across directories, rm in home" "$out"; fi
+rm -f "$LOCAL/ll.bin"
+check "landlock: scp (sftp mode) and scp -O upload and download in home" bash -c "
+scp ${SCPS[*]} '$LOCAL/a.txt' $LL@127.0.0.1:s.txt && scp -O ${SCPS[*]} '$LOCAL/b.txt' $LL@127.0.0.1:o.txt \
+ && scp ${SCPS[*]} $LL@127.0.0.1:o.txt '$WORK/ll-o.txt' && scp -O ${SCPS[*]} $LL@127.0.0.1:s.txt '$WORK/ll-s.txt' \
+ && cmp '$LOCAL/a.txt' '$WORK/ll-s.txt' && cmp '$LOCAL/b.txt' '$WORK/ll-o.txt'"
+check "landlock: rsync push and pull in home" bash -c "
+rsync -a -e '$SSH' '$WORK/tree/' $LL@127.0.0.1:rtree/ && rm -rf '$WORK/ll-tree' && rsync -a -e '$SSH' $LL@127.0.0.1:rtree/ '$WORK/ll-tree/' && diff -r '$WORK/tree' '$WORK/ll-tree'"
+if logged "allowed user=\"$LL\".*landlocked (ABI [0-9]*)"; then pass "landlock: the log says the session is landlocked, with the ABI"
+else fail "landlock: the log says the session is landlocked, with the ABI" "$(grep "$LL" "$SYSLOG" | tail -2)"; fi
+denied_get() { # NAME USER PATH: sftp cannot fetch PATH
+    local out
+    out=$(printf 'get %s %s\n' "$3" "$WORK/denied.out" | sftp_batch "$2" 2>&1)
+    if [ ! -s "$WORK/denied.out" ]; then pass "$1"; else fail "$1" "$out"; fi
+    rm -f "$WORK/denied.out"
+}
+denied_get "landlock: sftp cannot read another world-readable file outside home" $LL "$PUBLIC"
+out=$(printf 'ls /\n' | sftp_batch $LL 2>&1); rc=$?
+if [ $rc -ne 0 ] && ! grep -q ' etc$\|^/etc' <<<"$out"; then pass "landlock: sftp cannot list /"; else fail "landlock: sftp cannot list /" "$out"; fi
+printf 'put %s /tmp/rssh-e2e-ll.%s\n' "$LOCAL/a.txt" $$ | sftp_batch $LL >/dev/null 2>&1
+if [ ! -e /tmp/rssh-e2e-ll.$$ ]; then pass "landlock: sftp cannot write /tmp"; else fail "landlock: sftp cannot write /tmp"; rm -f /tmp/rssh-e2e-ll.$$; fi
+scp -O "${SCPS[@]}" "$LL@127.0.0.1:$PUBLIC" "$WORK/ll-pub.txt" >/dev/null 2>&1
+if [ ! -s "$WORK/ll-pub.txt" ]; then pass "landlock: scp -O -f of a file outside home is denied"; else fail "landlock: scp -O -f of a file outside home is denied"; fi
+rsync -e "$SSH" "$LL@127.0.0.1:$PUBLIC" "$WORK/ll-rpub.txt" >/dev/null 2>&1
+if [ ! -s "$WORK/ll-rpub.txt" ]; then pass "landlock: rsync pull of a file outside home is denied"; else fail "landlock: rsync pull of a file outside home is denied"; fi
+printf 'symlink %s out\n' "$PUBLIC" | sftp_batch $LL >/dev/null 2>&1
+denied_get "landlock: a symlink in home pointing outside does not lead out" $LL out
+rm -f "$PUBLIC"
+
+# readonly: list and download with every protocol, change nothing.
+check "readonly: sftp ls and get work" bash -c "printf 'ls\nget pub.txt $WORK/ro1.txt\n' | sftp -b - -i '$WORK/client/id' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -P $PORT $RO@127.0.0.1 && grep -q download '$WORK/ro1.txt'"
+printf 'put %s new.txt\nrm pub.txt\nmkdir d\n' "$LOCAL/a.txt" | sftp_batch $RO >/dev/null 2>&1
+if [ ! -e "$(home $RO)/new.txt" ] && [ -e "$(home $RO)/pub.txt" ] && [ ! -e "$(home $RO)/d" ]; then pass "readonly: sftp cannot put, remove or mkdir"
+else fail "readonly: sftp cannot put, remove or mkdir" "$(ls -la "$(home $RO)")"; fi
+check "readonly: scp -O and scp download work" bash -c "scp -O ${SCPS[*]} $RO@127.0.0.1:pub.txt '$WORK/ro2.txt' && scp ${SCPS[*]} $RO@127.0.0.1:pub.txt '$WORK/ro3.txt' && cmp '$WORK/ro2.txt' '$WORK/ro3.txt'"
+scp -O "${SCPS[@]}" "$LOCAL/a.txt" "$RO@127.0.0.1:up1.txt" >/dev/null 2>&1
+scp "${SCPS[@]}" "$LOCAL/a.txt" "$RO@127.0.0.1:up2.txt" >/dev/null 2>&1
+if [ ! -e "$(home $RO)/up1.txt" ] && [ ! -e "$(home $RO)/up2.txt" ]; then pass "readonly: scp -O and scp uploads are refused"
+else fail "readonly: scp -O and scp uploads are refused"; fi
+check "readonly: rsync pull works" bash -c "rsync -e '$SSH' $RO@127.0.0.1:pub.txt '$WORK/ro4.txt' && grep -q download '$WORK/ro4.txt'"
+rsync -e "$SSH" "$LOCAL/a.txt" "$RO@127.0.0.1:up3.txt" >/dev/null 2>&1
+rsync --remove-source-files -e "$SSH" "$RO@127.0.0.1:pub.txt" "$WORK/ro5.txt" >/dev/null 2>&1
+if [ ! -e "$(home $RO)/up3.txt" ] && [ -e "$(home $RO)/pub.txt" ]; then pass "readonly: rsync push and --remove-source-files are refused"
+else fail "readonly: rsync push and --remove-source-files are refused" "$(ls -la "$(home $RO)")"; fi
+
+# uploadonly: a drop box.
+check "uploadonly: sftp, scp -O, scp and rsync uploads work" bash -c "
+printf 'put $LOCAL/a.txt u1.txt\n' | sftp -b - -i '$WORK/client/id' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -P $PORT $UP@127.0.0.1 \
+ && scp -O ${SCPS[*]} '$LOCAL/a.txt' $UP@127.0.0.1:u2.txt && scp ${SCPS[*]} '$LOCAL/a.txt' $UP@127.0.0.1:u3.txt \
+ && rsync -e '$SSH' '$LOCAL/a.txt' $UP@127.0.0.1:u4.txt && for f in u1 u2 u3 u4; do cmp '$LOCAL/a.txt' '$(home $UP)'/\$f.txt || exit 1; done"
+denied_get "uploadonly: sftp cannot read back a file" $UP existing.txt
+out=$(printf 'ls\n' | sftp_batch $UP 2>&1)
+if ! grep -q existing.txt <<<"$out"; then pass "uploadonly: sftp cannot list"; else fail "uploadonly: sftp cannot list" "$out"; fi
+printf 'rm existing.txt\nrename existing.txt moved.txt\n' | sftp_batch $UP >/dev/null 2>&1
+if [ -e "$(home $UP)/existing.txt" ] && [ ! -e "$(home $UP)/moved.txt" ]; then pass "uploadonly: sftp cannot remove or rename"
+else fail "uploadonly: sftp cannot remove or rename"; fi
+scp -O "${SCPS[@]}" "$UP@127.0.0.1:existing.txt" "$WORK/up-back1.txt" >/dev/null 2>&1
+scp "${SCPS[@]}" "$UP@127.0.0.1:existing.txt" "$WORK/up-back2.txt" >/dev/null 2>&1
+rsync -e "$SSH" "$UP@127.0.0.1:existing.txt" "$WORK/up-back3.txt" >/dev/null 2>&1
+if [ ! -s "$WORK/up-back1.txt" ] && [ ! -s "$WORK/up-back2.txt" ] && [ ! -s "$WORK/up-back3.txt" ]; then
+    pass "uploadonly: scp -O, scp and rsync cannot download"
+else fail "uploadonly: scp -O, scp and rsync cannot download"; fi
+rsync -e "$SSH" "$LOCAL/b.txt" "$UP@127.0.0.1:existing.txt" >/dev/null 2>&1
+if [ "$(cat "$(home $UP)/existing.txt")" = old ]; then pass "uploadonly: rsync never overwrites what exists"
+else fail "uploadonly: rsync never overwrites what exists" "$(cat "$(home $UP)/existing.txt")"; fi
+mkdir -p "$WORK/empty"
+rsync -r --delete -e "$SSH" "$WORK/empty/" "$UP@127.0.0.1:" >/dev/null 2>&1
+if [ -e "$(home $UP)/existing.txt" ]; then pass "uploadonly: rsync --delete is refused"; else fail "uploadonly: rsync --delete is refused"; fi
 
 # --- second security review -------------------------------------------------------------------
 # Item 1: cvs runs commands by design (loginfo); an unconfined user without unconfinedexec never reaches it.
