@@ -24,7 +24,24 @@ let embeddedLibraryDirectory: String = {
         + triple
 }()
 
-let embeddedSwift: [SwiftSetting] = [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo"])]
+/// libaudit and its libcap-ng as static archives for the privileged executables: loading and binding two
+/// shared libraries was a quarter of rssh's own start-up time (their .a files come with the -dev packages).
+/// Elsewhere, or without them, the shared library is linked.
+let staticAudit: [LinkerSetting] = {
+    for directory in ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"] {
+        let archives = [directory + "/libaudit.a", directory + "/libcap-ng.a"]
+        if archives.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
+            return [.unsafeFlags(archives)]
+        }
+    }
+    return [.linkedLibrary("audit")]
+}()
+
+/// Optimised for size (what runs with privileges should be small enough to read; start-up measured the
+/// same as -O), each function in its own section so the linker drops what one executable does not use.
+let embeddedSwift: [SwiftSetting] = [
+    .enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections"]),
+]
 
 /// Full RELRO with immediate binding; the C code gets the stack protector (Swift code has it by default).
 let hardenedLink: [LinkerSetting] = [
@@ -33,7 +50,10 @@ let hardenedLink: [LinkerSetting] = [
 
 /// Embedded executables link String's Unicode tables and nothing else of Swift's.
 let embeddedExecutableLink: [LinkerSetting] =
-    hardenedLink + [.unsafeFlags(["-L", embeddedLibraryDirectory]), .linkedLibrary("swiftUnicodeDataTables")]
+    hardenedLink + [
+        .unsafeFlags(["-L", embeddedLibraryDirectory, "-Xlinker", "--gc-sections"]),
+        .linkedLibrary("swiftUnicodeDataTables"),
+    ]
 
 let coreDependencies: [Target.Dependency] = ["CRsshShims", "CRsshBuildConfig", "CAudit", "CRsshLibc"]
 
@@ -52,14 +72,20 @@ let package = Package(
     targets: [
         .target(
             name: "CRsshShims",
-            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-fstack-protector-strong", "-D_FORTIFY_SOURCE=2"])]
+            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-fstack-protector-strong", "-D_FORTIFY_SOURCE=2", "-ffunction-sections"])]
         ),
         .target(name: "CRsshBuildConfig", cSettings: [.unsafeFlags(["-fstack-protector-strong"])]),
         .target(name: "CRsshEmbeddedSupport", cSettings: [.unsafeFlags(["-fstack-protector-strong"])]),
-        .systemLibrary(name: "CAudit", pkgConfig: "audit", providers: [.apt(["libaudit-dev"])]),
+        // No pkgConfig: it would add -laudit to every link, the privileged executables' too.
+        .systemLibrary(name: "CAudit", providers: [.apt(["libaudit-dev"])]),
         .systemLibrary(name: "CRsshLibc"),
-        .target(name: "RsshCore", dependencies: coreDependencies),
-        .target(name: "RsshCoreEmbedded", dependencies: coreDependencies, swiftSettings: embeddedSwift),
+        .target(name: "RsshCore", dependencies: coreDependencies, linkerSettings: [.linkedLibrary("audit")]),
+        .target(
+            name: "RsshCoreEmbedded",
+            dependencies: coreDependencies,
+            swiftSettings: embeddedSwift,
+            linkerSettings: staticAudit
+        ),
         .target(name: "RsshJail", dependencies: ["RsshCore"]),
         .executableTarget(
             name: "rssh",

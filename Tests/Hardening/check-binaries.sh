@@ -4,8 +4,9 @@
 #   check-binaries.sh FILE...
 set -uo pipefail
 max_stripped=$((1024 * 1024))
-# The only shared libraries a privileged binary may load: libc, and libaudit with its libcap-ng.
-allowed_needed='^(libc\.so\.6|libaudit\.so\.1|libcap-ng\.so\.0)$'
+# The only shared libraries a privileged binary may load: libc and the loader (static libaudit uses its
+# __tls_get_addr), and libaudit with its libcap-ng where no static archives exist.
+allowed_needed='^(libc\.so\.6|ld-linux-x86-64\.so\.2|libaudit\.so\.1|libcap-ng\.so\.0)$'
 status=0
 bad() { echo "check-binaries: $1: $2"; status=1; }
 command -v readelf >/dev/null && command -v strip >/dev/null || { echo "check-binaries: readelf and strip (binutils) are needed"; exit 1; }
@@ -21,7 +22,7 @@ for f in "$@"; do
     grep -q "__stack_chk_fail" <<<"$syms" || bad "$f" "no stack protector (__stack_chk_fail not referenced)"
     grep -qE 'RPATH|RUNPATH' <<<"$dyn" && bad "$f" "has an RPATH/RUNPATH"
     while read -r lib; do
-        [[ "$lib" =~ $allowed_needed ]] || bad "$f" "needs $lib (only libc and libaudit are allowed)"
+        [[ "$lib" =~ $allowed_needed ]] || bad "$f" "needs $lib (only libc, the loader and libaudit are allowed)"
     done < <(sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' <<<"$dyn")
     grep -aq 'cannot print value in embedded Swift' "$f" && bad "$f" "interpolates a value Embedded Swift cannot print"
     stripped=$(mktemp) && strip -o "$stripped" "$f" && size=$(stat -c %s "$stripped") && rm -f "$stripped"

@@ -58,7 +58,7 @@ struct LandlockBlackBoxTests {
         try BlackBox.prepare()
         let user = String(cString: getpwuid(getuid()).pointee.pw_name)
         try BlackBox.writeConfig("user = \(user):022:00011::landlock\n")
-        FileManager.default.createFile(atPath: fixture + "/no-landlock", contents: Data())
+        _ = FileManager.default.createFile(atPath: fixture + "/no-landlock", contents: Data())
         defer { try? FileManager.default.removeItem(atPath: fixture + "/no-landlock") }
         let result = try BlackBox.run(["-c", "scp -t ."])
         #expect(result.status == 1)
