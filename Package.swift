@@ -24,9 +24,10 @@ let embeddedLibraryDirectory: String = {
         + triple
 }()
 
-/// libaudit and its libcap-ng as static archives for the privileged executables: loading and binding two
-/// shared libraries was a quarter of rssh's own start-up time (their .a files come with the -dev packages).
-/// Elsewhere, or without them, the shared library is linked.
+/// libaudit and its libcap-ng as static archives for the privileged executables.
+///
+/// Loading and binding two shared libraries was a quarter of rssh's own start-up time (the .a files come
+/// with the -dev packages). Elsewhere, or without them, the shared library is linked.
 let staticAudit: [LinkerSetting] = {
     for directory in ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"] {
         let archives = [directory + "/libaudit.a", directory + "/libcap-ng.a"]
@@ -72,7 +73,10 @@ let package = Package(
     targets: [
         .target(
             name: "CRsshShims",
-            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-fstack-protector-strong", "-D_FORTIFY_SOURCE=2", "-ffunction-sections"])]
+            cSettings: [
+                .define("_GNU_SOURCE"),
+                .unsafeFlags(["-fstack-protector-strong", "-D_FORTIFY_SOURCE=2", "-ffunction-sections"]),
+            ]
         ),
         .target(name: "CRsshBuildConfig", cSettings: [.unsafeFlags(["-fstack-protector-strong"])]),
         .target(name: "CRsshEmbeddedSupport", cSettings: [.unsafeFlags(["-fstack-protector-strong"])]),
