@@ -2,7 +2,7 @@
 ///
 /// The day count uses the proleptic Gregorian calendar (Howard Hinnant's `civil_from_days`), so it needs no
 /// tables and no /etc/localtime inside a jail.
-struct UTCDate: Equatable {
+struct UTCDate: Equatable, Sendable {
     var year: Int
     var month: Int
     var day: Int

@@ -54,6 +54,8 @@ public enum WinSCPModeChange: Equatable, Sendable, CustomStringConvertible {
                     permissions |= bits
                     index += 1
                 }
+                // `u+` adds nothing and WinSCP never sends it; only `=` may name no permission (`go=`).
+                guard permissions != 0 || operation == UInt8(ascii: "=") else { return nil }
                 clauses.append(Clause(affected: affected, operation: operation, permissions: permissions))
             }
         }
