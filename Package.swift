@@ -66,6 +66,7 @@ let package = Package(
         .executable(name: "rsshctl", targets: ["rsshctl"]),
         .executable(name: "rssh-probe", targets: ["rssh-probe"]),
         .executable(name: "rssh-probe-embedded", targets: ["rssh-probe-embedded"]),
+        .executable(name: "winscp-responder-probe", targets: ["winscp-responder-probe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -120,6 +121,12 @@ let package = Package(
             path: "Tests/Probe/rssh-probe-embedded",
             swiftSettings: embeddedSwift + [.define("RSSH_EMBEDDED")],
             linkerSettings: embeddedExecutableLink
+        ),
+        // The WinSCP responder alone, on stdin/stdout, for Tests/EndToEnd/winscp_replay.py.
+        .executableTarget(
+            name: "winscp-responder-probe",
+            dependencies: ["RsshCore"],
+            path: "Tests/Probe/winscp-responder-probe"
         ),
         .testTarget(name: "RsshCoreTests", dependencies: ["RsshCore", "RsshJail"]),
         .testTarget(name: "RsshBlackBoxTests", dependencies: ["RsshCore"]),

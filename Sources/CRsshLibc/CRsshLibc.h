@@ -20,12 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <syslog.h>
 #include <unistd.h>
 
 /// The calling thread's errno.
 static inline int CRsshLibc_errno(void) { return errno; }
+
+/// Sets the calling thread's errno (to keep a failure's errno across cleanup calls).
+static inline void CRsshLibc_set_errno(int value) { errno = value; }
 
 /// The process environment (environ(7)).
 static inline char **CRsshLibc_environ(void) {
@@ -55,6 +61,26 @@ static inline int CRsshLibc_connect_loopback(unsigned short port) {
     close(fd);
     return status;
 }
+
+/// openat(2) without a mode (never O_CREAT).
+static inline int CRsshLibc_openat(int dirfd, const char *path, int flags) { return openat(dirfd, path, flags); }
+
+/// major(3) of a device number (a macro in <sys/sysmacros.h>).
+static inline unsigned int CRsshLibc_major(dev_t device) { return major(device); }
+
+/// minor(3) of a device number (a macro in <sys/sysmacros.h>).
+static inline unsigned int CRsshLibc_minor(dev_t device) { return minor(device); }
+
+/// A raw wait status as a shell's `$?`: the exit status, or 128 plus the signal number.
+static inline int CRsshLibc_shell_status(int status) {
+    if (WIFEXITED(status)) {
+        return WEXITSTATUS(status);
+    }
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255;
+}
+
+/// fcntl(fd, F_DUPFD, lowest): a copy of `fd` numbered `lowest` or above.
+static inline int CRsshLibc_fcntl_dupfd(int fd, int lowest) { return fcntl(fd, F_DUPFD, lowest); }
 
 /// fcntl(fd, F_GETFD).
 static inline int CRsshLibc_fcntl_getfd(int fd) { return fcntl(fd, F_GETFD); }

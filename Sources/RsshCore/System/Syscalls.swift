@@ -221,3 +221,90 @@ internal func system_opendir(_ path: String) -> OpaquePointer? { opendir(path) }
 internal func system_readdir(_ directory: OpaquePointer) -> UnsafeMutablePointer<dirent>? { readdir(directory) }
 
 internal func system_closedir(_ directory: OpaquePointer) { _ = closedir(directory) }
+
+// MARK: - WinSCP's SCP mode (the responder answers WinSCP's shell commands itself)
+
+/// getcwd(3).
+internal func system_getcwd(_ buffer: UnsafeMutablePointer<CChar>, _ size: Int) -> UnsafeMutablePointer<CChar>? {
+    getcwd(buffer, size)
+}
+
+/// mkdir(2); the process umask applies.
+internal func system_mkdir(_ path: UnsafePointer<CChar>, _ mode: mode_t) -> Int32 { mkdir(path, mode) }
+
+/// rename(2).
+internal func system_rename(_ from: UnsafePointer<CChar>, _ to: UnsafePointer<CChar>) -> Int32 { rename(from, to) }
+
+/// symlink(2).
+internal func system_symlink(_ target: UnsafePointer<CChar>, _ name: UnsafePointer<CChar>) -> Int32 {
+    symlink(target, name)
+}
+
+/// link(2) (does not follow a symbolic link `target`).
+internal func system_link(_ target: UnsafePointer<CChar>, _ name: UnsafePointer<CChar>) -> Int32 { link(target, name) }
+
+/// readlinkat(2).
+internal func system_readlinkat(
+    _ directory: Int32,
+    _ path: UnsafePointer<CChar>,
+    _ buffer: UnsafeMutablePointer<CChar>,
+    _ size: Int
+) -> Int {
+    readlinkat(directory, path, buffer, size)
+}
+
+/// openat(2) without O_CREAT.
+internal func system_openat(_ directory: Int32, _ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {
+    CRsshLibc_openat(directory, path, flags)
+}
+
+/// fstatat(2).
+internal func system_fstatat(
+    _ directory: Int32,
+    _ path: UnsafePointer<CChar>,
+    _ buffer: UnsafeMutablePointer<stat>,
+    _ flags: Int32
+) -> Int32 {
+    fstatat(directory, path, buffer, flags)
+}
+
+/// fchmodat(2) with no flags.
+internal func system_fchmodat(_ directory: Int32, _ path: UnsafePointer<CChar>, _ mode: mode_t) -> Int32 {
+    fchmodat(directory, path, mode, 0)
+}
+
+/// unlinkat(2).
+internal func system_unlinkat(_ directory: Int32, _ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {
+    unlinkat(directory, path, flags)
+}
+
+/// fdopendir(3); the stream owns `fd` from then on.
+internal func system_fdopendir(_ fd: Int32) -> OpaquePointer? { fdopendir(fd) }
+
+/// dup2(2).
+internal func system_dup2(_ fd: Int32, _ target: Int32) -> Int32 { dup2(fd, target) }
+
+/// getgid(2).
+internal func system_getgid() -> gid_t { getgid() }
+
+/// getegid(2).
+internal func system_getegid() -> gid_t { getegid() }
+
+/// getgroups(2).
+internal func system_getgroups(_ count: Int32, _ groups: UnsafeMutablePointer<gid_t>?) -> Int32 {
+    getgroups(count, groups)
+}
+
+/// getgrgid_r(3).
+internal func system_getgrgid_r(
+    _ gid: gid_t,
+    _ entry: UnsafeMutablePointer<group>,
+    _ buffer: UnsafeMutablePointer<CChar>,
+    _ size: Int,
+    _ result: UnsafeMutablePointer<UnsafeMutablePointer<group>?>
+) -> Int32 {
+    getgrgid_r(gid, entry, buffer, size, result)
+}
+
+/// time(2).
+internal func system_time() -> Int64 { Int64(time(nil)) }

@@ -120,6 +120,24 @@ func probe(_ label: String, _ bytes: [UInt8]) {
         let home = Array("/home/\(user)".utf8)
         emit(describe(shell.decide(command: bytes, expansion: LiteralExpansion(homeDirectory: home))))
     }
+    // The same bytes as the command of a WinSCP line: the responder's grammar in both compilations.
+    emit("winscp: " + describeWinSCP(bytes + Array(" ; echo \"WinSCP: this is end-of-file:$?\"".utf8)))
+}
+
+func describeWinSCP(_ bytes: [UInt8]) -> String {
+    let line: WinSCPLine
+    do {
+        line = try WinSCPLine.parse(bytes)
+    } catch {
+        return "refused: " + error.description
+    }
+    do {
+        let command = try WinSCPCommand.parse(line)
+        return "accepted, read-only: " + (WinSCPAccessMode.readOnly.refusal(of: command) ?? "allowed")
+            + ", upload-only: " + (WinSCPAccessMode.uploadOnly.refusal(of: command) ?? "allowed")
+    } catch {
+        return "refused (\(error.status)): " + error.description
+    }
 }
 
 /// `--landlock-selftest HOME OUTSIDE PORT`: confines this process as a landlocked session and probes it.
@@ -182,3 +200,30 @@ for (index, path) in probeArguments.enumerated() {
         probe(Printable.text(path) + " mutant \(number)", variant)
     }
 }
+
+// The responder and the listing in both compilations: a session with no input ends at once with status 0.
+func runResponderWithoutInput() -> Int32 {
+    var responder = WinSCPResponder(
+        configuration: .init(scpPath: "/usr/bin/scp", access: .readOnly, homeDirectory: [], environment: [], input: -1),
+        record: { _ in true }
+    )
+    return responder.run()
+}
+emit("== winscp responder without input: \(runResponderWithoutInput())")
+let listing = WinSCPListing.render(
+    [
+        .init(
+            name: Array(" a file.txt".utf8),
+            mode: 0o104755,
+            linkCount: 1,
+            owner: Array("llt".utf8),
+            group: Array("llt".utf8),
+            size: 13,
+            modified: (1_700_000_000, 5)
+        )
+    ],
+    fullTime: true,
+    total: true,
+    now: 1_700_000_000
+)
+emit(Printable.text(listing))

@@ -1,0 +1,287 @@
+import Glibc
+import Testing
+
+@testable import RsshCore
+
+/// Drives the responder through a pipe (input) and files (output, errors) in a scratch directory.
+@Suite(.serialized)
+struct WinSCPResponderTests {
+    private final class Events {
+        var all: [WinSCPEvent] = []
+    }
+
+    private struct Run {
+        var output: String
+        var errors: String
+        var status: Int32
+        var events: [WinSCPEvent]
+    }
+
+    private static let end = " ; echo \"WinSCP: this is end-of-file:$?\""
+
+    /// Runs the responder over `lines` (each sent with a newline) and returns what it wrote.
+    private func run(
+        _ lines: [String],
+        access: WinSCPAccessMode = .readWrite,
+        home: String = "/",
+        allow: Bool = true
+    ) throws -> Run {
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        let input = lines.map { $0 + "\n" }.joined()
+        let written = input.withCString { write(fds[1], $0, strlen($0)) }
+        try #require(written == input.utf8.count)
+        close(fds[1])
+        let output = try scratchFile()
+        let errors = try scratchFile()
+        let events = Events()
+        let original = try #require(getcwd(nil, 0))
+        defer {
+            _ = chdir(original)
+            free(original)
+            close(fds[0])
+            close(output)
+            close(errors)
+        }
+        var responder = WinSCPResponder(
+            configuration: .init(
+                scpPath: "/usr/bin/scp",
+                access: access,
+                homeDirectory: Array(home.utf8),
+                environment: [],
+                input: fds[0],
+                output: output,
+                error: errors
+            ),
+            record: { event in
+                events.all.append(event)
+                return allow
+            }
+        )
+        let status = responder.run()
+        return Run(output: contents(output), errors: contents(errors), status: status, events: events.all)
+    }
+
+    private func scratchFile() throws -> Int32 {
+        var template = Array("/tmp/rssh-winscp-out-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            let fd = mkstemp(base)
+            unlink(base)
+            return fd
+        }
+        try #require(fd >= 0)
+        return fd
+    }
+
+    private func contents(_ fd: Int32) -> String {
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var offset: off_t = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+            guard count > 0 else { break }
+            result += buffer.prefix(count)
+            offset += off_t(count)
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    private func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    private func mode(_ path: String) -> UInt32 {
+        var info = stat()
+        return lstat(path, &info) == 0 ? UInt32(info.st_mode) & 0o7777 : 0
+    }
+
+    @Test func aSessionChangesTheTreeWithSystemCalls() throws {
+        let scratch = try TemporaryDirectory()
+        let base = scratch.path
+        let run = try run(
+            [
+                "echo \"WinSCP: this is end-of-file:0\"",
+                "echo \"$status\" ; echo \"WinSCP: this is end-of-file:0\"",
+                "echo \"$?\" ; echo \"WinSCP: this is end-of-file:0\"",
+                "printenv LANG" + Self.end,
+                "unalias \"ls\"" + Self.end,
+                "unset \"LC_ALL\"" + Self.end,
+                "cd \"\(base)\"" + Self.end,
+                "pwd" + Self.end,
+                "mkdir \"d i r\"" + Self.end,
+                "cd \"d i r\"" + Self.end,
+                "mkdir \"./-sub\"" + Self.end,
+                "mkdir \"./-sub/deeper\"" + Self.end,
+                "ln -s \"\(base)/d i r/-sub\" \"link\"" + Self.end,
+                "ls -la --full-time" + Self.end,
+                "ls -la -d \"link\"" + Self.end,
+                "chmod 0700 \"./-sub\"" + Self.end,
+                "chmod -R u+x,g-w,o-rwx \"./-sub\"" + Self.end,
+                "mv -f \"./-sub\" \"moved\"" + Self.end,
+                "uname -a" + Self.end,
+                "ls -la ; id" + Self.end,
+                "mkdir \"moved\"" + Self.end,
+                "rm -f -r \"\(base)/d i r\"" + Self.end,
+                "rm -f -r \"\(base)/d i r\"" + Self.end,
+                "cd" + Self.end,
+                "pwd" + Self.end,
+            ],
+            home: "/"
+        )
+        let lines = run.output.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        let markers = lines.filter { $0.hasPrefix("WinSCP: this is end-of-file:") }
+        #expect(
+            markers.map { $0.dropFirst("WinSCP: this is end-of-file:".count) } == [
+                "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "127",
+                "127", "1", "0", "0", "0", "0",
+            ]
+        )
+        #expect(lines[1] == "")  // echo "$status": empty, so WinSCP picks $?
+        #expect(lines[3] == "0")  // echo "$?"
+        #expect(lines[5] == "C.UTF-8")
+        #expect(lines.contains(base))
+        #expect(lines.contains { $0.hasPrefix("drwxr-xr-x") && $0.hasSuffix(" -sub") })
+        #expect(lines.contains { $0.hasPrefix("lrwxrwxrwx") && $0.hasSuffix(" link -> \(base)/d i r/-sub") })
+        #expect(lines.contains { $0.hasPrefix("total ") })
+        #expect(lines[lines.count - 3] == "/")
+        #expect(run.errors.contains("uname: command not permitted"))
+        #expect(run.errors.contains("';' is not allowed unquoted"))
+        #expect(run.errors.contains("mkdir: cannot create directory 'moved': File exists"))
+        #expect(!exists(base + "/d i r"))
+        #expect(run.status == 0)
+        #expect(run.events.count == 25)
+        #expect(run.events.filter { $0.kind == .refused }.count == 2)
+        #expect(run.events.filter { $0.needsAudit }.count == 12)
+    }
+
+    @Test func chmodAndMoveTakeEffect() throws {
+        let scratch = try TemporaryDirectory()
+        try scratch.create("f", contents: "x", mode: 0o644)
+        let base = scratch.path
+        let run = try run([
+            "mkdir \"\(base)/d\"" + Self.end,
+            "chmod 0600 \"\(base)/f\"" + Self.end,
+            "mv -f \"\(base)/f\" \"\(base)/d\"" + Self.end,
+            "chmod -R go-rwx,u-w \"\(base)/d\"" + Self.end,
+        ])
+        #expect(run.errors == "")
+        #expect(mode(base + "/d/f") == 0o400)
+        #expect(mode(base + "/d") & 0o077 == 0)
+        #expect(mode(base + "/d") & 0o200 == 0)
+        _ = chmod(base + "/d", 0o755)
+        _ = chmod(base + "/d/f", 0o644)
+        _ = unlink(base + "/d/f")
+        _ = rmdir(base + "/d")
+    }
+
+    @Test func rmDoesNotFollowSymbolicLinks() throws {
+        let outside = try TemporaryDirectory()
+        try outside.create("keep", contents: "precious")
+        _ = chmod(outside.path, 0o755)
+        let scratch = try TemporaryDirectory()
+        let base = scratch.path
+        _ = mkdir(base + "/tree", 0o755)
+        _ = symlink(outside.path, base + "/tree/escape")
+        _ = symlink(outside.path + "/keep", base + "/tree/file-link")
+        let run = try run([
+            "chmod -R 0700 \"\(base)/tree\"" + Self.end,
+            "rm -f -r \"\(base)/tree\"" + Self.end,
+            "rm -f -r \"\(base)/.\"" + Self.end,
+        ])
+        #expect(exists(outside.path + "/keep"))
+        #expect(mode(outside.path + "/keep") == 0o644)
+        #expect(mode(outside.path) == 0o755)
+        #expect(!exists(base + "/tree"))
+        #expect(run.output.hasSuffix("end-of-file:1\n"))
+        #expect(run.errors.contains("refusing to remove '.' or '..'"))
+    }
+
+    @Test func readOnlyRefusesChangesAndKeepsTheSession() throws {
+        let scratch = try TemporaryDirectory()
+        let base = scratch.path
+        let begin = "echo \"WinSCP: this is begin-of-file\" ; "
+        let run = try run(
+            [
+                "mkdir \"\(base)/x\"" + Self.end,
+                "rm -f -r \"\(base)\"" + Self.end,
+                begin + "scp -r -p -d -t \"\(base)\"" + Self.end,
+                "ls -la -d \"\(base)\"" + Self.end,
+            ],
+            access: .readOnly
+        )
+        #expect(!exists(base + "/x"))
+        #expect(exists(base))
+        let markers = run.output.split(separator: "\n").filter { $0.hasPrefix("WinSCP: this is end-of-file:") }
+        #expect(
+            markers == [
+                "WinSCP: this is end-of-file:1", "WinSCP: this is end-of-file:1", "WinSCP: this is end-of-file:1",
+                "WinSCP: this is end-of-file:0",
+            ]
+        )
+        #expect(run.output.contains("WinSCP: this is begin-of-file\nWinSCP: this is end-of-file:1\n"))
+        #expect(run.errors.contains("rssh: mkdir: this account is read-only"))
+        #expect(run.events.map { $0.kind } == [.refused, .refused, .refused, .query])
+    }
+
+    @Test func uploadOnlyAllowsMkdirButNotDownloadOrDelete() throws {
+        let scratch = try TemporaryDirectory()
+        try scratch.create("f", contents: "secret")
+        let base = scratch.path
+        let run = try run(
+            [
+                "mkdir \"\(base)/new\"" + Self.end,
+                "rm -f -r \"\(base)/f\"" + Self.end,
+                "echo \"WinSCP: this is begin-of-file\" ; scp -r -p -d -f \"\(base)/f\"" + Self.end,
+                "ls -la \"\(base)\"" + Self.end,
+            ],
+            access: .uploadOnly
+        )
+        #expect(exists(base + "/new"))
+        #expect(exists(base + "/f"))
+        #expect(!run.output.contains("secret"))
+        #expect(run.events.map { $0.kind } == [.change, .refused, .refused, .query])
+        _ = rmdir(base + "/new")
+    }
+
+    @Test func aRecorderThatFailsRefusesTheCommand() throws {
+        let scratch = try TemporaryDirectory()
+        let run = try run(["mkdir \"\(scratch.path)/x\"" + Self.end], allow: false)
+        #expect(!exists(scratch.path + "/x"))
+        #expect(run.output == "WinSCP: this is end-of-file:1\n")
+        #expect(run.errors.contains("could not be recorded"))
+    }
+
+    @Test func unframedOrOverlongInputEndsTheSession() throws {
+        let first = try run(["pwd", "pwd" + Self.end])
+        #expect(first.status == WinSCPResponder.protocolErrorStatus)
+        #expect(first.output == "")
+        #expect(first.errors.contains("not a WinSCP command line"))
+        let long = try run(["mkdir \"" + String(repeating: "a", count: 9_000) + "\"" + Self.end, "pwd" + Self.end])
+        #expect(long.status == WinSCPResponder.protocolErrorStatus)
+        #expect(long.output == "")
+    }
+
+    @Test func aLastLineWithoutNewlineIsNotRun() throws {
+        let scratch = try TemporaryDirectory()
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        let text = "mkdir \"\(scratch.path)/x\"" + Self.end
+        _ = text.withCString { write(fds[1], $0, strlen($0)) }
+        close(fds[1])
+        defer { close(fds[0]) }
+        var responder = WinSCPResponder(
+            configuration: .init(
+                scpPath: "/usr/bin/scp",
+                access: .readWrite,
+                homeDirectory: [],
+                environment: [],
+                input: fds[0]
+            ),
+            record: { _ in true }
+        )
+        #expect(responder.run() == 0)
+        #expect(!exists(scratch.path + "/x"))
+    }
+}
