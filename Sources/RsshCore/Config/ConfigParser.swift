@@ -75,6 +75,9 @@ public struct ConfigParser {
                 start = end + 1
             }
         }
+        if config.options.contains(.winscp), !config.allowed.allows(.scp) {
+            error(0, "options winscp needs allowscp (WinSCP's SCP mode runs scp)")
+        }
         if config.options.contains(.landlock), config.chrootPath != nil {
             error(0, "options landlock and chrootpath cannot be combined (choose one confinement)")
         }
@@ -310,6 +313,14 @@ public struct ConfigParser {
                 self.error(number, "user line for '\(name)': \(error)", scope: scope)
                 return
             }
+        }
+        if options.contains(.winscp), !programs.allows(.scp) {
+            error(
+                number,
+                "user line for '\(name)': winscp needs scp allowed (WinSCP's SCP mode runs scp)",
+                scope: scope
+            )
+            return
         }
         if options.contains(.landlock), jail != nil {
             error(

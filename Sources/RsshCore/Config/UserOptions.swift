@@ -23,10 +23,14 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
     /// `uploadonly`: create and write only; nothing is read back, listed, deleted or renamed.
     public static let uploadOnly = UserOptions(rawValue: 1 << 3)
 
+    /// `winscp`: an interactive login (WinSCP's SCP mode opens a shell channel) is answered by rssh's
+    /// WinSCP responder instead of the refusal banner.
+    public static let winscp = UserOptions(rawValue: 1 << 4)
+
     /// Every option with its rssh.conf name, in the order `rssh -v` prints them.
     public static let all: [(name: String, option: UserOptions)] = [
         ("unconfinedexec", .unconfinedExec), ("landlock", .landlock), ("readonly", .readOnly),
-        ("uploadonly", .uploadOnly),
+        ("uploadonly", .uploadOnly), ("winscp", .winscp),
     ]
 
     /// Why an options value was refused.

@@ -1,77 +1,141 @@
 import CRsshLibc
 
-/// A root child of the helper that writes the final audit record for what happens inside the jail.
+/// A root child of the helper that writes the audit records for what happens inside the jail.
 ///
 /// The kernel checks CAP_AUDIT_WRITE of the sending process, so once the helper has chrooted and dropped
-/// to the user it can no longer write a record. It forks this child first: the child keeps root, waits for
-/// the verdict on a pipe, writes one record and exits; it reads nothing else and runs nothing. If the
-/// helper dies inside the jail (a crash while expanding, a kill), the child records that no verdict came.
+/// to the user it can no longer write a record. It forks this child first: the child keeps root, reads
+/// verdicts from a pipe (one for a command; one per command line in a WinSCP session), writes a record for
+/// each and answers whether it was written; it reads nothing else and runs nothing. If the helper dies
+/// inside the jail before its first verdict (a crash while expanding, a kill), the child records that.
 struct AuditRecorder {
     private let child: pid_t
-    private let writeEnd: Int32
+    private let verdicts: Int32
+    private let answers: Int32
 
     /// Forks the recorder for `decision` (its user, uid, address, jail, program and command).
-    /// - Returns: nil when the pipe or the fork failed.
+    /// - Returns: nil when a pipe or the fork failed.
     static func start(_ decision: Decision) -> AuditRecorder? {
-        var fds: [Int32] = [-1, -1]
-        guard fds.withUnsafeMutableBufferPointer({ $0.baseAddress.map { system_pipe($0) } ?? -1 }) == 0 else {
+        guard let down = pipe() else { return nil }
+        guard let up = pipe() else {
+            _ = system_close(down.read)
+            _ = system_close(down.write)
             return nil
         }
         let child = system_fork()
         guard child >= 0 else {
-            _ = system_close(fds[0])
-            _ = system_close(fds[1])
+            for fd in [down.read, down.write, up.read, up.write] { _ = system_close(fd) }
             return nil
         }
         if child == 0 {
-            _ = system_close(fds[1])
-            system_exit_now(record(decision, verdictFrom: fds[0]))
+            _ = system_close(down.write)
+            _ = system_close(up.read)
+            system_exit_now(serve(decision, verdicts: down.read, answers: up.write))
         }
-        _ = system_close(fds[0])
-        return AuditRecorder(child: child, writeEnd: fds[1])
+        _ = system_close(down.read)
+        _ = system_close(up.write)
+        return AuditRecorder(child: child, verdicts: down.write, answers: up.read)
     }
 
-    /// Sends `verdict`, waits for the child, and says whether the record was written.
+    /// Sends one verdict and says whether its record was written.
+    func record(_ verdict: Verdict) -> Bool {
+        let bytes = verdict.encoded()
+        let count = UInt32(bytes.count)
+        let frame = [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: count >> UInt32($0)) } + bytes
+        guard Self.writeAll(frame, to: verdicts) else { return false }
+        var answer: [UInt8] = [0]
+        return Self.readExactly(&answer, from: answers) && answer[0] == UInt8(ascii: "1")
+    }
+
+    /// Sends the final verdict, ends the recorder, and says whether every record was written.
     func finish(_ verdict: Verdict) -> String {
-        var bytes = verdict.encoded()
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return -1 }
-                return system_write(writeEnd, base + offset, buffer.count - offset)
-            }
-            if written < 0 && system_errno() == EINTR { continue }
-            guard written > 0 else { break }
-            offset += written
-        }
-        _ = system_close(writeEnd)
-        let status = system_wait(child)
-        return status >= 0 && system_exited_zero(status) ? "written" : "not written: the recorder failed"
+        let written = record(verdict)
+        let ended = end()
+        return written && ended ? "written" : "not written: the recorder failed"
     }
 
-    /// The child's whole life: read one verdict, write one record; the exit status says whether it was.
-    private static func record(_ decision: Decision, verdictFrom fd: Int32) -> Int32 {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while bytes.count <= Verdict.maximumSize {
-            let count = buffer.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return -1 }
-                return system_read(fd, base, raw.count)
+    /// Closes the pipes and waits for the child: true when it exited 0 (every record written).
+    func end() -> Bool {
+        _ = system_close(verdicts)
+        _ = system_close(answers)
+        let status = system_wait(child)
+        return status >= 0 && system_exited_zero(status)
+    }
+
+    /// The child's whole life: for each framed verdict write a record and answer `1` or `0`; exit 0 when
+    /// every record was written.
+    private static func serve(_ decision: Decision, verdicts: Int32, answers: Int32) -> Int32 {
+        var allWritten = true
+        var received = 0
+        while true {
+            var header: [UInt8] = [0, 0, 0, 0]
+            guard readExactly(&header, from: verdicts) else { break }
+            let count = header.reduce(0) { $0 << 8 | Int($1) }
+            var body = [UInt8](repeating: 0, count: min(count, Verdict.maximumSize + 1))
+            var final = decision
+            final.stage = .final
+            let verdict =
+                count <= Verdict.maximumSize && readExactly(&body, from: verdicts) ? Verdict.decode(body) : nil
+            if let verdict {
+                final.allowed = verdict.allowed
+                final.reason = verdict.reason + " inside the jail"
+                final.argv = verdict.argv
+                if let line = verdict.line { final.command = line }
+            } else {
+                final.allowed = false
+                final.reason = "a malformed verdict came from inside the jail"
             }
-            if count < 0 && system_errno() == EINTR { continue }
-            guard count > 0 else { break }
-            bytes += buffer[0..<count]
+            received += 1
+            let written = AuditTrail.send(final, comm: "rssh_chroot_helper") == nil
+            allWritten = allWritten && written
+            // After a malformed verdict nothing more is believed: the recorder records it and stops.
+            guard writeAll([written ? UInt8(ascii: "1") : UInt8(ascii: "0")], to: answers), verdict != nil else {
+                return 1
+            }
         }
-        var final = decision
-        final.stage = .final
-        if let verdict = Verdict.decode(bytes) {
-            final.allowed = verdict.allowed
-            final.reason = verdict.reason + " inside the jail"
-            final.argv = verdict.argv
-        } else {
+        if received == 0 {
+            var final = decision
+            final.stage = .final
             final.allowed = false
             final.reason = "the helper ended inside the jail without a verdict"
+            _ = AuditTrail.send(final, comm: "rssh_chroot_helper")
+            return 1
         }
-        return AuditTrail.send(final, comm: "rssh_chroot_helper") == nil ? 0 : 1
+        return allWritten ? 0 : 1
+    }
+
+    private static func pipe() -> (read: Int32, write: Int32)? {
+        var fds: [Int32] = [-1, -1]
+        guard fds.withUnsafeMutableBufferPointer({ $0.baseAddress.map { system_pipe($0) } ?? -1 }) == 0 else {
+            return nil
+        }
+        return (fds[0], fds[1])
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return -1 }
+                return system_write(fd, base + offset, buffer.count - offset)
+            }
+            if written < 0 && system_errno() == EINTR { continue }
+            guard written > 0 else { return false }
+            offset += written
+        }
+        return true
+    }
+
+    private static func readExactly(_ bytes: inout [UInt8], from fd: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return -1 }
+                return system_read(fd, base + offset, buffer.count - offset)
+            }
+            if count < 0 && system_errno() == EINTR { continue }
+            guard count > 0 else { return false }
+            offset += count
+        }
+        return true
     }
 }

@@ -131,6 +131,18 @@ public enum ChrootHelper {
                 exit(ShellOutcome.refusedStatus)
             }
         }
+        if prepared.command.isEmpty {
+            var jailed = prepared.account
+            jailed.home = home
+            let session = InteractiveSession(
+                environment: ExecEnvironment.build(for: .scp, account: jailed, home: home, inherited: inherited),
+                umask: prepared.policy.umask,
+                access: prepared.policy.accessMode,
+                home: home,
+                confinement: nil
+            )
+            runResponder(session, decision: decision, recorder: recorder, requireAudit: prepared.requireAudit, log: log)
+        }
         let vetted: VettedCommand
         do {
             vetted = try CommandVetter.vet(
@@ -231,6 +243,22 @@ public enum ChrootHelper {
             throw Refusal(reason: "no chroot is configured for this user", userMessage: "no chroot configured for you")
         }
         guard !policy.isLockedOut else { throw Refusal(reason: "user is locked out", userMessage: "locked out") }
+        // The empty command, which no command line can be, is rssh's hand-over of a WinSCP session.
+        if command.isEmpty {
+            guard policy.options.contains(.winscp), policy.programs.allows(.scp) else {
+                throw Refusal(reason: "interactive session without the winscp option", userMessage: "not allowed")
+            }
+            try JailPath.checked(jail)
+            return Prepared(
+                account: account,
+                policy: policy,
+                jail: jail,
+                command: command,
+                programName: "winscp",
+                facility: config.facility,
+                requireAudit: config.requireAudit
+            )
+        }
         let vetted: VettedCommand
         do {
             vetted = try CommandVetter.vet(
@@ -242,11 +270,7 @@ public enum ChrootHelper {
         } catch {
             throw Refusal(reason: error.description, userMessage: error.description)
         }
-        do {
-            try JailPath.check(jail, status: FileStatus.lstat)
-        } catch {
-            throw Refusal(reason: error.description, userMessage: "the jail is not safe; ask your administrator")
-        }
+        try JailPath.checked(jail)
         return Prepared(
             account: account,
             policy: policy,
@@ -256,6 +280,52 @@ public enum ChrootHelper {
             facility: config.facility,
             requireAudit: config.requireAudit
         )
+    }
+
+    /// Runs WinSCP's SCP mode inside the jail, as the user; every line is logged, and recorded by the root
+    /// recorder (whose answer can refuse the line under `requireaudit`).
+    static func runResponder(
+        _ session: InteractiveSession,
+        decision: Decision,
+        recorder: AuditRecorder?,
+        requireAudit: Bool,
+        log: SyslogLogger
+    ) -> Never {
+        _ = system_umask(session.umask)
+        var start = decision
+        start.allowed = true
+        start.reason = "WinSCP SCP-mode session inside the jail"
+        let recorded = recorder?.record(Verdict(allowed: true, reason: "WinSCP SCP-mode session", argv: nil)) ?? false
+        start.audit = recorded ? "written" : "not written: the recorder failed or is not running"
+        if requireAudit && !recorded {
+            start.allowed = false
+            start.reason = "requireaudit is set and the audit record could not be written"
+            log.error(start.logLine)
+            LoginShell.writeAll("rssh_chroot_helper: auditing is required but unavailable\n", to: STDERR_FILENO)
+            exit(ShellOutcome.refusedStatus)
+        }
+        log.info(start.logLine)
+        let configuration = WinSCPResponder.Configuration(
+            scpPath: ProgramPaths.compiledIn.path(of: .scp) ?? "",
+            access: session.responderAccess,
+            homeDirectory: session.home,
+            environment: session.environment
+        )
+        var responder = WinSCPResponder(configuration: configuration) { event in
+            var line = decision.winscp(event)
+            var written = false
+            if event.needsAudit, let recorder {
+                written = recorder.record(
+                    Verdict(allowed: line.allowed, reason: line.reason, argv: nil, line: event.line)
+                )
+                line.audit = written ? "written" : "not written: the recorder failed"
+            }
+            if line.allowed { log.info(line.logLine) } else { log.error(line.logLine) }
+            return !(event.needsAudit && requireAudit && !written)
+        }
+        let status = responder.run()
+        _ = recorder?.end()
+        exit(status)
     }
 
     /// Makes sure fds 0-2 are open (so nothing privileged lands on them) and closes every other one.

@@ -59,6 +59,18 @@ public enum JailPath {
         }
     }
 
+    /// Checks `path` with lstat(2), as a helper refusal.
+    static func checked(_ path: String) throws(ChrootHelper.Refusal) {
+        do {
+            try check(path, status: FileStatus.lstat)
+        } catch {
+            throw ChrootHelper.Refusal(
+                reason: error.description,
+                userMessage: "the jail is not safe; ask your administrator"
+            )
+        }
+    }
+
     /// Where the user starts inside the jail: the passwd home with the jail prefix removed, as rssh does
     /// (`/srv/jail/home/alice` in jail `/srv/jail` → `/home/alice`), or nil when the home is outside the jail.
     public static func homeInside(jail: String, home: [UInt8]) -> [UInt8]? {

@@ -12,15 +12,19 @@ public struct Verdict: Sendable, Equatable {
     public var reason: String
     /// The argument vector that runs (allowed verdicts only).
     public var argv: [[UInt8]]?
+    /// The command line the verdict is about, when it is not the helper's own argument (a WinSCP line).
+    public var line: [UInt8]?
 
     /// Creates a verdict.
-    public init(allowed: Bool, reason: String, argv: [[UInt8]]?) {
+    public init(allowed: Bool, reason: String, argv: [[UInt8]]?, line: [UInt8]? = nil) {
         self.allowed = allowed
         self.reason = reason
         self.argv = argv
+        self.line = line
     }
 
-    /// `A` or `D`, the reason, then the argument count and each argument, every length as 4 bytes.
+    /// `A` or `D`, the reason, the argument count and each argument, then the line's presence and the line;
+    /// every length as 4 bytes.
     public func encoded() -> [UInt8] {
         var bytes: [UInt8] = [allowed ? UInt8(ascii: "A") : UInt8(ascii: "D")]
         func append(_ value: Int) {
@@ -35,6 +39,8 @@ public struct Verdict: Sendable, Equatable {
             append(argument.count)
             bytes += argument
         }
+        append(line == nil ? 0 : (line ?? []).count + 1)
+        bytes += line ?? []
         return bytes
     }
 
@@ -70,7 +76,17 @@ public struct Verdict: Sendable, Equatable {
             }
             argv = arguments
         }
+        guard bytes.count - index >= 4 else { return nil }
+        var lineField = 0
+        for offset in 0..<4 { lineField = lineField << 8 | Int(bytes[index + offset]) }
+        index += 4
+        var line: [UInt8]?
+        if lineField > 0 {
+            guard lineField - 1 == bytes.count - index else { return nil }
+            line = Array(bytes[index...])
+            index = bytes.count
+        }
         guard index == bytes.count else { return nil }
-        return Verdict(allowed: kind == UInt8(ascii: "A"), reason: reason, argv: argv)
+        return Verdict(allowed: kind == UInt8(ascii: "A"), reason: reason, argv: argv, line: line)
     }
 }

@@ -82,6 +82,15 @@ extension LoginShell {
                 forbidNewPrivileges: true,
                 confinement: vetted.confinement
             )
+        case .respond(let session, let decision):
+            runResponder(
+                session,
+                decision: decision,
+                scp: paths.path(of: .scp) ?? "",
+                auditProblem: shell.facts.auditProblem,
+                requireAudit: requireAudit,
+                log: log
+            )
         case .chroot(let helper, let command, let environment, let umask, _):
             // The one program that must gain privileges: the setuid helper sets no_new_privs itself.
             failure = ProcessImage.exec(

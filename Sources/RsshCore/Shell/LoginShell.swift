@@ -83,7 +83,8 @@ public struct LoginShell {
             }
         }
         let jail = policy.chrootPath
-        guard let command else {
+        let winscp = command == nil && policy.options.contains(.winscp)
+        if command == nil && !winscp {
             return refusal(nil, policy.programs, reason: "interactive login attempted", chroot: jail)
         }
         if policy.isLockedOut {
@@ -112,6 +113,8 @@ public struct LoginShell {
                 )
             }
         }
+        if winscp { return respond(account: account, policy: policy, address: address) }
+        let command = command ?? []
         // A jailed user's words are expanded only inside the jail, by the helper (CVE-2004-0609);
         // here they are checked with globs kept literal.
         func vet(_ here: some PathExpansion) throws(CommandRejection) -> VettedCommand {
@@ -169,5 +172,46 @@ public struct LoginShell {
             )
         }
         return .run(vetted, environment: environment, umask: policy.umask, decision: decision)
+    }
+
+    /// The outcome for WinSCP's SCP mode: the responder here, or the helper with the empty command (which
+    /// no command line can be) for a jailed user, who gets the responder inside the jail.
+    func respond(account: Account, policy: UserPolicy, address: String?) -> ShellOutcome {
+        var decision = Decision(
+            allowed: true,
+            user: account.name,
+            uid: account.uid,
+            address: address,
+            program: "winscp",
+            chroot: policy.chrootPath,
+            reason: "WinSCP SCP-mode session",
+            command: nil
+        )
+        var environment = ExecEnvironment.build(for: .scp, account: account, home: account.home, inherited: environment)
+        if policy.chrootPath != nil {
+            decision.stage = .precheck
+            decision.reason += "; handing over to the chroot helper"
+            return .chroot(
+                helper: paths.chrootHelper,
+                command: [],
+                environment: environment,
+                umask: policy.umask,
+                decision: decision
+            )
+        }
+        var confinement: LandlockPlan?
+        if policy.options.contains(.landlock) {
+            confinement = LandlockPlan.session(abi: facts.landlockABI, home: account.home)
+            decision.reason += "; landlocked (ABI \(facts.landlockABI))"
+            environment.append(Array("TMPDIR=".utf8) + account.home)
+        }
+        let session = InteractiveSession(
+            environment: environment,
+            umask: policy.umask,
+            access: policy.accessMode,
+            home: account.home,
+            confinement: confinement
+        )
+        return .respond(session, decision: decision)
     }
 }

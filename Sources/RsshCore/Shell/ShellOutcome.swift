@@ -7,6 +7,8 @@ public enum ShellOutcome: Sendable, Equatable {
     case run(VettedCommand, environment: [[UInt8]], umask: mode_t, decision: Decision)
     /// Exec the setuid chroot helper with the raw command line; it decides everything again itself.
     case chroot(helper: String, command: [UInt8], environment: [[UInt8]], umask: mode_t, decision: Decision)
+    /// Answer WinSCP's SCP mode in this process (an interactive login with the `winscp` option).
+    case respond(InteractiveSession, decision: Decision)
     /// Refuse: print `message` and the banner for `programs`, log `decision`, exit 1.
     case refuse(message: String?, programs: ProgramSet, decision: Decision)
 
@@ -16,7 +18,9 @@ public enum ShellOutcome: Sendable, Equatable {
     /// The decision to log.
     public var decision: Decision {
         switch self {
-        case .run(_, _, _, let decision), .chroot(_, _, _, _, let decision), .refuse(_, _, let decision): decision
+        case .run(_, _, _, let decision), .chroot(_, _, _, _, let decision), .respond(_, let decision),
+            .refuse(_, _, let decision):
+            decision
         }
     }
 

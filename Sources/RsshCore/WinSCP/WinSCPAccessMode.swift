@@ -1,7 +1,8 @@
 /// What a WinSCP session may change: the administrator's choice, enforced on each command.
 ///
-/// Listing is allowed in every mode: WinSCP cannot show a folder without it, and an `ls -la` line reveals
-/// names and metadata, never contents. Contents leave the server only through `scp -f`.
+/// Listing is allowed in every mode, because WinSCP cannot show a folder without it; an upload-only user
+/// sees every folder empty (only `.` and `..`), as the drop box shows nothing others delivered, like the
+/// sftp-server that refuses such a user's directory reads. Contents leave the server only through `scp -f`.
 public enum WinSCPAccessMode: Equatable, Sendable, CustomStringConvertible {
     /// Everything in WinSCP's command table that rssh answers.
     case readWrite

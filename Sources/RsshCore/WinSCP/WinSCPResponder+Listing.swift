@@ -27,7 +27,11 @@ extension WinSCPResponder {
         defer { _ = system_close(fd) }
         var entries: [WinSCPListing.Entry] = []
         var status: Int32 = 0
-        for name in names {
+        // An upload-only user sees every folder empty: the drop box never shows what others delivered.
+        let shown =
+            configuration.access == .uploadOnly
+            ? names.filter { $0 == Array(".".utf8) || $0 == Array("..".utf8) } : names
+        for name in shown {
             guard let child = Self.status(of: name, in: fd) else {
                 let shown = operand + [UInt8(ascii: "/")] + name
                 writeError("ls: cannot access \(Self.quoted(shown)): \(Self.reason(system_errno()))\n")

@@ -65,6 +65,8 @@ func describe(_ outcome: ShellOutcome) -> String {
         for entry in environment { text += "\nenv " + Printable.text(entry) }
     case .chroot(let helper, let command, _, let umask, _):
         text += "\nchroot via \(helper) umask \(umask): " + Printable.text(command)
+    case .respond(let session, _):
+        text += "\nrespond as \(session.access) umask \(session.umask) home " + Printable.text(session.home)
     case .refuse:
         text += "\nrefuse: " + Printable.text(outcome.userMessage ?? "")
     }
