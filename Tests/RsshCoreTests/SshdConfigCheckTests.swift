@@ -200,7 +200,7 @@ struct SshdConfigCheckTests {
     @Test func openSshDefaultsApplyToWhatTheFilesLeaveUnset() {
         let files = SshdConfigFiles.parse("Subsystem sftp /usr/lib/openssh/sftp-server\n")
         let facts = SshdEffectiveConfig(source: .files(config: "c", reason: "test"), global: files.global)
-        #expect(findings(facts).map(\.fix) == ["PermitUserRC no", "DisableForwarding yes", "PermitTTY no"])
+        #expect(findings(facts).map(\.fix) == ["PermitUserRC no", "PermitTTY no", "DisableForwarding yes"])
     }
 }
 
@@ -253,5 +253,25 @@ struct VersionReportSshdTests {
             global: sshdOutput()
         )
         #expect(report(facts).text.contains("Match blocks were NOT evaluated"))
+    }
+}
+
+struct VersionReportUncheckedTests {
+    @Test func anUnreadableConfigurationIsSaidAndDoesNotChangeTheStatus() {
+        var facts = SshdEffectiveConfig(
+            source: .files(config: "/etc/ssh/sshd_config", reason: "not root"),
+            global: .init()
+        )
+        facts.unchecked = "/etc/ssh/sshd_config: config file /etc/ssh/sshd_config cannot be opened: Permission denied"
+        let result = VersionReport(
+            paths: debianPaths,
+            configuration: .success(ConfigParser.parse(Array("allowsftp\n".utf8), file: "/etc/rssh.conf")),
+            isExecutable: { _ in true },
+            shellCanAudit: true,
+            auditDaemonProblem: nil,
+            sshd: facts
+        ).render()
+        #expect(result.status == 0)
+        #expect(result.text.contains("  not checked: /etc/ssh/sshd_config: config file"))
     }
 }

@@ -28,7 +28,14 @@ public enum SshdConfigCheck {
             }
         }
         if facts.users.isEmpty {
-            for finding in problems(facts.global, sftpServer: sftpServer, sftpServerOptions: sftpServerOptions) {
+            for finding in problems(
+                facts.global,
+                sftpServer: sftpServer,
+                sftpServerOptions: sftpServerOptions,
+                onlySet: false,
+                account: nil,
+                status: status
+            ) {
                 add(finding)
             }
         }
@@ -37,6 +44,7 @@ public enum SshdConfigCheck {
                 user.settings,
                 sftpServer: sftpServer,
                 sftpServerOptions: sftpServerOptions,
+                onlySet: false,
                 account: user.account,
                 status: status
             ) {
@@ -49,7 +57,9 @@ public enum SshdConfigCheck {
                 block.settings,
                 sftpServer: sftpServer,
                 sftpServerOptions: sftpServerOptions,
-                onlySet: true
+                onlySet: true,
+                account: nil,
+                status: status
             ) {
                 finding.message =
                     "inside 'Match \(block.criteria)' (\(block.location)), which may apply to rssh accounts "
@@ -66,9 +76,9 @@ public enum SshdConfigCheck {
         _ settings: SshdSettings,
         sftpServer: String,
         sftpServerOptions: [[UInt8]],
-        onlySet: Bool = false,
-        account: Account? = nil,
-        status: Status = { _ in nil }
+        onlySet: Bool,
+        account: Account?,
+        status: Status
     ) -> [SshdFinding] {
         var result: [SshdFinding] = []
         func check(_ keyword: String) -> String? {
@@ -85,53 +95,10 @@ public enum SshdConfigCheck {
                 )
             )
         }
-        if let command = check("forcecommand"), command.lowercased() != "none" {
+        for rule in rules {
+            guard let value = check(rule.keyword), rule.flags(value.lowercased()) else { continue }
             result.append(
-                command == "internal-sftp"
-                    ? SshdFinding(
-                        severity: .bypass,
-                        message: "ForceCommand internal-sftp: sshd serves SFTP itself and rssh is never run; "
-                            + "it bypasses rssh.conf (umask, allowed programs, chroot, logging)",
-                        fix: "remove ForceCommand for rssh accounts; rssh.conf decides what they may run"
-                    )
-                    : SshdFinding(
-                        severity: .bypass,
-                        message: "ForceCommand \(command): every session runs 'rssh -c \(command)' whatever the "
-                            + "client asks (rssh still vets it)",
-                        fix: "remove ForceCommand for rssh accounts; rssh.conf decides what they may run"
-                    )
-            )
-        }
-        if let directory = check("chrootdirectory"), directory.lowercased() != "none" {
-            result.append(
-                SshdFinding(
-                    severity: .bypass,
-                    message: "ChrootDirectory \(directory): sshd chroots before it starts the login shell, so "
-                        + "rssh and its chroot helper must live inside it and rssh.conf's jails cannot work "
-                        + "(with internal-sftp, rssh is bypassed)",
-                    fix: "remove ChrootDirectory for rssh accounts; give the jail in rssh.conf "
-                        + "(user = NAME:umask:access:JAIL) and build it with 'rsshctl jail build'"
-                )
-            )
-        }
-        if let value = check("permituserenvironment"), value.lowercased() != "no" {
-            result.append(
-                SshdFinding(
-                    severity: .bypass,
-                    message: "PermitUserEnvironment \(value): users set variables such as LD_PRELOAD for sshd's "
-                        + "session from ~/.ssh/environment, a file they can upload",
-                    fix: "PermitUserEnvironment no"
-                )
-            )
-        }
-        if let value = check("permituserrc"), value.lowercased() == "yes" {
-            result.append(
-                SshdFinding(
-                    severity: .bypass,
-                    message: "PermitUserRC yes: at every login sshd asks rssh to run ~/.ssh/rc, a file users can "
-                        + "upload (rssh refuses it; nothing needs it)",
-                    fix: "PermitUserRC no"
-                )
+                SshdFinding(severity: .bypass, message: rule.name + " " + value + ": " + rule.message, fix: rule.fix)
             )
         }
         let disabled = (check("disableforwarding") ?? "no").lowercased() == "yes"
@@ -147,16 +114,6 @@ public enum SshdConfigCheck {
                     message: "\(forwarding.joined(separator: ", ")) (DisableForwarding no): users open tunnels to "
                         + "hosts, ports and sockets the server reaches (ssh -N -L) without rssh ever being run",
                     fix: "DisableForwarding yes"
-                )
-            )
-        }
-        if let value = check("permittty"), value.lowercased() == "yes" {
-            result.append(
-                SshdFinding(
-                    severity: .bypass,
-                    message: "PermitTTY yes: sshd gives these accounts a terminal (rssh refuses interactive "
-                        + "logins; nothing rssh allows needs one)",
-                    fix: "PermitTTY no"
                 )
             )
         }
@@ -178,6 +135,73 @@ public enum SshdConfigCheck {
         }
         return result
     }
+
+    /// A setting that bypasses or weakens rssh when its lower-cased value is one of `flagged`, or, when
+    /// `flagged` is empty, none of `harmless`.
+    struct Rule: Sendable {
+        let keyword: String
+        let name: String
+        var flagged: [String] = []
+        var harmless: [String] = []
+        let message: String
+        let fix: String
+
+        func flags(_ value: String) -> Bool {
+            flagged.isEmpty ? !harmless.contains(value) : flagged.contains(value)
+        }
+    }
+
+    /// The single-keyword rules, as a table a reviewer can hold against sshd_config(5).
+    static let rules: [Rule] = [
+        Rule(
+            keyword: "forcecommand",
+            name: "ForceCommand",
+            flagged: ["internal-sftp"],
+            message: "sshd serves SFTP itself and rssh is never run; it bypasses rssh.conf (umask, allowed "
+                + "programs, chroot, logging)",
+            fix: "remove ForceCommand for rssh accounts; rssh.conf decides what they may run"
+        ),
+        Rule(
+            keyword: "forcecommand",
+            name: "ForceCommand",
+            harmless: ["none", "internal-sftp"],
+            message: "every session runs it through 'rssh -c' whatever the client asks (rssh still vets it)",
+            fix: "remove ForceCommand for rssh accounts; rssh.conf decides what they may run"
+        ),
+        Rule(
+            keyword: "chrootdirectory",
+            name: "ChrootDirectory",
+            harmless: ["none"],
+            message: "sshd chroots before it starts the login shell, so rssh and its chroot helper must live "
+                + "inside it and rssh.conf's jails cannot work (with internal-sftp, rssh is bypassed)",
+            fix: "remove ChrootDirectory for rssh accounts; give the jail in rssh.conf (user = NAME:umask:access:JAIL) "
+                + "and build it with 'rsshctl jail build'"
+        ),
+        Rule(
+            keyword: "permituserenvironment",
+            name: "PermitUserEnvironment",
+            harmless: ["no"],
+            message: "users set variables such as LD_PRELOAD for sshd's session from ~/.ssh/environment, a file "
+                + "they can upload",
+            fix: "PermitUserEnvironment no"
+        ),
+        Rule(
+            keyword: "permituserrc",
+            name: "PermitUserRC",
+            flagged: ["yes"],
+            message: "at every login sshd asks rssh to run ~/.ssh/rc, a file users can upload (rssh refuses it; "
+                + "nothing needs it)",
+            fix: "PermitUserRC no"
+        ),
+        Rule(
+            keyword: "permittty",
+            name: "PermitTTY",
+            flagged: ["yes"],
+            message: "sshd gives these accounts a terminal (rssh refuses interactive logins; nothing rssh allows "
+                + "needs one)",
+            fix: "PermitTTY no"
+        ),
+    ]
 
     /// Every internal-sftp subsystem (a bypass), and an sftp subsystem rssh would refuse.
     static func subsystemProblems(

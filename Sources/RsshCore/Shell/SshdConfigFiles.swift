@@ -6,9 +6,9 @@ import CRsshLibc
 /// `Include` patterns are globbed (relative ones under `/etc/ssh`, as sshd resolves them, not next to the
 /// including file), at most `maximumDepth` deep, and a `Match` inside an included file ends with that file
 /// (sshd restores the including file's Match state). Match blocks are collected but not evaluated.
-public struct SshdConfigFiles: Sendable, Equatable {
+public struct SshdConfigFiles: Sendable {
     /// A `Match` block: its criteria, where it starts, and the settings inside it.
-    public struct MatchBlock: Sendable, Equatable {
+    public struct MatchBlock: Sendable {
         /// The criteria as written, such as `Group sftpusers`.
         public var criteria: String
         /// `file:line` of the Match line.

@@ -33,7 +33,8 @@ extension SshdEffectiveConfig {
             }
             reason = "\(paths.sshd) is not an executable file"
         }
-        let files = SshdConfigFiles.read(paths.sshdConfig)
+        // sshd checks no owner; rssh's own rule (root, or the test build's builder) keeps foreign files out.
+        let files = SshdConfigFiles.read(paths.sshdConfig, trustedOwner: paths.configOwner)
         var facts = SshdEffectiveConfig(
             source: .files(config: paths.sshdConfig, reason: reason),
             global: files.global,
@@ -42,7 +43,10 @@ extension SshdEffectiveConfig {
             matchBlocks: files.matchBlocks,
             notes: notes + files.problems
         )
-        if files.files.isEmpty { facts.notes.append("\(paths.sshdConfig) could not be read: sshd was not checked") }
+        if files.files.isEmpty {
+            facts.unchecked = files.problems.first ?? "\(paths.sshdConfig) could not be read"
+            facts.notes = notes
+        }
         return facts
     }
 

@@ -2,7 +2,7 @@
 ///
 /// Gathered by `gather` (running `sshd -T` as root, reading the files otherwise) and turned into findings
 /// by `SshdConfigCheck`, which runs nothing; tests build these facts by hand from canned `sshd -T` output.
-public struct SshdEffectiveConfig: Sendable, Equatable {
+public struct SshdEffectiveConfig: Sendable {
     /// Where the settings came from.
     public enum Source: Sendable, Equatable {
         /// `sshd -T -f config`, and `-C connection,user=NAME` for each account.
@@ -12,7 +12,7 @@ public struct SshdEffectiveConfig: Sendable, Equatable {
     }
 
     /// An account whose login shell is rssh, with the settings sshd applies to it.
-    public struct User: Sendable, Equatable {
+    public struct User: Sendable {
         /// The account.
         public var account: Account
         /// sshd's settings for this account's connections (the global ones when Match is not evaluated).
@@ -40,6 +40,8 @@ public struct SshdEffectiveConfig: Sendable, Equatable {
     public var matchBlocks: [SshdConfigFiles.MatchBlock] = []
     /// What limited the check: unreadable files, the account list cut short, accounts not checked.
     public var notes: [String] = []
+    /// Why nothing could be checked (the configuration file could not be read), or nil.
+    public var unchecked: String?
 
     /// Creates the facts.
     public init(

@@ -2,7 +2,7 @@
 ///
 /// Keywords are lower case, as `sshd -T` prints them. Where a keyword appears more than once the first
 /// one counts (sshd's own rule), except `subsystem`, which names one subsystem per line.
-public struct SshdSettings: Sendable, Equatable {
+public struct SshdSettings: Sendable {
     /// One setting and where it came from.
     public struct Entry: Sendable, Equatable {
         /// The keyword, lower case.

@@ -148,6 +148,10 @@ public struct VersionReport {
     ) -> (text: String, bypassed: Bool) {
         var out = "\nsshd\n  \(facts.sourceDescription)\n"
         for note in facts.notes { out += "  note: \(note)\n" }
+        if let unchecked = facts.unchecked {
+            out += "  not checked: \(unchecked)\n"
+            return (out, false)
+        }
         if let invalid = facts.invalid {
             out += "  ERROR: sshd refuses its configuration (sshd -t says the same; a restart would fail):\n"
             for line in invalid.split(separator: "\n") { out += "    \(line)\n" }
