@@ -3,7 +3,9 @@
 # hardened C-like image. Run by `make build`; exits non-zero naming every failed property.
 #   check-binaries.sh FILE...
 set -uo pipefail
-max_stripped=$((1024 * 1024))
+# Far below what a linked Swift runtime would make (several MiB); rssh -v's sshd check (sshd -T, the Include
+# reader, the findings) took rssh from about 1.0 MiB to 1.07 MiB.
+max_stripped=$((1152 * 1024))
 # The only shared libraries a privileged binary may load: libc, and libaudit with its libcap-ng.
 allowed_needed='^(libc\.so\.6|libaudit\.so\.1|libcap-ng\.so\.0)$'
 status=0
