@@ -93,8 +93,11 @@ extension SshdEffectiveConfig {
                 return .failure(SshdProblem("sshd -T did not finish within \(timeoutMilliseconds / 1000) s"))
             }
             guard output.exitCode == 0 else {
-                let text = output.stderr.split(separator: UInt8(ascii: "\n")).map { Printable.text($0) }
-                    .joined(separator: "\n")
+                // sshd ends its messages with CR LF.
+                let text = output.stderr.split(separator: UInt8(ascii: "\n")).map {
+                    Printable.text($0.filter { $0 != 13 })
+                }
+                .joined(separator: "\n")
                 let how = output.exitCode.map { "exit status \($0)" } ?? "killed by a signal"
                 return .failure(SshdProblem(text.isEmpty ? "sshd -T failed (\(how))" : "\(text) (sshd -T: \(how))"))
             }
