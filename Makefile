@@ -5,6 +5,7 @@
 #   sudo make check      unit tests, black-box tests, and (as root) the end-to-end suite
 #
 # Paths are compiled in; override on the command line, e.g. make SFTP_SERVER=/usr/libexec/openssh/sftp-server
+# (SSHD and SSHD_CONFIG name the sshd and the configuration rssh -v checks; tests point them elsewhere)
 
 PREFIX     ?= /usr/local
 SYSCONFDIR ?= /etc
@@ -28,6 +29,9 @@ CVS         ?= $(call find_prog,/usr/bin/cvs /usr/local/bin/cvs,/usr/bin/cvs)
 RDIST       ?= $(call find_prog,/usr/bin/rdist /usr/local/bin/rdist,/usr/bin/rdist)
 RDISTD      ?= $(call find_prog,/usr/sbin/rdistd /usr/bin/rdistd /usr/local/sbin/rdistd,/usr/sbin/rdistd)
 SVNSERVE    ?= $(call find_prog,/usr/bin/svnserve /usr/local/bin/svnserve,/usr/bin/svnserve)
+# What rssh -v checks: the sshd it asks (sshd -T) and the configuration file it passes (-f) or reads.
+SSHD        ?= /usr/sbin/sshd
+SSHD_CONFIG ?= /etc/ssh/sshd_config
 
 define path_flags
 -Xcc '-DRSSH_CONFIG_PATH="$(1)"' \
@@ -43,11 +47,17 @@ define path_flags
 -Xcc '-DRSSH_VERSION="$(VERSION)"'
 endef
 
+# sshd_flags SSHD,SSHD_CONFIG
+define sshd_flags
+-Xcc '-DRSSH_SSHD_PATH="$(1)"' -Xcc '-DRSSH_SSHD_CONFIG_PATH="$(2)"'
+endef
+
 # rssh and the helper are Embedded Swift (no Swift runtime; --static-swift-stdlib would select a resource
 # directory without the Embedded stdlib), built into .build. rsshctl is ordinary Swift with the static
 # runtime, built in its own scratch path.
 RELEASE_FLAGS = -c release --disable-local-rpath \
-	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE),$(BINDIR)/rssh)
+	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE),$(BINDIR)/rssh) \
+	$(call sshd_flags,$(SSHD),$(SSHD_CONFIG))
 ADMIN_FLAGS = $(RELEASE_FLAGS) --static-swift-stdlib --scratch-path $(CURDIR)/.build-admin -Xlinker -z -Xlinker now
 PRIVILEGED = rssh rssh_chroot_helper
 
@@ -56,7 +66,8 @@ BLACKBOX   := $(CURDIR)/.build-blackbox
 FIXTURE    := $(BLACKBOX)/fixture
 BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
 	$(call path_flags,$(FIXTURE)/rssh.conf,$(FIXTURE)/rssh_chroot_helper,$(FIXTURE)/bin/sftp-server,$(FIXTURE)/bin/scp,$(FIXTURE)/bin/rsync,$(FIXTURE)/bin/cvs,$(FIXTURE)/bin/rdist,$(FIXTURE)/bin/rdistd,$(FIXTURE)/bin/svnserve,$(FIXTURE)/rssh) \
-	-Xcc -DRSSH_CONFIG_OWNER_UID=$(shell id -u) -Xcc '-DRSSH_LANDLOCK_SIMULATION_PATH="$(FIXTURE)/no-landlock"'
+	$(call sshd_flags,$(FIXTURE)/bin/sshd,$(FIXTURE)/sshd_config) -Xcc -DRSSH_CONFIG_OWNER_UID=$(shell id -u) \
+	-Xcc '-DRSSH_LANDLOCK_SIMULATION_PATH="$(FIXTURE)/no-landlock"'
 
 # Debian packages: to build, to run, and for the test suites.
 DEPS_BUILD = pkg-config libaudit-dev libcap-ng-dev libcap2-bin binutils

@@ -30,6 +30,12 @@
 #ifndef RSSH_SVNSERVE_PATH
 #define RSSH_SVNSERVE_PATH "/usr/bin/svnserve"
 #endif
+#ifndef RSSH_SSHD_PATH
+#define RSSH_SSHD_PATH "/usr/sbin/sshd"
+#endif
+#ifndef RSSH_SSHD_CONFIG_PATH
+#define RSSH_SSHD_CONFIG_PATH "/etc/ssh/sshd_config"
+#endif
 #ifndef RSSH_CONFIG_OWNER_UID
 #define RSSH_CONFIG_OWNER_UID 0
 #endif
@@ -50,6 +56,8 @@ const char *CRsshBuildConfig_rdist_path(void) { return RSSH_RDIST_PATH; }
 const char *CRsshBuildConfig_rdistd_path(void) { return RSSH_RDISTD_PATH; }
 const char *CRsshBuildConfig_rsync_path(void) { return RSSH_RSYNC_PATH; }
 const char *CRsshBuildConfig_svnserve_path(void) { return RSSH_SVNSERVE_PATH; }
+const char *CRsshBuildConfig_sshd_path(void) { return RSSH_SSHD_PATH; }
+const char *CRsshBuildConfig_sshd_config_path(void) { return RSSH_SSHD_CONFIG_PATH; }
 unsigned int CRsshBuildConfig_config_owner_uid(void) { return RSSH_CONFIG_OWNER_UID; }
 const char *CRsshBuildConfig_landlock_simulation_path(void) { return RSSH_LANDLOCK_SIMULATION_PATH; }
 const char *CRsshBuildConfig_version(void) { return RSSH_VERSION; }

@@ -3,6 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libaudit.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
@@ -10,6 +14,7 @@
 #include <sys/syscall.h>
 #include <syslog.h>
 #include <sys/xattr.h>
+#include <string.h>
 #include <unistd.h>
 
 static int saved_argc;
@@ -209,4 +214,121 @@ int CRsshShims_landlock_restrict(int ruleset, unsigned int flags) {
 
 int CRsshShims_open_path(const char *path) {
     return open(path, O_PATH | O_CLOEXEC);
+}
+
+static long elapsed_ms(const struct timespec *start) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long)(now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+int CRsshShims_run_capture(const char *path, char *const argv[], char *const envp[], int timeout_ms, char *out,
+                           unsigned long out_size, unsigned long *out_len, char *err, unsigned long err_size,
+                           unsigned long *err_len, int *status) {
+    int out_pipe[2], err_pipe[2];
+    *out_len = 0;
+    *err_len = 0;
+    if (pipe2(out_pipe, O_CLOEXEC) != 0) {
+        return -1;
+    }
+    if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+        int saved = errno;
+        close(out_pipe[0]);
+        close(out_pipe[1]);
+        errno = saved;
+        return -1;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    posix_spawnattr_init(&attributes);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid;
+    int spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    if (spawned != 0) {
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        errno = spawned;
+        return -1;
+    }
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    char *buffers[2] = {out, err};
+    unsigned long sizes[2] = {out_size, err_size};
+    unsigned long *lengths[2] = {out_len, err_len};
+    int open_pipes = 2, timed_out = 0;
+    while (open_pipes > 0) {
+        long left = timeout_ms - elapsed_ms(&start);
+        if (left <= 0) {
+            timed_out = 1;
+            break;
+        }
+        int ready = poll(fds, 2, (int)left);
+        if (ready < 0 && errno != EINTR) {
+            timed_out = 1;
+            break;
+        }
+        for (int i = 0; ready > 0 && i < 2; i++) {
+            if (fds[i].fd < 0 || fds[i].revents == 0) {
+                continue;
+            }
+            char scratch[4096];
+            ssize_t count = read(fds[i].fd, scratch, sizeof scratch);
+            if (count < 0 && errno == EINTR) {
+                continue;
+            }
+            if (count <= 0) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                open_pipes--;
+                continue;
+            }
+            unsigned long room = sizes[i] - *lengths[i];
+            unsigned long kept = (unsigned long)count < room ? (unsigned long)count : room;
+            memcpy(buffers[i] + *lengths[i], scratch, kept);
+            *lengths[i] += kept;
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        if (fds[i].fd >= 0) {
+            close(fds[i].fd);
+        }
+    }
+    // A child that closed its output may still be running: it gets the rest of the time, no more.
+    while (!timed_out) {
+        pid_t done = waitpid(pid, status, WNOHANG);
+        if (done == pid) {
+            return 0;
+        }
+        if (done < 0 && errno != EINTR) {
+            return -1;
+        }
+        if (elapsed_ms(&start) >= timeout_ms) {
+            timed_out = 1;
+            break;
+        }
+        struct timespec pause = {0, 10 * 1000000};
+        nanosleep(&pause, NULL);
+    }
+    kill(pid, SIGKILL);
+    *status = CRsshShims_wait_for(pid);
+    return -2;
+}
+
+int CRsshShims_exit_code(int status) {
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

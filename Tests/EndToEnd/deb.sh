@@ -139,7 +139,9 @@ packaged_files() {
 check "files: rssh, rsshctl 755, helper 4755 root:root, conffile /etc/rssh.conf, man pages, docs and examples" packaged_files
 check "postinst: $BIN is listed in /etc/shells" grep -qx "$BIN" /etc/shells
 check "postinst: $BIN has cap_audit_write (getcap)" has_cap
-if V=$("$BIN" -v 2>&1); then pass "rssh -v runs"; else fail "rssh -v runs" "$V"; fi
+# 2: rssh.conf is fine, but the host's sshd configuration bypasses or weakens rssh (Debian's default does).
+V=$("$BIN" -v 2>&1); rc=$?
+if [ $rc -eq 0 ] || [ $rc -eq 2 ]; then pass "rssh -v runs"; else fail "rssh -v runs" "rc=$rc $V"; fi
 if grep -q '^ *rssh config file = /etc/rssh.conf$' <<<"$V" && grep -q "^ *chroot helper path = $HELPER_PATH\$" <<<"$V" \
     && grep -q "$BIN has cap_audit_write: yes" <<<"$V"; then
     pass "rssh -v reports /etc/rssh.conf, the packaged helper path and cap_audit_write"

@@ -80,7 +80,9 @@ trap harness_cleanup EXIT
 harness_install() {
     install -d -m 755 -o root -g root "$WORK" "$ETC" "$WORK/keys" "$WORK/client"
     echo "$NAME: building and installing into $PREFIX (config $ETC/rssh.conf)"
-    make -C "$REPO" -s build install-files PREFIX="$PREFIX" SYSCONFDIR="$ETC" DESTDIR= >"$WORK/build.log" 2>&1 \
+    # rssh -v checks the suite's own sshd configuration (harness_sshd writes it), never the host's.
+    make -C "$REPO" -s build install-files PREFIX="$PREFIX" SYSCONFDIR="$ETC" SSHD_CONFIG="$WORK/sshd_config" DESTDIR= \
+        >"$WORK/build.log" 2>&1 \
         || { cat "$WORK/build.log"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
     SFTP_SERVER=$("$RSSH" -v | sed -n 's/^ *sftp server binary = //p')
 }

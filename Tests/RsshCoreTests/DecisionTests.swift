@@ -37,36 +37,3 @@ struct DecisionTests {
         #expect(Printable.text([0xFF, 0x41, 0x00]) == "\\xffA\\x00")
     }
 }
-
-struct SshdConfigCheckTests {
-    let sftp = "/usr/lib/openssh/sftp-server"
-
-    @Test func externalSubsystemAtTheCompiledPathIsFine() {
-        let config = "Port 22\nSubsystem sftp /usr/lib/openssh/sftp-server -l INFO -f LOCAL5\n"
-        let options = ["-f", "LOCAL5", "-l", "INFO"].map { Array($0.utf8) }
-        #expect(SshdConfigCheck.warnings(config, sftpServer: sftp, sftpServerOptions: options).isEmpty)
-        #expect(SshdConfigCheck.warnings("Subsystem sftp /usr/lib/openssh/sftp-server\n", sftpServer: sftp).isEmpty)
-    }
-
-    @Test func subsystemOptionsThatRsshConfDoesNotCarrySayWhatToAdd() {
-        let config = "Subsystem sftp /usr/lib/openssh/sftp-server -l INFO\n"
-        let warnings = SshdConfigCheck.warnings(config, sftpServer: sftp)
-        #expect(warnings.count == 1)
-        #expect(warnings.first?.contains("'sftpserveroptions = -l INFO'") == true, "\(warnings)")
-    }
-
-    @Test(arguments: [
-        ("Subsystem sftp internal-sftp\n", "never run"),
-        ("Subsystem\tsftp /usr/libexec/openssh/sftp-server\n", "will be refused"),
-        (
-            "Subsystem sftp \(String("/usr/lib/openssh/sftp-server"))\nMatch User x\n  ForceCommand internal-sftp\n",
-            "bypasses"
-        ),
-        ("Subsystem sftp /usr/lib/openssh/sftp-server\nPermitUserEnvironment yes\n", "LD_PRELOAD"),
-        ("Port 22\n", "no 'Subsystem sftp'"),
-    ])
-    func bypassesAreNamed(_ text: String, _ fragment: String) {
-        let warnings = SshdConfigCheck.warnings(text, sftpServer: sftp)
-        #expect(warnings.contains { $0.contains(fragment) }, "\(warnings)")
-    }
-}

@@ -27,17 +27,26 @@ final class TemporaryDirectory {
         _ = fchmod(fd, mode)
     }
 
+    func makeDirectory(_ name: String) throws {
+        guard mkdir(path + "/" + name, 0o755) == 0 else { throw SystemError(call: "mkdir", subject: name, code: errno) }
+    }
+
     deinit {
-        // Names made by the tests only; no shell involved.
-        if let directory = opendir(path) {
-            while let entry = readdir(directory) {
+        Self.remove(path)
+    }
+
+    /// Removes `directory` and everything below it (names made by the tests only; no shell involved).
+    private static func remove(_ directory: String) {
+        if let handle = opendir(directory) {
+            while let entry = readdir(handle) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                     String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
                 }
-                if name != "." && name != ".." { unlink(path + "/" + name) }
+                guard name != "." && name != ".." else { continue }
+                if unlink(directory + "/" + name) != 0 { remove(directory + "/" + name) }
             }
-            closedir(directory)
+            closedir(handle)
         }
-        rmdir(path)
+        rmdir(directory)
     }
 }

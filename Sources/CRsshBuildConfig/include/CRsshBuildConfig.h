@@ -23,6 +23,10 @@ const char *CRsshBuildConfig_rdistd_path(void);
 const char *CRsshBuildConfig_rsync_path(void);
 /// The compiled-in path of svnserve.
 const char *CRsshBuildConfig_svnserve_path(void);
+/// The sshd that `rssh -v` asks for its effective configuration (`sshd -T`).
+const char *CRsshBuildConfig_sshd_path(void);
+/// The sshd configuration file `rssh -v` checks (passed to sshd as `-f`, or read when not root).
+const char *CRsshBuildConfig_sshd_config_path(void);
 /// The uid that must own the config file (0 in every installed build; a test build may name its builder).
 unsigned int CRsshBuildConfig_config_owner_uid(void);
 /// A test build's stand-in for a kernel without Landlock: when this compiled-in path exists, Landlock is

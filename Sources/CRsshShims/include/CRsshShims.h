@@ -76,6 +76,18 @@ int CRsshShims_landlock_restrict(int ruleset, unsigned int flags);
 /// open(path, O_PATH | O_CLOEXEC): a handle for a Landlock rule that reads nothing. -1 with errno on failure.
 int CRsshShims_open_path(const char *path);
 
+/// Runs `path` with `argv` and `envp` (stdin from /dev/null, no shell) and collects its output: at most
+/// `out_size` bytes of stdout into `out` and `err_size` of stderr into `err` (the rest is read and dropped, so
+/// the child never blocks on a full pipe). After `timeout_ms` the child is killed with SIGKILL and reaped.
+/// Returns 0 with the raw wait status in `*status`, -2 when it was killed for taking too long, or -1 with
+/// errno when it could not be started.
+int CRsshShims_run_capture(const char *path, char *const argv[], char *const envp[], int timeout_ms, char *out,
+                           unsigned long out_size, unsigned long *out_len, char *err, unsigned long err_size,
+                           unsigned long *err_len, int *status);
+
+/// The exit code of a raw wait status, or -1 when the child did not exit normally (a signal).
+int CRsshShims_exit_code(int status);
+
 /// CAP_AUDIT_WRITE's number, which Swift cannot import from <linux/capability.h> as a plain constant.
 int CRsshShims_cap_audit_write(void);
 

@@ -10,6 +10,10 @@ public struct ProgramPaths: Sendable, Equatable {
     public var configOwner: UInt32
     /// The installed login shell; the helper serves only accounts whose shell this is.
     public var shell: String
+    /// The sshd `rssh -v` asks for its effective configuration.
+    public var sshd: String
+    /// The sshd configuration file `rssh -v` checks.
+    public var sshdConfig: String
     private var programs: [ServerProgram: String]
 
     /// Creates a table; programs left out have no path and can never be run.
@@ -18,12 +22,16 @@ public struct ProgramPaths: Sendable, Equatable {
         chrootHelper: String,
         configOwner: UInt32 = 0,
         shell: String = "/usr/local/bin/rssh",
+        sshd: String = "/usr/sbin/sshd",
+        sshdConfig: String = "/etc/ssh/sshd_config",
         programs: [ServerProgram: String]
     ) {
         self.configFile = configFile
         self.chrootHelper = chrootHelper
         self.configOwner = configOwner
         self.shell = shell
+        self.sshd = sshd
+        self.sshdConfig = sshdConfig
         self.programs = programs
     }
 
@@ -33,6 +41,8 @@ public struct ProgramPaths: Sendable, Equatable {
         chrootHelper: String(cString: CRsshBuildConfig_chroot_helper_path()),
         configOwner: CRsshBuildConfig_config_owner_uid(),
         shell: String(cString: CRsshBuildConfig_shell_path()),
+        sshd: String(cString: CRsshBuildConfig_sshd_path()),
+        sshdConfig: String(cString: CRsshBuildConfig_sshd_config_path()),
         programs: [
             .sftpServer: String(cString: CRsshBuildConfig_sftp_server_path()),
             .scp: String(cString: CRsshBuildConfig_scp_path()),

@@ -14,7 +14,8 @@ extension LoginShell {
         runSession(command: command)
     }
 
-    /// `rssh -v`: prints the report and exits 0 when the configuration has no errors.
+    /// `rssh -v`: prints the report and exits 0 when all is well, 1 when rssh.conf has errors, 2 when sshd
+    /// bypasses or weakens rssh.
     static func printVersionReport() -> Never {
         let paths = ProgramPaths.compiledIn
         let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
@@ -26,13 +27,12 @@ extension LoginShell {
             isExecutable: { path in !path.isEmpty && system_access(path, X_OK) == 0 },
             shellCanAudit: AuditTrail.fileHasAuditWrite(paths.shell),
             auditDaemonProblem: AuditTrail.auditDaemonProblem(),
-            sshdConfig: try? ConfigFile.read("/etc/ssh/sshd_config", trustedOwner: 0).map {
-                String(decoding: $0, as: UTF8.self)
-            }.get(),
+            sshd: SshdEffectiveConfig.gather(paths: paths),
+            pathStatus: SshdEffectiveConfig.pathStatus,
             landlockABI: Landlock.abi()
         ).render()
         writeAll(report.text, to: STDOUT_FILENO)
-        exit(report.healthy ? 0 : 1)
+        exit(report.status)
     }
 
     /// One session: gather the facts, decide, record, and exec the program (or the helper) or refuse.

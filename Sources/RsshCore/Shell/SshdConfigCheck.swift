@@ -1,46 +1,300 @@
-/// Looks for sshd settings that bypass or weaken a restricted shell, for `rssh -v`.
+import CRsshLibc
+
+/// Turns the facts about sshd into findings for `rssh -v`: every setting that bypasses or weakens rssh for
+/// the accounts whose shell it is.
 ///
-/// It reads `sshd_config` as text (it need not be run as root, so `sshd -T` is out of reach) and follows no
-/// `Include`: its findings are hints for the administrator, never a decision.
+/// Pure: it runs nothing and reads nothing (whether a path is writable is asked through `status`), so tests
+/// drive it with canned `sshd -T` output. Identical findings are merged, so a thousand accounts with the
+/// same settings give one line, not a thousand.
 public enum SshdConfigCheck {
-    /// The warnings for `text`, given the sftp-server path rssh was built with.
-    public static func warnings(_ text: String, sftpServer: String, sftpServerOptions: [[UInt8]] = []) -> [String] {
-        var warnings: [String] = []
-        var sawSubsystem = false
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "=" }).map(String.init)
-            guard let keyword = words.first?.lowercased() else { continue }
-            let number = index + 1
-            if keyword == "subsystem", words.count >= 3, words[1] == "sftp" {
-                sawSubsystem = true
-                if words[2] == "internal-sftp" {
-                    warnings.append(
-                        "line \(number): 'Subsystem sftp internal-sftp' serves SFTP inside sshd: rssh is never run for SFTP"
-                    )
-                } else if words[2] != sftpServer {
-                    warnings.append(
-                        "line \(number): Subsystem sftp runs \(words[2]), but rssh only allows \(sftpServer): SFTP will be refused"
-                    )
-                } else {
-                    do throws(ArgumentRejection) {
-                        try SftpServerOptions.check(
-                            client: words.dropFirst(3).map { Array($0.utf8) }[...],
-                            administrator: sftpServerOptions
-                        )
-                    } catch {
-                        warnings.append("line \(number): SFTP will be refused: \(error.message)")
-                    }
-                }
-            }
-            if keyword == "forcecommand", words.count >= 2, words[1] == "internal-sftp" {
-                warnings.append("line \(number): 'ForceCommand internal-sftp' bypasses rssh for the users it matches")
-            }
-            if keyword == "permituserenvironment", words.count >= 2, words[1].lowercased() != "no" {
-                warnings.append("line \(number): PermitUserEnvironment lets users set LD_PRELOAD and friends for sshd")
+    /// An lstat(2) answer as the check needs it: owner, group and mode, or nil when the path does not exist.
+    public typealias Status = (String) -> (owner: uid_t, group: gid_t, mode: mode_t)?
+
+    /// The findings for `facts`, given the sftp-server path rssh was built with and rssh.conf's options.
+    public static func findings(
+        _ facts: SshdEffectiveConfig,
+        sftpServer: String,
+        sftpServerOptions: [[UInt8]],
+        status: Status
+    ) -> [SshdFinding] {
+        var findings: [SshdFinding] = []
+        func add(_ finding: SshdFinding) {
+            if let index = findings.firstIndex(where: {
+                $0.severity == finding.severity && $0.message == finding.message && $0.fix == finding.fix
+            }) {
+                findings[index].users += finding.users
+            } else {
+                findings.append(finding)
             }
         }
-        if !sawSubsystem { warnings.append("no 'Subsystem sftp' line: SFTP clients cannot connect") }
-        return warnings
+        if facts.users.isEmpty {
+            for finding in problems(
+                facts.global,
+                sftpServer: sftpServer,
+                sftpServerOptions: sftpServerOptions,
+                onlySet: false,
+                account: nil,
+                status: status
+            ) {
+                add(finding)
+            }
+        }
+        for user in facts.users {
+            for var finding in problems(
+                user.settings,
+                sftpServer: sftpServer,
+                sftpServerOptions: sftpServerOptions,
+                onlySet: false,
+                account: user.account,
+                status: status
+            ) {
+                finding.users = [user.account.name]
+                add(finding)
+            }
+        }
+        for block in facts.matchBlocks {
+            for var finding in problems(
+                block.settings,
+                sftpServer: sftpServer,
+                sftpServerOptions: sftpServerOptions,
+                onlySet: true,
+                account: nil,
+                status: status
+            ) {
+                finding.message =
+                    "inside 'Match \(block.criteria)' (\(block.location)), which may apply to rssh accounts "
+                    + "(not evaluated): \(finding.message)"
+                add(finding)
+            }
+        }
+        return findings
+    }
+
+    /// The findings for one set of settings; `onlySet` looks only at keywords the settings set themselves
+    /// (a Match block), not at defaults; `account` and `status` check that account's authorized keys files.
+    static func problems(
+        _ settings: SshdSettings,
+        sftpServer: String,
+        sftpServerOptions: [[UInt8]],
+        onlySet: Bool,
+        account: Account?,
+        status: Status
+    ) -> [SshdFinding] {
+        var result: [SshdFinding] = []
+        func check(_ keyword: String) -> String? {
+            guard !onlySet || settings.entry(keyword) != nil else { return nil }
+            return settings.value(keyword)
+        }
+        result += subsystemProblems(settings, sftpServer: sftpServer, sftpServerOptions: sftpServerOptions)
+        if !onlySet && !settings.all("subsystem").contains(where: { $0.value.hasPrefix("sftp ") }) {
+            result.append(
+                SshdFinding(
+                    severity: .warning,
+                    message: "no 'Subsystem sftp': SFTP clients cannot connect",
+                    fix: "add 'Subsystem sftp \(sftpServer)\(optionsSuffix(sftpServerOptions))'"
+                )
+            )
+        }
+        for rule in rules {
+            guard let value = check(rule.keyword), rule.flags(value.lowercased()) else { continue }
+            result.append(
+                SshdFinding(severity: .bypass, message: rule.name + " " + value + ": " + rule.message, fix: rule.fix)
+            )
+        }
+        let disabled = (check("disableforwarding") ?? "no").lowercased() == "yes"
+        let forwarding = ["allowtcpforwarding", "allowstreamlocalforwarding"].compactMap { keyword -> String? in
+            guard let value = check(keyword), value.lowercased() != "no" else { return nil }
+            return keyword == "allowtcpforwarding"
+                ? "AllowTcpForwarding \(value)" : "AllowStreamLocalForwarding \(value)"
+        }
+        if !disabled && !forwarding.isEmpty {
+            result.append(
+                SshdFinding(
+                    severity: .bypass,
+                    message: "\(forwarding.joined(separator: ", ")) (DisableForwarding no): users open tunnels to "
+                        + "hosts, ports and sockets the server reaches (ssh -N -L) without rssh ever being run",
+                    fix: "DisableForwarding yes"
+                )
+            )
+        }
+        if let account, let files = check("authorizedkeysfile"), files.lowercased() != "none" {
+            for pattern in files.split(separator: " ").map(String.init) {
+                let path = authorizedKeysPath(pattern, account: account)
+                guard userCanWrite(path, account: account, status: status) else { continue }
+                result.append(
+                    SshdFinding(
+                        severity: .bypass,
+                        message: "AuthorizedKeysFile \(pattern): the account can write it (it lies in a "
+                            + "directory the account owns or may write), so it can add keys and key options "
+                            + "through sftp, scp or rsync",
+                        fix: "AuthorizedKeysFile /etc/ssh/authorized_keys/%u (files owned by root), or make "
+                            + "~/.ssh and the file root-owned and not writable by the account"
+                    )
+                )
+            }
+        }
+        return result
+    }
+
+    /// A setting that bypasses or weakens rssh when its lower-cased value is one of `flagged`, or, when
+    /// `flagged` is empty, none of `harmless`.
+    struct Rule: Sendable {
+        let keyword: String
+        let name: String
+        var flagged: [String] = []
+        var harmless: [String] = []
+        let message: String
+        let fix: String
+
+        func flags(_ value: String) -> Bool {
+            flagged.isEmpty ? !harmless.contains(value) : flagged.contains(value)
+        }
+    }
+
+    /// The single-keyword rules, as a table a reviewer can hold against sshd_config(5).
+    static let rules: [Rule] = [
+        Rule(
+            keyword: "forcecommand",
+            name: "ForceCommand",
+            flagged: ["internal-sftp"],
+            message: "sshd serves SFTP itself and rssh is never run; it bypasses rssh.conf (umask, allowed "
+                + "programs, chroot, logging)",
+            fix: "remove ForceCommand for rssh accounts; rssh.conf decides what they may run"
+        ),
+        Rule(
+            keyword: "forcecommand",
+            name: "ForceCommand",
+            harmless: ["none", "internal-sftp"],
+            message: "every session runs it through 'rssh -c' whatever the client asks (rssh still vets it)",
+            fix: "remove ForceCommand for rssh accounts; rssh.conf decides what they may run"
+        ),
+        Rule(
+            keyword: "chrootdirectory",
+            name: "ChrootDirectory",
+            harmless: ["none"],
+            message: "sshd chroots before it starts the login shell, so rssh and its chroot helper must live "
+                + "inside it and rssh.conf's jails cannot work (with internal-sftp, rssh is bypassed)",
+            fix: "remove ChrootDirectory for rssh accounts; give the jail in rssh.conf (user = NAME:umask:access:JAIL) "
+                + "and build it with 'rsshctl jail build'"
+        ),
+        Rule(
+            keyword: "permituserenvironment",
+            name: "PermitUserEnvironment",
+            harmless: ["no"],
+            message: "users set variables such as LD_PRELOAD for sshd's session from ~/.ssh/environment, a file "
+                + "they can upload",
+            fix: "PermitUserEnvironment no"
+        ),
+        Rule(
+            keyword: "permituserrc",
+            name: "PermitUserRC",
+            flagged: ["yes"],
+            message: "at every login sshd asks rssh to run ~/.ssh/rc, a file users can upload (rssh refuses it; "
+                + "nothing needs it)",
+            fix: "PermitUserRC no"
+        ),
+        Rule(
+            keyword: "permittty",
+            name: "PermitTTY",
+            flagged: ["yes"],
+            message: "sshd gives these accounts a terminal (rssh refuses interactive logins; nothing rssh allows "
+                + "needs one)",
+            fix: "PermitTTY no"
+        ),
+    ]
+
+    /// Every internal-sftp subsystem (a bypass), and an sftp subsystem rssh would refuse.
+    static func subsystemProblems(
+        _ settings: SshdSettings,
+        sftpServer: String,
+        sftpServerOptions: [[UInt8]]
+    )
+        -> [SshdFinding]
+    {
+        var result: [SshdFinding] = []
+        for entry in settings.all("subsystem") {
+            let words = entry.value.split(separator: " ").map(String.init)
+            guard words.count >= 2 else { continue }
+            let name = words[0]
+            let suggestion = "'Subsystem sftp \(sftpServer)\(optionsSuffix(sftpServerOptions))'"
+            if words[1] == "internal-sftp" {
+                result.append(
+                    SshdFinding(
+                        severity: .bypass,
+                        message: "Subsystem \(name) internal-sftp: sshd serves SFTP itself and rssh is never run "
+                            + "for it",
+                        fix: name == "sftp" ? "use \(suggestion)" : "remove 'Subsystem \(name)'; use \(suggestion)"
+                    )
+                )
+            } else if name == "sftp" && words[1] != sftpServer {
+                result.append(
+                    SshdFinding(
+                        severity: .warning,
+                        message: "Subsystem sftp runs \(words[1]), but rssh only allows \(sftpServer): SFTP will be "
+                            + "refused",
+                        fix: "use \(suggestion)"
+                    )
+                )
+            } else if name == "sftp" {
+                do throws(ArgumentRejection) {
+                    try SftpServerOptions.check(
+                        client: words.dropFirst(2).map { Array($0.utf8) }[...],
+                        administrator: sftpServerOptions
+                    )
+                } catch {
+                    result.append(
+                        SshdFinding(
+                            severity: .warning,
+                            message: "Subsystem sftp \(words.dropFirst(1).joined(separator: " ")): SFTP will be "
+                                + "refused: \(error.message)",
+                            fix: "make the options in rssh.conf and in the Subsystem line the same"
+                        )
+                    )
+                }
+            }
+        }
+        return result
+    }
+
+    /// sshd's expansion of one AuthorizedKeysFile word for `account`: %% %h %u %U, relative to the home.
+    static func authorizedKeysPath(_ pattern: String, account: Account) -> String {
+        let home = String(decoding: account.home, as: UTF8.self)
+        var result = ""
+        var percent = false
+        for character in pattern {
+            if percent {
+                switch character {
+                case "h": result += home
+                case "u": result += account.name
+                case "U": result += String(account.uid)
+                default: result.append(character)
+                }
+                percent = false
+            } else if character == "%" {
+                percent = true
+            } else {
+                result.append(character)
+            }
+        }
+        return result.hasPrefix("/") ? result : home + "/" + result
+    }
+
+    /// Whether `account` controls `path`: some existing component of it (a directory on the way, or the
+    /// file) is its own or writable by it (others, or its primary group); a writable directory lets it
+    /// replace anything below.
+    static func userCanWrite(_ path: String, account: Account, status: Status) -> Bool {
+        var prefix = ""
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            guard let info = status(prefix) else { return false }
+            if info.owner == account.uid { return true }
+            if info.mode & CRsshLibc_S_IWOTH != 0 { return true }
+            if info.mode & CRsshLibc_S_IWGRP != 0 && info.group == account.gid { return true }
+        }
+        return false
+    }
+
+    private static func optionsSuffix(_ options: [[UInt8]]) -> String {
+        options.isEmpty ? "" : " " + options.map { Printable.text($0) }.joined(separator: " ")
     }
 }

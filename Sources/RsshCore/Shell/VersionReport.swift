@@ -12,8 +12,10 @@ public struct VersionReport {
     public var shellCanAudit: Bool
     /// Why auditd is not running, or nil.
     public var auditDaemonProblem: String?
-    /// The text of /etc/ssh/sshd_config, when it could be read.
-    public var sshdConfig: String?
+    /// What sshd applies to rssh accounts, when it was looked at.
+    public var sshd: SshdEffectiveConfig?
+    /// lstat(2) for the sshd check's writable-path question (injected so tests need no real files).
+    public var pathStatus: SshdConfigCheck.Status
     /// The kernel's Landlock ABI (> 0) or -errno.
     public var landlockABI: Int32
 
@@ -24,7 +26,8 @@ public struct VersionReport {
         isExecutable: @escaping (String) -> Bool,
         shellCanAudit: Bool,
         auditDaemonProblem: String?,
-        sshdConfig: String? = nil,
+        sshd: SshdEffectiveConfig? = nil,
+        pathStatus: @escaping SshdConfigCheck.Status = { _ in nil },
         landlockABI: Int32 = 0
     ) {
         self.paths = paths
@@ -32,12 +35,14 @@ public struct VersionReport {
         self.isExecutable = isExecutable
         self.shellCanAudit = shellCanAudit
         self.auditDaemonProblem = auditDaemonProblem
-        self.sshdConfig = sshdConfig
+        self.sshd = sshd
+        self.pathStatus = pathStatus
         self.landlockABI = landlockABI
     }
 
-    /// The report text and whether the configuration is free of errors.
-    public func render() -> (text: String, healthy: Bool) {
+    /// The report text, whether rssh.conf is free of errors, and `rssh -v`'s exit status: 0 healthy, 1
+    /// rssh.conf has errors, 2 (`sshdBypassStatus`) sshd bypasses or weakens rssh or refuses its configuration.
+    public func render() -> (text: String, healthy: Bool, status: Int32) {
         var out = "\nrssh \(ProgramPaths.version) (Swift; reads rssh 2.3.4 configuration)\n"
         out += "Copyright 2002-2010 Derek D. Martin (rssh); this implementation is a compatible rewrite\n\n"
         out += Self.field("rssh config file", paths.configFile)
@@ -133,19 +138,76 @@ public struct VersionReport {
                 ? "  requireaudit is set: sessions are refused whenever a record cannot be written\n"
                 : "  requireaudit is set: every session is REFUSED until this is fixed\n"
         }
-        if let sshdConfig, let sftp = paths.path(of: .sftpServer) {
-            out += "\nsshd (/etc/ssh/sshd_config; Include files are not followed)\n"
-            let warnings = SshdConfigCheck.warnings(
-                sshdConfig,
+        var bypassed = false
+        if let sshd, let sftp = paths.path(of: .sftpServer) {
+            let section = Self.sshdSection(
+                sshd,
+                shell: paths.shell,
                 sftpServer: sftp,
-                sftpServerOptions: (try? configuration.get().sftpServerOptions ?? []) ?? []
+                sftpServerOptions: (try? configuration.get().sftpServerOptions ?? []) ?? [],
+                status: pathStatus
             )
-            out +=
-                warnings.isEmpty
-                ? "  no setting found that bypasses rssh\n" : warnings.map { "  warning: \($0)\n" }.joined()
+            out += section.text
+            bypassed = section.bypassed
         }
-        out += healthy ? "\nResult: configuration OK\n" : "\nResult: configuration has ERRORS\n"
-        return (out, healthy)
+        let status: Int32 = !healthy ? 1 : bypassed ? Self.sshdBypassStatus : 0
+        switch status {
+        case 0: out += "\nResult: configuration OK\n"
+        case 1: out += "\nResult: configuration has ERRORS\n"
+        default: out += "\nResult: configuration OK, but sshd bypasses or weakens rssh (see sshd above)\n"
+        }
+        return (out, healthy, status)
+    }
+
+    /// `rssh -v`'s exit status when rssh.conf is fine but sshd bypasses or weakens rssh, or refuses its
+    /// configuration.
+    public static let sshdBypassStatus: Int32 = 2
+
+    /// The sshd part of the report, and whether anything in it bypasses or weakens rssh.
+    static func sshdSection(
+        _ facts: SshdEffectiveConfig,
+        shell: String,
+        sftpServer: String,
+        sftpServerOptions: [[UInt8]],
+        status: SshdConfigCheck.Status
+    ) -> (text: String, bypassed: Bool) {
+        var out = "\nsshd\n  \(facts.sourceDescription)\n"
+        for note in facts.notes { out += "  note: \(note)\n" }
+        if let unchecked = facts.unchecked {
+            out += "  not checked: \(unchecked)\n"
+            return (out, false)
+        }
+        if let invalid = facts.invalid {
+            out += "  ERROR: sshd refuses its configuration (sshd -t says the same; a restart would fail):\n"
+            for line in invalid.split(separator: "\n") { out += "    \(line)\n" }
+            out += "  fix: correct the configuration; nothing else about sshd could be checked\n"
+            return (out, true)
+        }
+        out +=
+            facts.users.isEmpty
+            ? "  no account has \(shell) as its login shell: the global settings were checked\n"
+            : "  checked \(facts.users.count) account\(facts.users.count == 1 ? "" : "s") whose login shell is "
+                + "\(shell)\n"
+        let findings = SshdConfigCheck.findings(
+            facts,
+            sftpServer: sftpServer,
+            sftpServerOptions: sftpServerOptions,
+            status: status
+        )
+        for finding in findings {
+            let label = finding.severity == .bypass ? "BYPASS" : "warning"
+            let scope = finding.scope(totalUsers: facts.users.count)
+            out += "  \(label): \(scope.isEmpty ? "" : scope + ": ")\(finding.message)\n"
+            out += "    fix: \(finding.fix)\n"
+        }
+        let bypassed = findings.contains { $0.severity == .bypass }
+        if !bypassed { out += "  no setting found that bypasses or weakens rssh\n" }
+        if bypassed && !facts.users.isEmpty {
+            out += "  settings for rssh accounts alone go in a block at the end of the sshd configuration, e.g.\n"
+            out += "    Match Group <a group of the rssh accounts>  (or: Match User name1,name2)\n"
+            out += "        DisableForwarding yes\n        PermitTTY no\n        PermitUserRC no\n"
+        }
+        return (out, bypassed)
     }
 
     private static func field(_ label: String, _ value: String) -> String {

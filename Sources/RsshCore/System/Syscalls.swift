@@ -177,6 +177,47 @@ internal func system_exit_now(_ status: Int32) -> Never { _exit(status) }
 
 internal func system_closelog() { closelog() }
 
+/// posix_spawn(3) of a program with its output collected, bounded in time and size (CRsshShims_run_capture).
+internal func system_run_capture(
+    _ path: UnsafePointer<CChar>,
+    _ argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+    _ envp: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+    _ timeoutMilliseconds: Int32,
+    _ output: UnsafeMutablePointer<CChar>,
+    _ outputSize: Int,
+    _ outputLength: UnsafeMutablePointer<UInt>,
+    _ errors: UnsafeMutablePointer<CChar>,
+    _ errorsSize: Int,
+    _ errorsLength: UnsafeMutablePointer<UInt>,
+    _ status: UnsafeMutablePointer<Int32>
+) -> Int32 {
+    CRsshShims_run_capture(
+        path,
+        argv,
+        envp,
+        timeoutMilliseconds,
+        output,
+        UInt(outputSize),
+        outputLength,
+        errors,
+        UInt(errorsSize),
+        errorsLength,
+        status
+    )
+}
+
+/// WEXITSTATUS(3) of a raw wait status, or -1 when the child was killed by a signal.
+internal func system_exit_code(_ status: Int32) -> Int32 { CRsshShims_exit_code(status) }
+
+/// setpwent(3): restart the enumeration of every passwd entry NSS knows.
+internal func system_setpwent() { setpwent() }
+
+/// getpwent(3): the next passwd entry (static storage, copied at once), or nil at the end or on failure.
+internal func system_getpwent() -> UnsafeMutablePointer<passwd>? { getpwent() }
+
+/// endpwent(3).
+internal func system_endpwent() { endpwent() }
+
 // MARK: - Kernel audit (libaudit)
 
 internal func system_audit_open() -> Int32 { audit_open() }
