@@ -5,7 +5,8 @@
 set -uo pipefail
 
 NAME=e2e
-USERS=(rsshe2e_all rsshe2e_sftp rsshe2e_lock rsshe2e_jail rsshe2e_cvs rsshe2e_ll rsshe2e_ro rsshe2e_up)
+USERS=(rsshe2e_all rsshe2e_sftp rsshe2e_lock rsshe2e_jail rsshe2e_cvs rsshe2e_ll rsshe2e_ro rsshe2e_up rsshe2e_wbash
+    rsshe2e_wscp rsshe2e_wll)
 JAIL_USER=rsshe2e_jail
 # shellcheck source=Tests/EndToEnd/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -35,6 +36,9 @@ user = rsshe2e_cvs:022:00100
 user = rsshe2e_ll:022:10011::landlock
 user = rsshe2e_ro:022:10011::readonly
 user = rsshe2e_up:022:10011::uploadonly
+user = rsshe2e_wscp:022:00001::winscp
+user = rsshe2e_wll:022:00001::landlock,winscp
+user = rsshe2e_wjail:022:00001:$JAIL:winscp
 user = rsshe2e_sftp:022:00010
 user = rsshe2e_lock:022:00000
 user = rsshe2e_jail:027:10011:$JAIL
@@ -362,6 +366,75 @@ mkdir -p "$WORK/empty"
 rsync -r --delete -e "$SSH" "$WORK/empty/" "$UP@127.0.0.1:" >/dev/null 2>&1
 if [ -e "$(home $UP)/existing.txt" ]; then pass "uploadonly: rsync --delete is refused"; else fail "uploadonly: rsync --delete is refused"; fi
 
+# --- WinSCP's SCP mode (issue 13) ---------------------------------------------------------------
+# WinSCP opens a shell channel without a pty (ssh -T) and drives a Unix shell. The replay client sends its
+# exact lines; the same run against bash (a baseline user over the same sshd) must give the same transcript
+# (times and home masked by the client; user names and the first, user-specific home listing here).
+WB=rsshe2e_wbash WP=rsshe2e_wscp WL=rsshe2e_wll WJ=rsshe2e_wjail
+usermod -s /bin/bash $WB
+for u in $WB $WP $WL; do install -d -o root -g root -m 755 "$(home $u)/.ssh"; done
+USERS+=($WJ)
+useradd -M -d "$JAIL/home/$WJ" -s "$RSSH" $WJ && usermod -p '*' $WJ
+install -m 644 "$WORK/client/id.pub" "$WORK/keys/$WJ"
+"$PREFIX/sbin/rsshctl" jail build "$JAIL" --user "$JAIL_USER" --user $WJ >>"$WORK/jail-build.log" 2>&1 \
+    || fail "winscp: the jail takes a second user" "$(tail -5 "$WORK/jail-build.log")"
+REPLAY="$REPO/Tests/EndToEnd/winscp_replay.py"
+replay() { # USER TRANSCRIPT [--restricted]: the replay through sshd, in a scratch folder of its own
+    local dir="$WORK/replay-$1"
+    mkdir -p "$dir" && (cd "$dir" && HOME="$dir" timeout 180 $PY "$REPLAY" --transcript "$2" ${3:-} -- "$SSH" -T "$1@127.0.0.1")
+}
+normalized() { # TRANSCRIPT USER: user and group names masked, the first home listing left out
+    $PY - "$1" "$2" <<'PY'
+import re, sys
+lines, user = open(sys.argv[1]).read().split("\n"), sys.argv[2]
+out, skipping, first = [], False, True
+for line in lines:
+    if line.startswith("$ "):
+        skipping = first and line == "$ ls -la --full-time"
+        first = first and not skipping
+    if skipping and not line.startswith(("$ ", "  = ")):
+        continue
+    out.append(re.sub(r"\b%s\b" % re.escape(user), "<USER>", line))
+print("\n".join(out))
+PY
+}
+if out=$(replay $WB "$WORK/winscp-bash.txt" 2>&1); then pass "winscp: the replay passes against bash (the baseline)"
+else fail "winscp: the replay passes against bash (the baseline)" "$out"; fi
+normalized "$WORK/winscp-bash.txt" $WB >"$WORK/winscp-bash.norm"
+for pair in "$WP:plain" "$WL:landlocked" "$WJ:chrooted"; do
+    u=${pair%%:*} kind=${pair#*:}
+    if out=$(replay "$u" "$WORK/winscp-$u.txt" 2>&1); then pass "winscp: the replay passes for a $kind user"
+    else fail "winscp: the replay passes for a $kind user" "$out"; fi
+    if diff <(normalized "$WORK/winscp-$u.txt" "$u") "$WORK/winscp-bash.norm" >"$WORK/winscp-$u.diff"; then
+        pass "winscp: a $kind user's listings and files match bash's"
+    else fail "winscp: a $kind user's listings and files match bash's" "$(head -20 "$WORK/winscp-$u.diff")"; fi
+    if out=$(replay "$u" "$WORK/winscp-$u-r.txt" --restricted 2>&1); then
+        pass "winscp: refusals answer 127 and the session goes on for a $kind user"
+    else fail "winscp: refusals answer 127 and the session goes on for a $kind user" "$out"; fi
+done
+# Injection shapes: nothing runs, stderr says why, the status is not 0.
+injection_failures=""
+for line in "touch $MARK ; echo \"WinSCP: this is end-of-file:\$?\"" \
+    "ls -la \"\$(touch $MARK)\" ; echo \"WinSCP: this is end-of-file:\$?\"" \
+    "ls -la \`touch $MARK\` ; echo \"WinSCP: this is end-of-file:\$?\"" \
+    "cd \"x\" ; touch $MARK ; echo \"WinSCP: this is end-of-file:\$?\"" \
+    "mkdir x;touch$MARK ; echo \"WinSCP: this is end-of-file:\$?\"" \
+    "scp -S /usr/bin/touch -t $MARK ; echo \"WinSCP: this is end-of-file:\$?\"" \
+    "echo \"WinSCP: this is begin-of-file\" ; scp -r -d -t \"x\" | touch $MARK ; echo \"WinSCP: this is end-of-file:\$?\""; do
+    out=$(printf '%s\n' "$line" | timeout 20 "$SSH" -T "$WP@127.0.0.1" 2>&1)
+    { [ ! -e "$MARK" ] && ! grep -q "end-of-file:0$" <<<"$out"; } || injection_failures+="[$line] $out"$'\n'
+    rm -f "$MARK"
+done
+if [ -z "$injection_failures" ]; then pass "winscp: injection shapes run nothing and never report success"
+else fail "winscp: injection shapes run nothing and never report success" "$injection_failures"; fi
+if logged "rssh\[[0-9]*\]: allowed user=\"$WP\".*program=winscp.*command=\"scp -r -p -d -t"; then pass "winscp: every line is a syslog line"
+else fail "winscp: every line is a syslog line" "$(grep "$WP" "$SYSLOG" | tail -3)"; fi
+if logged "rssh_chroot_helper\[[0-9]*\]: allowed user=\"$WJ\".*program=winscp"; then pass "winscp: a chrooted user's lines are logged through the jail's socket"
+else fail "winscp: a chrooted user's lines are logged through the jail's socket" "$(grep "$WJ" "$SYSLOG" | tail -3)"; fi
+out=$(printf 'ls -la --full-time ; echo "WinSCP: this is end-of-file:$?"\n' | timeout 20 "$SSH" -T "$A@127.0.0.1" 2>&1)
+if grep -q "This account is restricted by rssh" <<<"$out"; then pass "winscp: without the option, a shell channel still gets the banner"
+else fail "winscp: without the option, a shell channel still gets the banner" "$out"; fi
+
 # --- second security review -------------------------------------------------------------------
 # Item 1: cvs runs commands by design (loginfo); an unconfined user without unconfinedexec never reaches it.
 C=rsshe2e_cvs
@@ -431,6 +504,13 @@ else fail "audit: a deep glob attempt is recorded (command cut, length given)" "
 # Review item 6: a local user whose shell is not rssh cannot write rssh records with a forged address.
 if grep -q "addr=203.0.113.66" <<<"$AUDITI"; then fail "audit: a non-rssh caller's forged SSH_CONNECTION writes no record" "$(grep 203.0.113.66 <<<"$AUDITI" | tail -1)"
 else pass "audit: a non-rssh caller's forged SSH_CONNECTION writes no record"; fi
+r=$(grep "acct=rsshe2e_wscp" <<<"$AUDITI" | grep -E 'program="?winscp' | grep "op=rssh-allow" | grep "WinSCP_upload" | tail -1)
+if grep -q "res=success" <<<"$r"; then pass "audit: a WinSCP upload line is recorded"; else fail "audit: a WinSCP upload line is recorded" "$r"; fi
+r=$(grep "acct=rsshe2e_wjail" <<<"$AUDITI" | grep "comm=rssh_chroot_helper" | grep -E 'program="?winscp' | grep "WinSCP_change" | tail -1)
+if grep -q "res=success" <<<"$r"; then pass "audit: a chrooted WinSCP user's changes are recorded by the helper's recorder"
+else fail "audit: a chrooted WinSCP user's changes are recorded by the helper's recorder" "$r"; fi
+r=$(grep "acct=rsshe2e_wscp" <<<"$AUDITI" | grep "WinSCP_refused" | tail -1)
+if grep -q "res=failed" <<<"$r"; then pass "audit: a refused WinSCP line is recorded as denied"; else fail "audit: a refused WinSCP line is recorded as denied" "$r"; fi
 r=$(grep "comm=rssh_chroot_helper" <<<"$AUDITI" | grep "reason=wrong_number_of_arguments" | tail -1)
 if grep -q "res=failed" <<<"$r"; then pass "audit: helper refusals are recorded"; else fail "audit: helper refusals are recorded" "$r"; fi
 if [ "${OWN_DEVLOG:-}" = 1 ]; then
