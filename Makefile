@@ -122,8 +122,9 @@ install-files:
 	echo "installed rssh into $(DESTDIR)$(BINDIR); config $(SYSCONFDIR)/rssh.conf"
 
 check: deps unit blackbox differential lint fuzz-short
-	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) e2e; \
-	else echo "NOTE: not root: the root-only suites (end-to-end through sshd) were NOT run"; fi
+	@if [ "$$(id -u)" -eq 0 ]; then status=0; \
+	  $(MAKE) e2e || status=1; $(MAKE) e2e-ldap || status=1; $(MAKE) e2e-deb || status=1; exit $$status; \
+	else echo "NOTE: not root: the root-only suites (end-to-end through sshd, LDAP, the package) were NOT run"; fi
 
 # CI's short, bounded fuzzing pass: the targets keep building and the invariants keep holding.
 fuzz-short:
