@@ -41,9 +41,9 @@ struct AuditRecorder {
         let bytes = verdict.encoded()
         let count = UInt32(bytes.count)
         let frame = [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: count >> UInt32($0)) } + bytes
-        guard Self.writeAll(frame, to: verdicts) else { return false }
+        guard DescriptorIO.writeAll(frame, to: verdicts) else { return false }
         var answer: [UInt8] = [0]
-        return Self.readExactly(&answer, from: answers) && answer[0] == UInt8(ascii: "1")
+        return DescriptorIO.readExactly(&answer, from: answers) && answer[0] == UInt8(ascii: "1")
     }
 
     /// Sends the final verdict, ends the recorder, and says whether every record was written.
@@ -68,13 +68,14 @@ struct AuditRecorder {
         var received = 0
         while true {
             var header: [UInt8] = [0, 0, 0, 0]
-            guard readExactly(&header, from: verdicts) else { break }
+            guard DescriptorIO.readExactly(&header, from: verdicts) else { break }
             let count = header.reduce(0) { $0 << 8 | Int($1) }
             var body = [UInt8](repeating: 0, count: min(count, Verdict.maximumSize + 1))
             var final = decision
             final.stage = .final
             let verdict =
-                count <= Verdict.maximumSize && readExactly(&body, from: verdicts) ? Verdict.decode(body) : nil
+                count <= Verdict.maximumSize && DescriptorIO.readExactly(&body, from: verdicts)
+                ? Verdict.decode(body) : nil
             if let verdict {
                 final.allowed = verdict.allowed
                 final.reason = verdict.reason + " inside the jail"
@@ -88,7 +89,8 @@ struct AuditRecorder {
             let written = AuditTrail.send(final, comm: "rssh_chroot_helper") == nil
             allWritten = allWritten && written
             // After a malformed verdict nothing more is believed: the recorder records it and stops.
-            guard writeAll([written ? UInt8(ascii: "1") : UInt8(ascii: "0")], to: answers), verdict != nil else {
+            guard DescriptorIO.writeAll([written ? UInt8(ascii: "1") : UInt8(ascii: "0")], to: answers), verdict != nil
+            else {
                 return 1
             }
         }
@@ -109,33 +111,5 @@ struct AuditRecorder {
             return nil
         }
         return (fds[0], fds[1])
-    }
-
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return -1 }
-                return system_write(fd, base + offset, buffer.count - offset)
-            }
-            if written < 0 && system_errno() == EINTR { continue }
-            guard written > 0 else { return false }
-            offset += written
-        }
-        return true
-    }
-
-    private static func readExactly(_ bytes: inout [UInt8], from fd: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return -1 }
-                return system_read(fd, base + offset, buffer.count - offset)
-            }
-            if count < 0 && system_errno() == EINTR { continue }
-            guard count > 0 else { return false }
-            offset += count
-        }
-        return true
     }
 }

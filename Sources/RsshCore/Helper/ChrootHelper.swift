@@ -244,31 +244,23 @@ public enum ChrootHelper {
         }
         guard !policy.isLockedOut else { throw Refusal(reason: "user is locked out", userMessage: "locked out") }
         // The empty command, which no command line can be, is rssh's hand-over of a WinSCP session.
+        let programName: String
         if command.isEmpty {
             guard policy.options.contains(.winscp), policy.programs.allows(.scp) else {
                 throw Refusal(reason: "interactive session without the winscp option", userMessage: "not allowed")
             }
-            try JailPath.checked(jail)
-            return Prepared(
-                account: account,
-                policy: policy,
-                jail: jail,
-                command: command,
-                programName: "winscp",
-                facility: config.facility,
-                requireAudit: config.requireAudit
-            )
-        }
-        let vetted: VettedCommand
-        do {
-            vetted = try CommandVetter.vet(
-                command,
-                policy: policy,
-                paths: paths,
-                expansion: LiteralExpansion(homeDirectory: [UInt8(ascii: "/")])
-            )
-        } catch {
-            throw Refusal(reason: error.description, userMessage: error.description)
+            programName = "winscp"
+        } else {
+            do {
+                programName = try CommandVetter.vet(
+                    command,
+                    policy: policy,
+                    paths: paths,
+                    expansion: LiteralExpansion(homeDirectory: [UInt8(ascii: "/")])
+                ).programName
+            } catch {
+                throw Refusal(reason: error.description, userMessage: error.description)
+            }
         }
         try JailPath.checked(jail)
         return Prepared(
@@ -276,7 +268,7 @@ public enum ChrootHelper {
             policy: policy,
             jail: jail,
             command: command,
-            programName: vetted.programName,
+            programName: programName,
             facility: config.facility,
             requireAudit: config.requireAudit
         )
@@ -312,16 +304,11 @@ public enum ChrootHelper {
             environment: session.environment
         )
         var responder = WinSCPResponder(configuration: configuration) { event in
-            var line = decision.winscp(event)
-            var written = false
-            if event.needsAudit, let recorder {
-                written = recorder.record(
-                    Verdict(allowed: line.allowed, reason: line.reason, argv: nil, line: event.line)
-                )
-                line.audit = written ? "written" : "not written: the recorder failed"
+            decision.logWinSCP(event, requireAudit: requireAudit, log: log) { line in
+                guard let recorder else { return "the recorder is not running" }
+                let verdict = Verdict(allowed: line.allowed, reason: line.reason, argv: nil, line: event.line)
+                return recorder.record(verdict) ? nil : "the recorder failed"
             }
-            if line.allowed { log.info(line.logLine) } else { log.error(line.logLine) }
-            return !(event.needsAudit && requireAudit && !written)
         }
         let status = responder.run()
         _ = recorder?.end()

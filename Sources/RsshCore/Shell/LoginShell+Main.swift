@@ -139,16 +139,6 @@ extension LoginShell {
 
     /// Writes all of `text` to `fd`, retrying short writes and EINTR.
     static func writeAll(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return system_write(fd, base + offset, buffer.count - offset)
-            }
-            if written < 0 && system_errno() == EINTR { continue }
-            guard written > 0 else { return }
-            offset += written
-        }
+        DescriptorIO.writeAll(Array(text.utf8), to: fd)
     }
 }

@@ -13,6 +13,25 @@ extension Decision {
         line.audit = nil
         return line
     }
+
+    /// Logs one WinSCP line, after `write` has recorded it when it needs an audit record (`write` returns
+    /// why it could not), and says whether the line may run: under `requireaudit`, not without its record.
+    func logWinSCP(
+        _ event: WinSCPEvent,
+        requireAudit: Bool,
+        log: SyslogLogger,
+        write: (Decision) -> String?
+    ) -> Bool {
+        var line = winscp(event)
+        var written = false
+        if event.needsAudit {
+            let problem = write(line)
+            written = problem == nil
+            line.audit = problem.map { "not written: \($0)" } ?? "written"
+        }
+        if line.allowed { log.info(line.logLine) } else { log.error(line.logLine) }
+        return !(event.needsAudit && requireAudit && !written)
+    }
 }
 
 extension LoginShell {
@@ -45,15 +64,9 @@ extension LoginShell {
             environment: session.environment
         )
         var responder = WinSCPResponder(configuration: configuration) { event in
-            var line = decision.winscp(event)
-            var written = false
-            if event.needsAudit {
-                let problem = auditProblem ?? AuditTrail.send(line, comm: "rssh")
-                written = problem == nil
-                line.audit = problem.map { "not written: \($0)" } ?? "written"
+            decision.logWinSCP(event, requireAudit: requireAudit, log: log) { line in
+                auditProblem ?? AuditTrail.send(line, comm: "rssh")
             }
-            if line.allowed { log.info(line.logLine) } else { log.error(line.logLine) }
-            return !(event.needsAudit && requireAudit && !written)
         }
         exit(responder.run())
     }

@@ -25,21 +25,7 @@ struct AccountNames {
     }
 
     private static func lookUpUser(_ uid: uid_t) -> [UInt8]? {
-        var entry = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var size = 1024
-        while size <= 1 << 20 {
-            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
-            defer { buffer.deallocate() }
-            let status = system_getpwuid_r(uid, &entry, buffer, size, &result)
-            if status == ERANGE {
-                size *= 4
-                continue
-            }
-            guard status == 0, result != nil, let name = entry.pw_name else { return nil }
-            return CBytes.copy(name)
-        }
-        return nil
+        (try? Account.find(uid: uid).get()).map { Array($0.name.utf8) }
     }
 
     private static func lookUpGroup(_ gid: gid_t) -> [UInt8]? {

@@ -227,17 +227,8 @@ public struct WinSCPResponder {
 
     func writeError(_ text: String) { Self.writeAll(Array(text.utf8), to: configuration.error) }
 
-    /// Writes all of `bytes`, retrying short writes and EINTR; gives up silently when the peer is gone.
+    /// Writes all of `bytes`; gives up silently when the peer is gone (the session then ends on read).
     static func writeAll(_ bytes: [UInt8], to fd: Int32) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return system_write(fd, base + offset, buffer.count - offset)
-            }
-            if written < 0 && system_errno() == EINTR { continue }
-            guard written > 0 else { return }
-            offset += written
-        }
+        DescriptorIO.writeAll(bytes, to: fd)
     }
 }
