@@ -61,7 +61,15 @@ public enum ChrootHelper {
             decision.program = prepared.programName
             if let facility = prepared.facility { log = SyslogLogger(ident: "rssh_chroot_helper", facility: facility) }
             do {
-                groups = try PrivilegeDrop.groups(of: prepared.account)
+                let found = try PrivilegeDrop.groups(of: prepared.account)
+                groups = found.groups
+                if let incomplete = found.incomplete {
+                    let reason = SystemError(call: "getgrouplist", code: incomplete).reason
+                    log.warning(
+                        "user \(prepared.account.name): the group list may be incomplete (a group source did "
+                            + "not answer: \(reason)); continuing with \(groups.count) groups"
+                    )
+                }
             } catch {
                 throw Refusal(reason: "group lookup failed: \(error)", userMessage: "cannot look up your groups")
             }

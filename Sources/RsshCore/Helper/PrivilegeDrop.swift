@@ -5,16 +5,22 @@ import CRsshLibc
 /// Nothing here continues after a failure: each step throws, and the helper exits.
 public enum PrivilegeDrop {
     /// The supplementary groups of `account`, looked up through NSS (so: before chroot).
-    public static func groups(of account: Account) throws(SystemError) -> [gid_t] {
+    ///
+    /// getgrouplist(3) succeeds even when a group source (LDAP, SSSD) did not answer; the source then
+    /// leaves errno set (ENOENT was measured with nslcd down), which is returned as `incomplete` so the
+    /// helper can log it. A partial list only ever means fewer groups, never more access.
+    public static func groups(of account: Account) throws(SystemError) -> (groups: [gid_t], incomplete: Int32?) {
         var count: Int32 = 32
         while count <= 65_536 {
             var groups = [gid_t](repeating: 0, count: Int(count))
             var found = count
+            system_set_errno(0)
             let status = groups.withUnsafeMutableBufferPointer { buffer -> Int32 in
                 guard let base = buffer.baseAddress else { return -1 }
                 return system_getgrouplist(account.name, account.gid, base, &found)
             }
-            if status >= 0 { return Array(groups.prefix(Int(found))) }
+            let error = system_errno()
+            if status >= 0 { return (Array(groups.prefix(Int(found))), error == 0 ? nil : error) }
             count = max(found, count * 2)
         }
         throw SystemError(call: "getgrouplist", subject: account.name, code: ENOMEM)

@@ -9,6 +9,9 @@ import CRsshShims
 @inline(__always)
 internal func system_errno() -> Int32 { CRsshLibc_errno() }
 
+/// Sets errno (to tell a call that set it from one that did not).
+internal func system_set_errno(_ value: Int32) { CRsshLibc_set_errno(value) }
+
 internal func system_open(_ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {
     CRsshLibc_open(path, flags)
 }
