@@ -253,6 +253,16 @@ struct WinSCPResponderTests {
         #expect(run.errors.contains("could not be recorded"))
     }
 
+    /// Review item 6: each refused line is an audit record, so a session cannot refuse without end.
+    @Test func tooManyRefusedLinesEndTheSession() throws {
+        let lines = Array(repeating: "uname -a" + Self.end, count: WinSCPResponder.maximumRefusals + 20)
+        let run = try run(lines + ["pwd" + Self.end])
+        #expect(run.status == WinSCPResponder.protocolErrorStatus)
+        #expect(run.events.count == WinSCPResponder.maximumRefusals, "recorded refusals stop at the bound")
+        #expect(run.errors.contains("too many refused commands"))
+        #expect(!run.output.contains("/"), "the pwd after the bound never ran")
+    }
+
     @Test func unframedOrOverlongInputEndsTheSession() throws {
         let first = try run(["pwd", "pwd" + Self.end])
         #expect(first.status == WinSCPResponder.protocolErrorStatus)

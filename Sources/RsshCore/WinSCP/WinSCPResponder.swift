@@ -62,6 +62,13 @@ public struct WinSCPResponder {
     /// The exit status when the input does not look like WinSCP at all.
     public static let protocolErrorStatus: Int32 = 1
 
+    /// The most refused lines one session may send: each is an audit record, so a session cannot be used
+    /// to flood the audit trail (WinSCP itself sends a handful at most).
+    public static let maximumRefusals = 100
+
+    /// How many lines this session has had refused.
+    private(set) var refusals = 0
+
     /// Creates a responder.
     /// - Parameters:
     ///   - configuration: the session's facts.
@@ -104,6 +111,10 @@ public struct WinSCPResponder {
         }
         if line.beginOfFile { writeOutput(Array((WinSCPLine.beginOfFileMarker + "\n").utf8)) }
         lastStatus = respond(to: line, bytes: bytes)
+        if refusals >= Self.maximumRefusals {
+            writeError("rssh: too many refused commands (\(refusals)); session ended\n")
+            return false
+        }
         var marker = WinSCPLine.endOfFileMarker + ":"
         switch line.returnVariable {
         case .questionMark: marker += String(lastStatus)
@@ -122,11 +133,13 @@ public struct WinSCPResponder {
         do {
             command = try WinSCPCommand.parse(line)
         } catch {
+            refusals += 1
             _ = record(WinSCPEvent(kind: .refused, line: bytes, reason: error.description))
             writeError("rssh: \(error.description)\n")
             return error.status
         }
         if let refusal = configuration.access.refusal(of: command) {
+            refusals += 1
             _ = record(WinSCPEvent(kind: .refused, line: bytes, reason: refusal))
             writeError("rssh: \(Self.name(of: command)): \(refusal)\n")
             return 1
