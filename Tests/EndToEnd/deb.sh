@@ -170,6 +170,7 @@ harness_config <<CONF
 # rssh.conf written by Tests/EndToEnd/deb.sh
 logfacility = LOG_USER
 umask = 022
+sftpserveroptions = -l INFO
 user = $U:022:10011
 CONF
 CONF_SUM=$(sha256sum "$CONF")

@@ -278,6 +278,7 @@ PROBE_UP=$("$WORK/nss_probe" $PLAIN_UID $UNKNOWN_UID)
 harness_config <<CONF
 logfacility = LOG_USER
 umask = 022
+sftpserveroptions = -l INFO
 user = $PLAIN:022:10011
 user = $JUSER:022:10011:$JAIL
 CONF
