@@ -266,3 +266,42 @@ struct ConfigParserTests {
         #expect(parse(text) == parse(text))
     }
 }
+
+/// The shell's fast path for other users' lines skips only what the full check accepts silently.
+struct OtherUsersFastPathTests {
+    @Test(arguments: [
+        ("user = bob:022:00011:/srv/jail", true), ("user=bob:022:00011", true), ("  user\t=\tbob:022:00011  ", true),
+        ("user = bob:022:00011 # comment", true), ("user = bob:022:00011#comment", true),
+        ("user = a-very-long-user-name:022:00011:/srv/a/rather/long/jail/path/to/scan", true),
+        ("user = alice:022:00011", false), ("user = alice", false), ("user = alicex:022:00011", true),
+        ("user = :022:00011", false), ("user =", false), ("user = bob:022:00011 extra", false),
+        ("user = \"bob:022:00011\"", false), ("user = bob:022:'x y'", false), ("user = bob:022:00011=", false),
+        ("users = bob:022:00011", false), ("user bob", false), ("user = b\u{1}b:022:00011", false),
+        ("user = bÃ¶b:022:00011", false), ("user = bob:022:00011\u{7F}", false), ("allowscp", false),
+        ("user = bob:022:0001\u{1}1:/a/b/c/d/e/f/g", false),
+    ])
+    func skipsOnlyPlainLinesOfOtherUsers(_ line: String, _ skipped: Bool) {
+        let bytes = Array(line.utf8)
+        let fast = bytes.withUnsafeBufferPointer {
+            ConfigParser.isOtherUsersPlainLine($0, 0..<bytes.count, onlyUser: Array("alice".utf8))
+        }
+        #expect(fast == skipped, "\(line.debugDescription)")
+        if fast {
+            // What is skipped must be exactly what the full check accepts without a word about it.
+            let full = ConfigParser.parse(bytes + [0x0A], file: "rssh.conf")
+            #expect(full.errors.filter { $0.scope == .global }.isEmpty, "\(full.errors)")
+        }
+    }
+
+    @Test func wordTestsMatchTheByteTests() {
+        var random = SplitMix64(state: 7)
+        for _ in 0..<20_000 {
+            var bytes = (0..<8).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            if random.chance(60) { bytes = bytes.map { 0x21 + $0 % 0x5E } }  // mostly printable
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            let slow = bytes.contains { $0 < 0x21 || $0 >= 0x7F || Array("\"'=#".utf8).contains($0) }
+            #expect(ConfigParser.wordNeedsBytewiseCheck(word) == slow, "\(bytes)")
+            #expect(ConfigParser.hasByte(word, UInt8(ascii: ":")) == bytes.contains(UInt8(ascii: ":")))
+        }
+    }
+}

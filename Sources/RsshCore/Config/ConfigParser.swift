@@ -59,6 +59,7 @@ public struct ConfigParser {
         (Array($0.rawValue.utf8), $0)
     }
 
+    @_optimize(speed)
     private mutating func run(_ text: [UInt8]) {
         text.withUnsafeBufferPointer { buffer in
             var lineNumber = 0
@@ -70,6 +71,10 @@ public struct ConfigParser {
                 var end = buffer.count
                 if let found = memchr(base + start, 0x0A, buffer.count - start) {
                     end = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+                }
+                if let onlyUser, Self.isOtherUsersPlainLine(buffer, start..<end, onlyUser: onlyUser) {
+                    start = end + 1
+                    continue
                 }
                 parseLine(buffer, start..<end, number: lineNumber)
                 start = end + 1
@@ -84,6 +89,91 @@ public struct ConfigParser {
         if config.allowed.isEmpty && config.users.allSatisfy({ $0.programs.isEmpty }) && onlyUser == nil {
             warn(0, "no program is allowed to anyone: every user is locked out")
         }
+    }
+
+    /// The shell's fastest path: whether `line` is another user's plain `user = name:…` line, which the
+    /// full check would accept without any diagnostic that concerns this user, so it can be skipped.
+    ///
+    /// One pass over the bytes, no tokens: optional white space, `user`, optional white space, `=`,
+    /// optional white space, a value of printable ASCII bytes without quotes, `=` or `#` (colons allowed),
+    /// optional white space, then the end or a comment; and a name (the value up to its first colon) that
+    /// is not empty and is not `onlyUser`. Anything else (quotes, control characters, non-ASCII names, a
+    /// second word, the user's own line) goes to the full check. A config of 10,000 users is one such line
+    /// each, so this is what keeps a large file cheap while every line is still checked.
+    @_optimize(speed)
+    static func isOtherUsersPlainLine(
+        _ text: UnsafeBufferPointer<UInt8>,
+        _ line: Range<Int>,
+        onlyUser: [UInt8]
+    ) -> Bool {
+        // `line` lies within `text` (found by memchr), so the base pointer is read without further checks.
+        guard let base = text.baseAddress, line.upperBound <= text.count else { return false }
+        var index = line.lowerBound
+        let end = line.upperBound
+        @inline(__always) func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        while index < end, isSpace(base[index]) { index += 1 }
+        guard end - index > 4, base[index] == UInt8(ascii: "u"), base[index + 1] == UInt8(ascii: "s"),
+            base[index + 2] == UInt8(ascii: "e"), base[index + 3] == UInt8(ascii: "r")
+        else { return false }
+        index += 4
+        while index < end, isSpace(base[index]) { index += 1 }
+        guard index < end, base[index] == UInt8(ascii: "=") else { return false }
+        index += 1
+        while index < end, isSpace(base[index]) { index += 1 }
+        let valueStart = index
+        var nameEnd = -1
+        // Eight bytes at a time wherever the word is plain printable ASCII and holds no colon still to be
+        // located; a word that fails is read byte by byte (the name's end, the value's end).
+        scan: while index < end {
+            var chunkEnd = end
+            if end - index >= 8 {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if !Self.wordNeedsBytewiseCheck(word), nameEnd >= 0 || !Self.hasByte(word, UInt8(ascii: ":")) {
+                    index += 8
+                    continue
+                }
+                chunkEnd = index + 8
+            }
+            while index < chunkEnd {
+                let byte = base[index]
+                if byte == UInt8(ascii: ":") {
+                    if nameEnd < 0 { nameEnd = index }
+                } else if byte < 0x21 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+                    || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "#")
+                {
+                    break scan
+                }
+                index += 1
+            }
+        }
+        if nameEnd < 0 { nameEnd = index }
+        guard nameEnd > valueStart else { return false }
+        while index < end, isSpace(base[index]) { index += 1 }
+        guard index == end || base[index] == UInt8(ascii: "#") else { return false }
+        guard nameEnd - valueStart == onlyUser.count else { return true }
+        return !onlyUser.withUnsafeBufferPointer { own in
+            guard let ownBase = own.baseAddress else { return false }
+            return memcmp(base + valueStart, ownBase, own.count) == 0
+        }
+    }
+
+    /// Whether any byte of `word` equals `byte` (the classic zero-byte test on `word ^ byte…`).
+    @inline(__always)
+    static func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// Whether `word` holds a byte that ends a plain value or needs the full check: below 0x21 (space,
+    /// control), 0x7F and above (DEL, non-ASCII), a quote, `=` or `#`.
+    @inline(__always)
+    static func wordNeedsBytewiseCheck(_ word: UInt64) -> Bool {
+        if word & 0x8080_8080_8080_8080 != 0 { return true }
+        // With every byte below 0x80, the word minus 0x21 in each byte sets a high bit exactly when some
+        // byte is below 0x21 (borrows cannot hide one: the any-byte test is exact).
+        if (word &- 0x2121_2121_2121_2121) & 0x8080_8080_8080_8080 != 0 { return true }
+        return hasByte(word, 0x7F) || hasByte(word, UInt8(ascii: "\"")) || hasByte(word, UInt8(ascii: "'"))
+            || hasByte(word, UInt8(ascii: "=")) || hasByte(word, UInt8(ascii: "#"))
     }
 
     private mutating func error(_ line: Int, _ message: String, scope: ConfigDiagnostic.Scope = .global) {

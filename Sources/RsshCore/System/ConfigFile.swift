@@ -50,7 +50,10 @@ public enum ConfigFile {
             return .failure(.writableByOthers(path, mode: info.st_mode))
         }
         guard info.st_size <= maximumSize else { return .failure(.tooLarge(path, Int(info.st_size))) }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
+        // Not zero-filled first: read(2) fills what is used, and the rest is cut off below.
+        var bytes = [UInt8](unsafeUninitializedCapacity: Int(info.st_size) + 1) { _, count in
+            count = Int(info.st_size) + 1
+        }
         var filled = 0
         while true {
             if filled == bytes.count {
