@@ -335,15 +335,7 @@ unshare --mount --propagation private sh -ec "
     exec /usr/sbin/sshd -f '$WORK/sshd_config' -E '$WORK/sshd.log'" </dev/null 9>&- \
     || { cat "$WORK/sshd.log"; give_up "sshd did not start"; }
 SSHD_STARTED=1
-for _ in $(seq 50); do [ -s "$WORK/sshd.pid" ] && break; sleep 0.1; done
-SSHOPTS=(-i "$WORK/client/id" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes
-         -o LogLevel=ERROR -o ConnectTimeout=10)
-cat >"$WORK/client/ssh" <<W
-#!/bin/sh
-exec ssh ${SSHOPTS[*]} -p $PORT "\$@"
-W
-chmod 755 "$WORK/client/ssh"
-SSH="$WORK/client/ssh"
+harness_client
 # sftp_to USER [sftp options...]: OpenSSH sftp in batch mode, commands on stdin, at most 60 s.
 sftp_to() {
     local user=$1; shift

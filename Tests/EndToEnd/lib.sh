@@ -228,6 +228,11 @@ MaxStartups 200
 MaxSessions 200
 CONF
     /usr/sbin/sshd -f "$WORK/sshd_config" -E "$WORK/sshd.log" || { cat "$WORK/sshd.log"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+    harness_client
+}
+
+# Waits for the private sshd's pid file, then sets SSHOPTS and "$SSH", a client wrapper for its port.
+harness_client() {
     for _ in $(seq 50); do [ -s "$WORK/sshd.pid" ] && break; sleep 0.1; done
     SSHOPTS=(-i "$WORK/client/id" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes
              -o LogLevel=ERROR -o ConnectTimeout=10)
