@@ -305,24 +305,8 @@ rsyslogd -f "$WORK/rsyslog.conf" -i "$WORK/rsyslogd.pid" 9>&- || give_up "rsyslo
 for _ in $(seq 50); do [ -S "$JAIL/dev/log" ] && [ -S "$WORK/log.sock" ] && break; sleep 0.1; done
 check "rsshctl jail check passes on the jail (with its log socket)" "$PREFIX/sbin/rsshctl" jail check "$JAIL"
 
-install -d -m 755 "$WORK/keys" "$WORK/client"
-ssh-keygen -q -t ed25519 -N '' -f "$WORK/client/id" </dev/null
-ssh-keygen -q -t ed25519 -N '' -f "$WORK/hostkey" </dev/null
-for u in $PLAIN $JUSER; do install -m 644 "$WORK/client/id.pub" "$WORK/keys/$u"; done
-PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p /run/sshd
-cat >"$WORK/sshd_config" <<CONF
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $WORK/hostkey
-PidFile $WORK/sshd.pid
-AuthorizedKeysFile $WORK/keys/%u
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM yes
-Subsystem sftp $SFTP_SERVER -l INFO
+harness_sshd_config $PLAIN $JUSER <<CONF
 LoginGraceTime $GRACE
-LogLevel VERBOSE
 MaxStartups 50
 MaxSessions 50
 CONF

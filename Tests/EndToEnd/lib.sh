@@ -204,14 +204,16 @@ harness_rsyslog() {
     done
 }
 
-# An sshd on a free 127.0.0.1 port with its own keys and config, and a client wrapper "$SSH".
-harness_sshd() {
+# Keys (a client key authorized for each USER given), a free 127.0.0.1 port and $WORK/sshd_config: the
+# settings every suite's private sshd shares, then the suite's own lines from standard input.
+harness_sshd_config() {
     ssh-keygen -q -t ed25519 -N '' -f "$WORK/client/id" </dev/null
     ssh-keygen -q -t ed25519 -N '' -f "$WORK/hostkey" </dev/null
-    for u in "${USERS[@]}"; do install -m 644 "$WORK/client/id.pub" "$WORK/keys/$u"; done
+    for u in "$@"; do install -m 644 "$WORK/client/id.pub" "$WORK/keys/$u"; done
     PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     [ -d /run/sshd ] || { mkdir -p /run/sshd && MADE_RUN_SSHD=1; }
-    cat >"$WORK/sshd_config" <<CONF
+    {
+        cat <<CONF
 Port $PORT
 ListenAddress 127.0.0.1
 HostKey $WORK/hostkey
@@ -221,9 +223,17 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM yes
 Subsystem sftp $SFTP_SERVER -l INFO
+LogLevel VERBOSE
+CONF
+        cat
+    } >"$WORK/sshd_config"
+}
+
+# An sshd on a free 127.0.0.1 port with its own keys and config, and a client wrapper "$SSH".
+harness_sshd() {
+    harness_sshd_config "${USERS[@]}" <<CONF
 AcceptEnv LANG LC_* LD_PRELOAD
 PermitUserRC yes
-LogLevel VERBOSE
 MaxStartups 200
 MaxSessions 200
 CONF

@@ -27,44 +27,35 @@ public enum SshdConfigCheck {
                 findings.append(finding)
             }
         }
-        if facts.users.isEmpty {
-            for finding in problems(
-                facts.global,
+        // Each set of settings is checked the same way; only how its findings are labelled differs.
+        func collect(
+            _ settings: SshdSettings,
+            onlySet: Bool,
+            account: Account?,
+            label: (inout SshdFinding) -> Void
+        ) {
+            let found = problems(
+                settings,
                 sftpServer: sftpServer,
                 sftpServerOptions: sftpServerOptions,
-                onlySet: false,
-                account: nil,
+                onlySet: onlySet,
+                account: account,
                 status: status
-            ) {
+            )
+            for var finding in found {
+                label(&finding)
                 add(finding)
             }
         }
+        if facts.users.isEmpty { collect(facts.global, onlySet: false, account: nil) { _ in } }
         for user in facts.users {
-            for var finding in problems(
-                user.settings,
-                sftpServer: sftpServer,
-                sftpServerOptions: sftpServerOptions,
-                onlySet: false,
-                account: user.account,
-                status: status
-            ) {
-                finding.users = [user.account.name]
-                add(finding)
-            }
+            collect(user.settings, onlySet: false, account: user.account) { $0.users = [user.account.name] }
         }
         for block in facts.matchBlocks {
-            for var finding in problems(
-                block.settings,
-                sftpServer: sftpServer,
-                sftpServerOptions: sftpServerOptions,
-                onlySet: true,
-                account: nil,
-                status: status
-            ) {
+            collect(block.settings, onlySet: true, account: nil) { finding in
                 finding.message =
                     "inside 'Match \(block.criteria)' (\(block.location)), which may apply to rssh accounts "
                     + "(not evaluated): \(finding.message)"
-                add(finding)
             }
         }
         return findings
