@@ -58,15 +58,4 @@ public struct Account: Sendable, Equatable {
         }
         return .failure(.failed(ERANGE))
     }
-
-    /// Looks up `uid` through NSS.
-    /// - Returns: the entry, or nil when there is none, its name is not valid UTF-8, or the lookup failed.
-    public static func lookup(uid: uid_t) -> Account? {
-        try? find(uid: uid).get()
-    }
-
-    /// The account of the real uid of this process.
-    public static func current() -> Account? {
-        lookup(uid: system_getuid())
-    }
 }

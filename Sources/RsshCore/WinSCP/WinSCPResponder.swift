@@ -236,12 +236,8 @@ public struct WinSCPResponder {
         }
     }
 
-    func writeOutput(_ bytes: [UInt8]) { Self.writeAll(bytes, to: configuration.output) }
+    // A peer that is gone ends the session on the next read; a failed write needs no handling of its own.
+    func writeOutput(_ bytes: [UInt8]) { DescriptorIO.writeAll(bytes, to: configuration.output) }
 
-    func writeError(_ text: String) { Self.writeAll(Array(text.utf8), to: configuration.error) }
-
-    /// Writes all of `bytes`; gives up silently when the peer is gone (the session then ends on read).
-    static func writeAll(_ bytes: [UInt8], to fd: Int32) {
-        DescriptorIO.writeAll(bytes, to: fd)
-    }
+    func writeError(_ text: String) { DescriptorIO.writeAll(Array(text.utf8), to: configuration.error) }
 }
