@@ -35,7 +35,8 @@ extension CommandVetter {
         return vetted
     }
 
-    /// Holds the command to the user's access mode, and adds what enforces it (`rsync --ignore-existing`).
+    /// Holds the command to the user's access mode, and adds what enforces it (`rsync --ignore-existing
+    /// --whole-file`).
     static func applyAccessMode(_ mode: AccessMode, to vetted: inout VettedCommand) throws(CommandRejection) {
         guard mode != .readWrite else { return }
         let arguments = vetted.arguments.dropFirst()
@@ -48,19 +49,18 @@ extension CommandVetter {
             if mode == .readOnly, direction != UInt8(ascii: "f") { throw refuse("scp may only download (-f)") }
             if mode == .uploadOnly, direction != UInt8(ascii: "t") { throw refuse("scp may only upload (-t)") }
         case .rsync:
-            let options = (try? RsyncValidator.validate(arguments)) ?? []
-            if let deleting = options.first(where: { AccessMode.rsyncDeletingOptions.contains($0) }) {
-                throw refuse("rsync --\(deleting) is not allowed")
+            // The mode's own allow-list (RsyncOption's table), not the read-write one minus a deny-list.
+            let options: Set<String>
+            do {
+                options = try RsyncValidator.validate(arguments, mode: mode)
+            } catch {
+                throw refuse(error.description)
             }
             if mode == .readOnly, !options.contains("sender") { throw refuse("rsync may only send (download)") }
-            if mode == .uploadOnly {
-                if options.contains("sender") || options.contains("list-only") {
-                    throw refuse("rsync may only receive (upload)")
-                }
-                // What exists already is never overwritten (the drop box's other uploads).
-                if !options.contains("ignore-existing") {
-                    vetted.arguments.insert(Array("--ignore-existing".utf8), at: 2)
-                }
+            // sender and list-only are not in the upload-only allow-list, so the server here is a receiver.
+            // Inserted unless popt read the same option (a word after `--` is a file name, not the option).
+            for option in RsyncOption.forced(in: mode).reversed() where !options.contains(String(option.dropFirst(2))) {
+                vetted.arguments.insert(Array(option.utf8), at: 2)
             }
         case .cvs, .rdist, .rdistd, .svnserve:
             throw refuse(

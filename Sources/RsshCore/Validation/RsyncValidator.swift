@@ -5,10 +5,17 @@
 /// flags are the `server_options()` cluster, `-B<n>`, `-@<n>`, and `-e` only in its protocol-information
 /// form (`-vlogDtpre.iLsfxC`). Options may appear anywhere until `--`, as popt permutes. Every word is also
 /// checked against `RsyncOption.bannedPrefixes`, wherever it stands.
+///
+/// In an access mode only the options and flags that `RsyncOption`'s table allows in that mode pass; an
+/// upload-only receiver also takes at most one `-v` (what a plain upload prints).
 enum RsyncValidator {
-    /// Checks `arguments` and returns the long options given (names without dashes), as popt read them.
+    /// Checks `arguments` for `mode` and returns the long options given (names without dashes), as popt read
+    /// them.
     @discardableResult
-    static func validate(_ arguments: ArraySlice<[UInt8]>) throws(ArgumentRejection) -> Set<String> {
+    static func validate(
+        _ arguments: ArraySlice<[UInt8]>,
+        mode: AccessMode = .readWrite
+    ) throws(ArgumentRejection) -> Set<String> {
         guard arguments.first == Array("--server".utf8) else {
             throw ArgumentRejection(.rsync, "only server mode is allowed: --server must come first")
         }
@@ -21,6 +28,7 @@ enum RsyncValidator {
         var index = arguments.startIndex + 1
         var optionsEnded = false
         var longNames: Set<String> = []
+        var verbosity = 0
         while index < arguments.endIndex {
             let word = arguments[index]
             index += 1
@@ -30,19 +38,36 @@ enum RsyncValidator {
                 continue
             }
             if word[1] == UInt8(ascii: "-") {
-                longNames.insert(try checkLong(word, arguments, &index))
+                longNames.insert(try checkLong(word, arguments, &index, mode))
             } else {
-                try checkShort(word, arguments, &index)
+                try checkShort(word, arguments, &index, mode, &verbosity)
             }
         }
+        if mode == .uploadOnly, verbosity > 1 {
+            throw ArgumentRejection(
+                .rsync,
+                "more than one -v is not allowed in \(mode) mode (it prints the server's state)"
+            )
+        }
         return longNames
+    }
+
+    /// The refusal of an option or flag the table knows but does not allow in `mode`.
+    private static func notAllowed(
+        _ spelling: String,
+        _ mode: AccessMode,
+        _ refusal: RsyncOption.Refusal?
+    ) -> ArgumentRejection {
+        if let refusal { return ArgumentRejection(.rsync, "option \(spelling) is not allowed (\(refusal.text))") }
+        return ArgumentRejection(.rsync, "option \(spelling) is not allowed in \(mode) mode")
     }
 
     /// Checks one long option (and its value) and returns its name.
     private static func checkLong(
         _ word: [UInt8],
         _ arguments: ArraySlice<[UInt8]>,
-        _ index: inout ArraySlice<[UInt8]>.Index
+        _ index: inout ArraySlice<[UInt8]>.Index,
+        _ mode: AccessMode
     ) throws(ArgumentRejection) -> String {
         let body = word[2...]
         let equals = body.firstIndex(of: UInt8(ascii: "="))
@@ -50,6 +75,7 @@ enum RsyncValidator {
         guard let option = RsyncOption.longOptions[name] else {
             throw ArgumentRejection(.rsync, "option --\(Printable.text(name)) is not allowed")
         }
+        guard option.modes.allows(mode) else { throw notAllowed("--\(name)", mode, option.refusal) }
         var value: [UInt8]?
         if let equals { value = Array(body[(equals + 1)...]) }
         if option.value == .none {
@@ -68,11 +94,17 @@ enum RsyncValidator {
     private static func checkShort(
         _ word: [UInt8],
         _ arguments: ArraySlice<[UInt8]>,
-        _ index: inout ArraySlice<[UInt8]>.Index
+        _ index: inout ArraySlice<[UInt8]>.Index,
+        _ mode: AccessMode,
+        _ verbosity: inout Int
     ) throws(ArgumentRejection) {
         var position = 1
         while position < word.count {
             let letter = word[position]
+            if let flag = RsyncOption.flagsByLetter[letter], !flag.modes.allows(mode), !flag.modes.isEmpty {
+                throw notAllowed("-\(Printable.text([letter])) (\(flag.meaning))", mode, nil)
+            }
+            if letter == UInt8(ascii: "v") { verbosity += 1 }
             switch letter {
             case UInt8(ascii: "e"):
                 let info = position + 1 < word.count ? Array(word[(position + 1)...]) : nextValue(arguments, &index)
@@ -93,7 +125,7 @@ enum RsyncValidator {
                 )
                 return
             default:
-                guard RsyncOption.clusterFlags.contains(letter) else { break }
+                guard let flag = RsyncOption.flagsByLetter[letter], !flag.modes.isEmpty else { break }
                 position += 1
                 continue
             }
@@ -129,7 +161,8 @@ enum RsyncValidator {
         guard ok else { throw ArgumentRejection(.rsync, "invalid value \"\(Printable.text(value))\" for \(option)") }
     }
 
-    /// rsync's `-e` protocol information: `[0-9]*\.[0-9]*[a-zA-Z]*` (for example `.iLsfxCIvu` or `31.0iLsfxC`).
+    /// rsync's `-e` protocol information: `[0-9]*\.[0-9]*` and capability letters from
+    /// `RsyncOption.capabilities` (for example `.iLsfxCIvu` or `31.0iLsfxC`).
     static func isProtocolInfo(_ bytes: [UInt8]) -> Bool {
         var index = 0
         while index < bytes.count, bytes[index] >= 0x30 && bytes[index] <= 0x39 { index += 1 }
@@ -137,8 +170,8 @@ enum RsyncValidator {
         index += 1
         while index < bytes.count, bytes[index] >= 0x30 && bytes[index] <= 0x39 { index += 1 }
         while index < bytes.count {
-            let byte = bytes[index] | 0x20
-            guard byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") else { return false }
+            let byte = bytes[index]
+            guard RsyncOption.capabilities.contains(where: { $0.letter == byte }) else { return false }
             index += 1
         }
         return true

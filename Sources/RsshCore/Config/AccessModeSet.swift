@@ -1,0 +1,31 @@
+/// A set of access modes: those in which an argument may be used.
+public struct AccessModeSet: OptionSet, Sendable, Hashable {
+    /// The raw bit field.
+    public var rawValue: UInt8
+
+    /// Creates a set from a raw bit field.
+    public init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    /// The set holding only `mode`.
+    public init(_ mode: AccessMode) {
+        switch mode {
+        case .readWrite: self = .readWrite
+        case .readOnly: self = .readOnly
+        case .uploadOnly: self = .uploadOnly
+        }
+    }
+
+    /// No access mode restriction.
+    public static let readWrite = AccessModeSet(rawValue: 1 << 0)
+    /// `readonly`.
+    public static let readOnly = AccessModeSet(rawValue: 1 << 1)
+    /// `uploadonly`.
+    public static let uploadOnly = AccessModeSet(rawValue: 1 << 2)
+    /// Every mode.
+    public static let every: AccessModeSet = [.readWrite, .readOnly, .uploadOnly]
+
+    /// Whether `mode` is in the set.
+    public func allows(_ mode: AccessMode) -> Bool { contains(AccessModeSet(mode)) }
+}
