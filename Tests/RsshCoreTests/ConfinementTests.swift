@@ -2,7 +2,7 @@ import Testing
 
 @testable import RsshCore
 
-private func policyShell(_ config: String, facts: SessionFacts = SessionFacts()) -> LoginShell {
+func policyShell(_ config: String, facts: SessionFacts = SessionFacts()) -> LoginShell {
     LoginShell(
         paths: debianPaths,
         account: alice,
@@ -12,7 +12,7 @@ private func policyShell(_ config: String, facts: SessionFacts = SessionFacts())
     )
 }
 
-private func run(_ shell: LoginShell, _ command: String) -> VettedCommand? {
+func run(_ shell: LoginShell, _ command: String) -> VettedCommand? {
     guard
         case .run(let vetted, _, _, _) = shell.decide(
             command: Array(command.utf8),
@@ -22,12 +22,12 @@ private func run(_ shell: LoginShell, _ command: String) -> VettedCommand? {
     return vetted
 }
 
-private func words(_ vetted: VettedCommand?) -> [String] {
+func words(_ vetted: VettedCommand?) -> [String] {
     (vetted?.arguments ?? []).map { String(decoding: $0, as: UTF8.self) }
 }
 
 /// A root-owned ~/.ssh that others cannot write, as a landlocked user needs.
-private let safeSSH = FileStatus(owner: 0, mode: 0o040755)
+let safeSSH = FileStatus(owner: 0, mode: 0o040755)
 
 struct LandlockPlanTests {
     typealias A = Landlock.Access
@@ -98,21 +98,41 @@ struct LandlockPlanTests {
 
     @Test func aLandlockedSessionCarriesItsRulesetAndATemporaryDirectoryInHome() throws {
         let shell = policyShell(
-            "user = alice:022:00100::landlock\n",
+            "user = alice:022:00011::landlock\n",
             facts: SessionFacts(landlockABI: 7, sshDirectory: safeSSH)
         )
         guard
             case .run(let vetted, let environment, _, let decision) = shell.decide(
-                command: Array("cvs server".utf8),
+                command: Array("scp -t .".utf8),
                 expansion: LiteralExpansion(homeDirectory: alice.home)
             )
         else {
-            Issue.record("a landlocked user counts as confined for cvs")
+            Issue.record("a landlocked scp session was refused")
             return
         }
         #expect(vetted.confinement == LandlockPlan.session(abi: 7, home: alice.home))
         #expect(environment.contains(Array("TMPDIR=/home/alice".utf8)))
         #expect(decision.reason.contains("landlocked (ABI 7)"))
+    }
+
+    /// Review 3, F4: code that cvs, rdist or svnserve runs escapes Landlock (UDP, pathname sockets,
+    /// `systemd-run --user`), so only a jail or the administrator's acknowledgement lets them run.
+    @Test(arguments: ["cvs server", "rdist -Server", "svnserve -t"])
+    func landlockIsNotConfinementForProgramsThatRunCommands(_ command: String) {
+        let facts = SessionFacts(landlockABI: 7, sshDirectory: safeSSH)
+        let landlocked = policyShell("user = alice:022:111111::landlock\n", facts: facts)
+        guard
+            case .refuse(_, _, let decision) = landlocked.decide(
+                command: Array(command.utf8),
+                expansion: LiteralExpansion(homeDirectory: alice.home)
+            )
+        else {
+            Issue.record("\(command) ran for a landlocked user without unconfinedexec")
+            return
+        }
+        #expect(decision.reason.contains("landlock is not enough"))
+        let acknowledged = policyShell("user = alice:022:111111::landlock,unconfinedexec\n", facts: facts)
+        #expect(run(acknowledged, command) != nil, "unconfinedexec acknowledges the risk")
     }
 
     @Test(arguments: [
@@ -134,7 +154,8 @@ struct AccessModeTests {
         ("readonly", "rsync --server --sender --remove-source-files -logDtpre.iLsfxC . a", false),
         ("readonly", "rsync --server --filter --sender -logDtpre.iLsfxC . a", false),
         ("readonly", "cvs server", false), ("uploadonly", "sftp-server", true), ("uploadonly", "scp -t .", true),
-        ("uploadonly", "scp -f a", false), ("uploadonly", "rsync --server -logDtpre.iLsfxC . a", true),
+        ("uploadonly", "scp -f a", false), ("uploadonly", "rsync --server -rtpe.iLsfxCIvu . a", true),
+        ("uploadonly", "rsync --server -logDtpre.iLsfxC . a", false),
         ("uploadonly", "rsync --server --sender -logDtpre.iLsfxC . a", false),
         ("uploadonly", "rsync --server --delete -logDtpre.iLsfxC . a", false),
         ("uploadonly", "rsync --server --list-only -logDtpre.iLsfxC . a", false), ("uploadonly", "cvs server", false),
@@ -163,11 +184,11 @@ struct AccessModeTests {
         #expect(argv.contains("INFO"))
     }
 
-    @Test func uploadOnlyRsyncNeverOverwrites() {
+    @Test func uploadOnlyRsyncNeverOverwritesAndSendsNoChecksums() {
         let argv = words(
-            run(policyShell("user = alice:022:10000::uploadonly\n"), "rsync --server -logDtpre.iLsfxC . a")
+            run(policyShell("user = alice:022:10000::uploadonly\n"), "rsync --server -rtpe.iLsfxCIvu . a")
         )
-        #expect(argv.prefix(3) == ["rsync", "--server", "--ignore-existing"])
+        #expect(argv.prefix(4) == ["rsync", "--server", "--ignore-existing", "--whole-file"])
     }
 
     @Test func everyProgramHasARuleInEveryMode() {

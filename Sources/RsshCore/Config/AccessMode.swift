@@ -22,7 +22,7 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
     /// listing, deleting, renaming, changing attributes (setstat can truncate), links, server-side copies.
     public static let uploadOnlyDeniedRequests = [
         "read", "opendir", "readdir", "remove", "rmdir", "rename", "posix-rename", "setstat", "fsetstat", "lsetstat",
-        "symlink", "hardlink", "copy-data",
+        "symlink", "hardlink", "copy-data", "readlink",
     ]
 
     /// What each program may do in this mode, as rssh enforces it: the one table `rssh -v` prints, the
@@ -32,20 +32,13 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
         case (.readWrite, _): "as the program allows"
         case (.readOnly, .sftp): "sftp-server runs with -R (read-only)"
         case (.readOnly, .scp): "scp -f only (download)"
-        case (.readOnly, .rsync): "rsync --sender only (download); deleting options refused"
+        case (.readOnly, .rsync): "rsync --sender only (download), with the read-only allow-list below"
         case (.uploadOnly, .sftp):
             "sftp-server runs with -P " + Self.uploadOnlyDeniedRequests.joined(separator: ",")
-                + " (no reading back, listing, deleting, renaming, attribute changes)"
+                + " (no reading back, listing, deleting, renaming, attribute changes, link reading)"
         case (.uploadOnly, .scp): "scp -t only (upload)"
-        case (.uploadOnly, .rsync): "rsync as receiver only, with --ignore-existing added; deleting options refused"
+        case (.uploadOnly, .rsync): "rsync as receiver only, with the upload-only allow-list below"
         case (_, .cvs), (_, .rdist), (_, .svnserve): "refused"
         }
     }
-
-    /// The rsync options that delete files, refused to a read-only user (the sender deletes with
-    /// `--remove-source-files`) and to an upload-only one.
-    public static let rsyncDeletingOptions: Set<String> = [
-        "delete", "delete-before", "delete-during", "delete-delay", "delete-after", "delete-excluded",
-        "delete-missing-args", "remove-source-files",
-    ]
 }

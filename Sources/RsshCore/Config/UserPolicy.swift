@@ -47,10 +47,17 @@ public struct UserPolicy: Sendable, Equatable {
     public var accessMode: AccessMode { options.accessMode }
 
     /// Why `program` may not run for this user even though it is allowed, or nil.
+    ///
+    /// Only a jail confines a program that runs commands by design: under Landlock the commands it runs can
+    /// still send UDP, connect to pathname unix sockets (before ABI 9) and ask `systemd --user` or D-Bus to
+    /// start a process outside the ruleset.
     public func confinementProblem(_ program: TransferProgram) -> String? {
-        guard program.runsCommandsByDesign, !isConfined, !options.contains(.unconfinedExec) else { return nil }
-        return "\(program.name) runs commands on the server by design; it is allowed only to a confined user "
-            + "(chroot or landlock), or with the unconfinedexec option"
+        guard program.runsCommandsByDesign, chrootPath == nil, !options.contains(.unconfinedExec) else { return nil }
+        let landlock =
+            options.contains(.landlock)
+            ? " (landlock is not enough: the commands it runs can reach host services outside the ruleset)" : ""
+        return "\(program.name) runs commands on the server by design; it is allowed only to a chrooted user, "
+            + "or with the unconfinedexec option\(landlock)"
     }
 
     /// True when nothing is allowed ("This user is locked out.").

@@ -70,7 +70,7 @@ public struct VersionReport {
             var acknowledged: [String] = []
             for (who, policy) in Self.policies(config) {
                 out += Self.policyLine(who, policy)
-                if policy.options.contains(.unconfinedExec) && !policy.isConfined { acknowledged.append(who) }
+                if policy.options.contains(.unconfinedExec) && policy.chrootPath == nil { acknowledged.append(who) }
             }
             if let options = config.sftpServerOptions {
                 let words = options.map { Printable.text($0) }.joined(separator: " ")
@@ -83,6 +83,7 @@ public struct VersionReport {
             for mode in [AccessMode.readOnly, .uploadOnly] where modes.contains(mode) {
                 out += "\nAccess mode \(mode)\n"
                 for program in TransferProgram.allCases { out += "  \(program.name): \(mode.rule(for: program))\n" }
+                for line in RsyncOption.allowList(for: mode) { out += "  \(line)\n" }
             }
             let landlocked = policies.filter { $0.policy.options.contains(.landlock) }.map { $0.who }
             out += "\nLandlock\n"
@@ -237,7 +238,9 @@ public struct VersionReport {
         line += policy.chrootPath.map { "chroot \($0)" } ?? "no chroot"
         if !policy.options.isEmpty { line += "; options \(policy.options.names)" }
         for program in programs.programs where policy.confinementProblem(program) != nil {
-            line += "; \(program.name) REFUSED (runs commands by design; not confined, no unconfinedexec)"
+            let why =
+                policy.options.contains(.landlock) ? "landlock does not confine the commands it runs" : "not chrooted"
+            line += "; \(program.name) REFUSED (runs commands by design; \(why), no unconfinedexec)"
         }
         return line + "\n"
     }
