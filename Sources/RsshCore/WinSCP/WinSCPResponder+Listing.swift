@@ -56,7 +56,9 @@ extension WinSCPResponder {
             device: (UInt32(CRsshLibc_major(info.st_rdev)), UInt32(CRsshLibc_minor(info.st_rdev))),
             blocks: Int64(info.st_blocks),
             modified: (Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec)),
-            linkTarget: Self.isSymbolicLink(info) ? Self.linkTarget(lookup, in: directory) : nil
+            // A drop box shows no link targets (sftp-server's upload-only -P list has readlink too).
+            linkTarget: Self.isSymbolicLink(info) && configuration.access != .uploadOnly
+                ? Self.linkTarget(lookup, in: directory) : nil
         )
     }
 
