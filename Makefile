@@ -76,7 +76,7 @@ DEPS_TEST  = mandoc cvs python3-paramiko rsyslog auditd util-linux procps
 # Only for make e2e-ldap; Tests/EndToEnd/ldap.sh installs them (preseeded, services left disabled).
 DEPS_LDAP  = slapd ldap-utils libnss-ldapd nslcd gcc
 
-.PHONY: all build install install-files deps check unit blackbox-build blackbox differential e2e e2e-ldap lint demo bench clean fuzz fuzz-build fuzz-short
+.PHONY: all build install install-files deps check unit modes blackbox-build blackbox differential e2e e2e-ldap lint demo bench clean fuzz fuzz-build fuzz-short
 
 all: build
 
@@ -121,7 +121,7 @@ install-files:
 	  echo '$(BINDIR)/rssh' >> /etc/shells; echo "registered $(BINDIR)/rssh in /etc/shells"; fi; \
 	echo "installed rssh into $(DESTDIR)$(BINDIR); config $(SYSCONFDIR)/rssh.conf"
 
-check: deps unit blackbox differential lint fuzz-short
+check: deps unit modes blackbox differential lint fuzz-short
 	@if [ "$$(id -u)" -eq 0 ]; then status=0; \
 	  $(MAKE) e2e || status=1; $(MAKE) e2e-ldap || status=1; $(MAKE) e2e-deb || status=1; exit $$status; \
 	else echo "NOTE: not root: the root-only suites (end-to-end through sshd, LDAP, the package) were NOT run"; fi
@@ -132,6 +132,12 @@ fuzz-short:
 
 unit:
 	$(SWIFT) test --skip RsshBlackBoxTests
+
+# The access modes' rsync allow-lists against the real rsync: seeded random client options (and server
+# options smuggled in with -M) through rssh's decision; readonly changes nothing, uploadonly leaks nothing.
+modes:
+	$(SWIFT) build --product rsync-mode-gate
+	python3 Tests/Modes/rsync_modes.py "$$($(SWIFT) build --show-bin-path)/rsync-mode-gate" 400
 
 blackbox-build:
 	@for p in $(PRIVILEGED) rssh-probe-embedded; do $(SWIFT) build $(BLACKBOX_FLAGS) --product $$p || exit 1; done

@@ -67,6 +67,7 @@ let package = Package(
         .executable(name: "rssh-probe", targets: ["rssh-probe"]),
         .executable(name: "rssh-probe-embedded", targets: ["rssh-probe-embedded"]),
         .executable(name: "winscp-responder-probe", targets: ["winscp-responder-probe"]),
+        .executable(name: "rsync-mode-gate", targets: ["rsync-mode-gate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -121,6 +122,12 @@ let package = Package(
             path: "Tests/Probe/rssh-probe-embedded",
             swiftSettings: embeddedSwift + [.define("RSSH_EMBEDDED")],
             linkerSettings: embeddedExecutableLink
+        ),
+        // rssh's rsync decision in front of the real rsync, as an rsync -e program, for Tests/Modes/rsync_modes.py.
+        .executableTarget(
+            name: "rsync-mode-gate",
+            dependencies: ["RsshCore"],
+            path: "Tests/Probe/rsync-mode-gate"
         ),
         // The WinSCP responder alone, on stdin/stdout, for Tests/EndToEnd/winscp_replay.py.
         .executableTarget(
