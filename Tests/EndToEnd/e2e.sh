@@ -602,6 +602,44 @@ else fail "rssh -v: a second Subsystem sftp in a drop-in is reported in sshd's w
 cp "$SSHDC.orig" "$SSHDC" && rm -rf "$SSHDC.d" "$SSHDC.orig"
 # --- END sshd-effective ---------------------------------------------------------------------------
 
+# --- BEGIN review 3, F1 F2: the access modes hold against every rsync option (stock client through sshd) ----
+# F1: the stock client's --remove-source-files, renamed on the way to its still-working alias by an -e wrapper.
+printf 'precious data\n' >"$(home $RO)/victim.txt"; chown $RO: "$(home $RO)/victim.txt"
+printf '#!/bin/sh\nfor a; do shift; set -- "$@" "$(printf %%s "$a" | sed s/--remove-source-files/--remove-sent-files/)"; done\nexec %s "$@"\n' "$SSH" >"$WORK/rewrite-ssh"
+chmod 755 "$WORK/rewrite-ssh"
+out=$(rsync -e "$WORK/rewrite-ssh" --remove-source-files "$RO@127.0.0.1:victim.txt" "$WORK/f1.txt" 2>&1); rc=$?
+if [ $rc -ne 0 ] && [ -e "$(home $RO)/victim.txt" ] && grep -q -- "--remove-sent-files is not allowed in readonly mode" <<<"$out"; then
+    pass "review F1: readonly refuses rsync --remove-sent-files and the file stays"
+else fail "review F1: readonly refuses rsync --remove-sent-files and the file stays" "rc=$rc $out"; fi
+# F2: an upload-only receiver never picks a basis file, prints block sums, names files or plants links.
+F2MARK=F2-MARKER-e2e-8d1c
+mkdir -p "$(home $UP)/inbox" "$(home $UP)/inbox2" "$WORK/atk/tree"
+printf 'TOP SECRET %s\n' "$F2MARK" >"$(home $UP)/inbox/report.txt"; chown -R $UP: "$(home $UP)/inbox" "$(home $UP)/inbox2"
+printf 'x%.0s' $(seq 67) >"$WORK/atk/report.txt"; printf 'zzzz\n' >"$WORK/atk/rep0rt.txt"
+ln -sf "$(home $UP)/.ssh" "$WORK/atk/tree/planted-link"; rm -f "$WORK/atk/tree/planted-fifo"; mkfifo "$WORK/atk/tree/planted-fifo"
+f2_refused() {  # NAME WHAT ARGS...: the upload is refused, nothing of the marker comes back, nothing is created
+    local name=$1 what=$2; shift 2
+    out=$(rsync -e "$SSH" "$@" 2>&1); rc=$?
+    if [ $rc -ne 0 ] && ! grep -q "$F2MARK" <<<"$out" && grep -q -- "$what" <<<"$out" && [ -z "$(ls -A "$(home $UP)/inbox2")" ]; then
+        pass "$name"
+    else fail "$name" "rc=$rc $(head -c 600 <<<"$out"); inbox2: $(ls -A "$(home $UP)/inbox2")"; fi
+}
+f2_refused "review F2: uploadonly refuses -B1 --copy-dest with --debug=DELTASUM3 (read-back)" "not allowed" \
+    -B1 -M--debug=DELTASUM3 --copy-dest="$(home $UP)/inbox" "$WORK/atk/report.txt" "$UP@127.0.0.1:inbox2/"
+f2_refused "review F2: uploadonly refuses --copy-dest=/etc (reading /etc/passwd)" "not allowed" \
+    -B1 -M--debug=DELTASUM3 --copy-dest=/etc "$WORK/atk/report.txt" "$UP@127.0.0.1:inbox2/"
+f2_refused "review F2: uploadonly refuses -y with --debug=FUZZY2 (naming files)" "not allowed" \
+    -y -M--debug=FUZZY2 "$WORK/atk/rep0rt.txt" "$UP@127.0.0.1:inbox2/"
+f2_refused "review F2: uploadonly refuses -rl --specials (planted symlink and FIFO)" "not allowed" \
+    -rl --specials "$WORK/atk/tree/" "$UP@127.0.0.1:inbox2/tree/"
+f2_refused "review F2: uploadonly refuses more than one -v" "more than one -v" -vv "$WORK/atk/rep0rt.txt" "$UP@127.0.0.1:inbox2/"
+out=$(rsync -rtv -e "$SSH" "$WORK/atk/report.txt" "$WORK/atk/rep0rt.txt" "$UP@127.0.0.1:inbox/" 2>&1); rc=$?
+if [ $rc -eq 0 ] && grep -q "$F2MARK" "$(home $UP)/inbox/report.txt" && cmp -s "$WORK/atk/rep0rt.txt" "$(home $UP)/inbox/rep0rt.txt" \
+    && ! grep -q "$F2MARK" <<<"$out"; then
+    pass "review F2: a plain rsync -rtv upload works and keeps what exists"
+else fail "review F2: a plain rsync -rtv upload works and keeps what exists" "rc=$rc $out"; fi
+# --- END review 3, F1 F2 ---------------------------------------------------------------------------
+
 # --- summary ----------------------------------------------------------------------------------
 echo
 for f in "${SKIPS[@]}"; do echo "skipped: $f"; done
