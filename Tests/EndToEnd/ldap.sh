@@ -95,7 +95,6 @@ ldap_cleanup() {
         restore /etc/nslcd.conf
         rm -f "$BACKUP/apt.log"; rmdir "$BACKUP" 2>/dev/null
     fi
-    [ -n "${OWN_POLICY_RC:-}" ] && rm -f /usr/sbin/policy-rc.d
     harness_cleanup # sshd (again), rsyslogd, /dev/log if ours, the /etc/shells line, $WORK
     [ -n "${LOCKED:-}" ] && rm -f /run/rssh-ldap-e2e.lock
 }
@@ -116,31 +115,7 @@ SNAPSHOT_TAKEN=1
 rm -rf "$WORK"
 
 # --- packages -------------------------------------------------------------------------------------
-# Installed only when missing. debconf is preseeded so that slapd creates no database of its own and
-# libnss-ldapd leaves nsswitch.conf alone; the packages' services are not started (policy-rc.d) and are
-# disabled again afterwards, since they were not enabled before.
-missing=""
-for p in $LDAP_PACKAGES; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"; done
-if [ -n "$missing" ]; then
-    echo "ldap: installing$missing"
-    debconf-set-selections <<SEL
-slapd slapd/no_configuration boolean true
-libnss-ldapd libnss-ldapd/nsswitch multiselect
-libnss-ldapd libnss-ldapd/clean_nsswitch boolean false
-nslcd nslcd/ldap-uris string ldap://127.0.0.1/
-nslcd nslcd/ldap-base string $BASE
-SEL
-    if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; OWN_POLICY_RC=1; fi
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        -o DPkg::Lock::Timeout=300 $missing; } >"$BACKUP/apt.log" 2>&1 \
-        || { cat "$BACKUP/apt.log"; give_up "could not install$missing"; }
-    [ -n "${OWN_POLICY_RC:-}" ] && rm -f /usr/sbin/policy-rc.d && OWN_POLICY_RC=
-    for svc in slapd nslcd; do
-        grep -qw "$svc" <<<"$missing" || continue
-        stop_pidfile "/run/$svc/$svc.pid" # in case the machine's own policy-rc.d let the package start it
-        { systemctl disable "$svc" || update-rc.d "$svc" disable; } >/dev/null 2>&1
-    done
-fi
+install_ldap_packages "$BACKUP/apt.log" $LDAP_PACKAGES || { cat "$BACKUP/apt.log"; give_up "could not install $LDAP_PACKAGES"; }
 for prog in slapd slapadd ldapsearch nslcd; do
     command -v $prog >/dev/null || [ -x /usr/sbin/$prog ] || give_up "$prog is not installed"
 done

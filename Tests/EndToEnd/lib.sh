@@ -259,3 +259,35 @@ sftp_batch() {
     sftp -b - -i "$WORK/client/id" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
         -o BatchMode=yes -o LogLevel=ERROR -P "$PORT" "$1@127.0.0.1"
 }
+
+# install_ldap_packages LOG PACKAGE...: installs the directory packages that are missing (slapd, nslcd,
+# libnss-ldapd, ...), debconf-preseeded so that slapd creates no database and libnss-ldapd leaves
+# nsswitch.conf alone; their services are not started (policy-rc.d) and are left disabled. Returns 1 (apt's
+# output in LOG) when the install fails. Shared by the LDAP suite and the main suite (whose partial-group-list
+# case needs libnss_ldap.so.2 with nslcd not running).
+install_ldap_packages() {
+    local log=$1 missing="" p pid own_policy=""
+    shift
+    for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"; done
+    [ -n "$missing" ] || return 0
+    echo "$NAME: installing$missing"
+    debconf-set-selections <<SEL
+slapd slapd/no_configuration boolean true
+libnss-ldapd libnss-ldapd/nsswitch multiselect
+libnss-ldapd libnss-ldapd/clean_nsswitch boolean false
+nslcd nslcd/ldap-uris string ldap://127.0.0.1/
+nslcd nslcd/ldap-base string ${BASE:-dc=rssh,dc=test}
+SEL
+    if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; own_policy=1; fi
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        -o DPkg::Lock::Timeout=300 $missing; } >"$log" 2>&1
+    local status=$?
+    [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+    for p in slapd nslcd; do
+        grep -qw "$p" <<<"$missing" || continue
+        # In case the machine's own policy-rc.d let the package start it.
+        pid=$(cat "/run/$p/$p.pid" 2>/dev/null) && [ -n "$pid" ] && kill "$pid" 2>/dev/null && sleep 0.5
+        { systemctl disable "$p" || update-rc.d "$p" disable; } >/dev/null 2>&1
+    done
+    return $status
+}
