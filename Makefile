@@ -29,6 +29,8 @@ CVS         ?= $(call find_prog,/usr/bin/cvs /usr/local/bin/cvs,/usr/bin/cvs)
 RDIST       ?= $(call find_prog,/usr/bin/rdist /usr/local/bin/rdist,/usr/bin/rdist)
 RDISTD      ?= $(call find_prog,/usr/sbin/rdistd /usr/bin/rdistd /usr/local/sbin/rdistd,/usr/sbin/rdistd)
 SVNSERVE    ?= $(call find_prog,/usr/bin/svnserve /usr/local/bin/svnserve,/usr/bin/svnserve)
+# Where md5sum, sha1sum, sha224sum, sha256sum, sha384sum and sha512sum are (option checksums).
+COREUTILS_DIR ?= /usr/bin
 # What rssh -v checks: the sshd it asks (sshd -T) and the configuration file it passes (-f) or reads.
 SSHD        ?= /usr/sbin/sshd
 SSHD_CONFIG ?= /etc/ssh/sshd_config
@@ -44,6 +46,7 @@ define path_flags
 -Xcc '-DRSSH_RDISTD_PATH="$(8)"' \
 -Xcc '-DRSSH_SVNSERVE_PATH="$(9)"' \
 -Xcc '-DRSSH_SHELL_PATH="$(10)"' \
+-Xcc '-DRSSH_COREUTILS_DIR="$(11)"' \
 -Xcc '-DRSSH_VERSION="$(VERSION)"'
 endef
 
@@ -56,7 +59,7 @@ endef
 # directory without the Embedded stdlib), built into .build. rsshctl is ordinary Swift with the static
 # runtime, built in its own scratch path.
 RELEASE_FLAGS = -c release --disable-local-rpath \
-	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE),$(BINDIR)/rssh) \
+	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE),$(BINDIR)/rssh,$(COREUTILS_DIR)) \
 	$(call sshd_flags,$(SSHD),$(SSHD_CONFIG))
 ADMIN_FLAGS = $(RELEASE_FLAGS) --static-swift-stdlib --scratch-path $(CURDIR)/.build-admin -Xlinker -z -Xlinker now
 PRIVILEGED = rssh rssh_chroot_helper
@@ -65,7 +68,7 @@ PRIVILEGED = rssh rssh_chroot_helper
 BLACKBOX   := $(CURDIR)/.build-blackbox
 FIXTURE    := $(BLACKBOX)/fixture
 BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
-	$(call path_flags,$(FIXTURE)/rssh.conf,$(FIXTURE)/rssh_chroot_helper,$(FIXTURE)/bin/sftp-server,$(FIXTURE)/bin/scp,$(FIXTURE)/bin/rsync,$(FIXTURE)/bin/cvs,$(FIXTURE)/bin/rdist,$(FIXTURE)/bin/rdistd,$(FIXTURE)/bin/svnserve,$(FIXTURE)/rssh) \
+	$(call path_flags,$(FIXTURE)/rssh.conf,$(FIXTURE)/rssh_chroot_helper,$(FIXTURE)/bin/sftp-server,$(FIXTURE)/bin/scp,$(FIXTURE)/bin/rsync,$(FIXTURE)/bin/cvs,$(FIXTURE)/bin/rdist,$(FIXTURE)/bin/rdistd,$(FIXTURE)/bin/svnserve,$(FIXTURE)/rssh,$(FIXTURE)/bin) \
 	$(call sshd_flags,$(FIXTURE)/bin/sshd,$(FIXTURE)/sshd_config) -Xcc -DRSSH_CONFIG_OWNER_UID=$(shell id -u) \
 	-Xcc '-DRSSH_LANDLOCK_SIMULATION_PATH="$(FIXTURE)/no-landlock"'
 

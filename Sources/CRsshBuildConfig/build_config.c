@@ -30,6 +30,9 @@
 #ifndef RSSH_SVNSERVE_PATH
 #define RSSH_SVNSERVE_PATH "/usr/bin/svnserve"
 #endif
+#ifndef RSSH_COREUTILS_DIR
+#define RSSH_COREUTILS_DIR "/usr/bin"
+#endif
 #ifndef RSSH_SSHD_PATH
 #define RSSH_SSHD_PATH "/usr/sbin/sshd"
 #endif
@@ -61,3 +64,4 @@ const char *CRsshBuildConfig_sshd_config_path(void) { return RSSH_SSHD_CONFIG_PA
 unsigned int CRsshBuildConfig_config_owner_uid(void) { return RSSH_CONFIG_OWNER_UID; }
 const char *CRsshBuildConfig_landlock_simulation_path(void) { return RSSH_LANDLOCK_SIMULATION_PATH; }
 const char *CRsshBuildConfig_version(void) { return RSSH_VERSION; }
+const char *CRsshBuildConfig_coreutils_dir(void) { return RSSH_COREUTILS_DIR; }

@@ -4,7 +4,7 @@
 let debianPaths = ProgramPaths(
     configFile: "/etc/rssh.conf",
     chrootHelper: "/usr/libexec/rssh_chroot_helper",
-    programs: [
+    programs: ProgramPaths.checksumPaths(in: "/usr/bin").merging([
         .sftpServer: "/usr/lib/openssh/sftp-server",
         .scp: "/usr/bin/scp",
         .cvs: "/usr/bin/cvs",
@@ -12,7 +12,7 @@ let debianPaths = ProgramPaths(
         .rdistd: "/usr/sbin/rdistd",
         .rsync: "/usr/bin/rsync",
         .svnserve: "/usr/bin/svnserve",
-    ]
+    ]) { first, _ in first }
 )
 
 let everything = ProgramSet(TransferProgram.allCases)

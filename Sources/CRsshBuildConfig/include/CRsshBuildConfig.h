@@ -23,6 +23,9 @@ const char *CRsshBuildConfig_rdistd_path(void);
 const char *CRsshBuildConfig_rsync_path(void);
 /// The compiled-in path of svnserve.
 const char *CRsshBuildConfig_svnserve_path(void);
+/// The directory of the coreutils checksum programs (md5sum, sha1sum, sha224sum, sha256sum, sha384sum,
+/// sha512sum).
+const char *CRsshBuildConfig_coreutils_dir(void);
 /// The sshd that `rssh -v` asks for its effective configuration (`sshd -T`).
 const char *CRsshBuildConfig_sshd_path(void);
 /// The sshd configuration file `rssh -v` checks (passed to sshd as `-f`, or read when not root).

@@ -10,8 +10,14 @@ extension CommandVetter {
         paths: ProgramPaths,
         expansion: some PathExpansion
     ) throws(CommandRejection) -> VettedCommand {
-        var vetted = try vet(line, allowed: policy.programs, paths: paths, expansion: expansion)
-        if let problem = policy.confinementProblem(vetted.program.permission) {
+        var vetted = try vet(
+            line,
+            allowed: policy.programs,
+            checksums: policy.options.contains(.checksums),
+            paths: paths,
+            expansion: expansion
+        )
+        if let permission = vetted.program.permission, let problem = policy.confinementProblem(permission) {
             throw .needsConfinement(problem)
         }
         if vetted.program == .sftpServer {
@@ -62,9 +68,12 @@ extension CommandVetter {
             for option in RsyncOption.forced(in: mode).reversed() where !options.contains(String(option.dropFirst(2))) {
                 vetted.arguments.insert(Array(option.utf8), at: 2)
             }
+        case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
+            // A hash reads the file: a drop box would become an oracle for its contents.
+            if mode == .uploadOnly { throw refuse("\(vetted.program.name) reads files (a hash is a read)") }
         case .cvs, .rdist, .rdistd, .svnserve:
             throw refuse(
-                "\(vetted.program.permission.name) cannot be limited to \(mode == .readOnly ? "reading" : "uploading")"
+                "\(vetted.program.name) cannot be limited to \(mode == .readOnly ? "reading" : "uploading")"
             )
         }
     }

@@ -14,10 +14,21 @@ public enum CommandVetter {
             + "exec sftp-server").utf8
     )
 
+    /// rclone's shell-type probe, sent once per new sftp remote (backend/sftp/sftp.go).
+    ///
+    /// A POSIX shell expands the empty `${ShellId}` and prints `%ComSpec%`; cmd prints its ComSpec and
+    /// PowerShell its ShellId. rssh answers it as a POSIX shell would, without running anything, so rclone
+    /// then uses the checksum commands rather than guessing.
+    public static let rcloneShellProbe: [UInt8] = Array("echo ${ShellId}%ComSpec%".utf8)
+
+    /// What a POSIX shell prints for `rcloneShellProbe`.
+    public static let rcloneShellProbeAnswer: [UInt8] = Array("%ComSpec%\n".utf8)
+
     /// Vets `line` for a user allowed `allowed`.
     /// - Parameters:
     ///   - line: the command exactly as received with `-c`.
     ///   - allowed: the user's programs.
+    ///   - checksums: whether the user has the `checksums` option (the checksum programs).
     ///   - paths: the compiled-in program paths.
     ///   - expansion: where `~` and globs resolve (the jail, for the helper).
     /// - Returns: the program and argument vector to exec.
@@ -25,6 +36,7 @@ public enum CommandVetter {
     public static func vet(
         _ line: [UInt8],
         allowed: ProgramSet,
+        checksums: Bool = false,
         paths: ProgramPaths,
         expansion: some PathExpansion
     ) throws(CommandRejection) -> VettedCommand {
@@ -49,7 +61,11 @@ public enum CommandVetter {
         guard let program = paths.program(named: first.text), let path = paths.path(of: program) else {
             throw .unknownProgram(Printable.text(first.text))
         }
-        guard allowed.allows(program.permission) else { throw .notAllowed(program.permission) }
+        if let permission = program.permission {
+            guard allowed.allows(permission) else { throw .notAllowed(permission) }
+        } else if !checksums {
+            throw .checksumsNotAllowed(program.name)
+        }
         let arguments: [[UInt8]]
         do {
             arguments = [first.text] + (try WordExpander.expand(Array(words.dropFirst()), using: expansion))
@@ -61,7 +77,11 @@ public enum CommandVetter {
         } catch {
             throw .arguments(error)
         }
-        var vetted = VettedCommand(program: program, executable: path, arguments: arguments)
+        var vetted = VettedCommand(
+            program: program,
+            executable: path,
+            arguments: program.isChecksum ? ChecksumValidator.arguments(arguments) : arguments
+        )
         vetted.hasPatterns = words.contains { $0.globPattern != nil }
         return vetted
     }
@@ -73,6 +93,8 @@ public enum CommandVetter {
         case .scp: try ScpValidator.validate(arguments)
         case .rsync: try RsyncValidator.validate(arguments)
         case .cvs, .rdist, .rdistd, .svnserve: try FixedArgumentsValidator.validate(program, arguments)
+        case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
+            try ChecksumValidator.validate(program, arguments)
         }
     }
 }

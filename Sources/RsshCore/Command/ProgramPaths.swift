@@ -43,7 +43,7 @@ public struct ProgramPaths: Sendable, Equatable {
         shell: String(cString: CRsshBuildConfig_shell_path()),
         sshd: String(cString: CRsshBuildConfig_sshd_path()),
         sshdConfig: String(cString: CRsshBuildConfig_sshd_config_path()),
-        programs: [
+        programs: checksumPaths(in: String(cString: CRsshBuildConfig_coreutils_dir())).adding([
             .sftpServer: String(cString: CRsshBuildConfig_sftp_server_path()),
             .scp: String(cString: CRsshBuildConfig_scp_path()),
             .cvs: String(cString: CRsshBuildConfig_cvs_path()),
@@ -51,8 +51,15 @@ public struct ProgramPaths: Sendable, Equatable {
             .rdistd: String(cString: CRsshBuildConfig_rdistd_path()),
             .rsync: String(cString: CRsshBuildConfig_rsync_path()),
             .svnserve: String(cString: CRsshBuildConfig_svnserve_path()),
-        ]
+        ])
     )
+
+    /// The checksum programs' paths in the coreutils directory `directory`.
+    public static func checksumPaths(in directory: String) -> [ServerProgram: String] {
+        var result: [ServerProgram: String] = [:]
+        for program in ServerProgram.checksums { result[program] = directory + "/" + program.name }
+        return result
+    }
 
     /// The version string this binary was built with.
     public static let version = String(cString: CRsshBuildConfig_version())
@@ -73,5 +80,14 @@ public struct ProgramPaths: Sendable, Equatable {
             }
         }
         return nil
+    }
+}
+
+extension Dictionary where Key == ServerProgram, Value == String {
+    /// This table with `other`'s entries added (Embedded Swift has no `merging`).
+    fileprivate func adding(_ other: [ServerProgram: String]) -> [ServerProgram: String] {
+        var result = self
+        for (program, path) in other { result[program] = path }
+        return result
     }
 }

@@ -25,6 +25,14 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
         "symlink", "hardlink", "copy-data", "readlink",
     ]
 
+    /// What the checksum programs (option `checksums`) may do in this mode.
+    public var checksumRule: String {
+        switch self {
+        case .readWrite, .readOnly: "allowed with the checksums option"
+        case .uploadOnly: "refused (a hash is a read)"
+        }
+    }
+
     /// What each program may do in this mode, as rssh enforces it: the one table `rssh -v` prints, the
     /// man page repeats and the unit tests hold the decisions to.
     public func rule(for program: TransferProgram) -> String {

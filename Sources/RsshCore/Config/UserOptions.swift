@@ -27,10 +27,14 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
     /// WinSCP responder instead of the refusal banner.
     public static let winscp = UserOptions(rawValue: 1 << 4)
 
+    /// `checksums`: the coreutils checksum programs (`md5sum` … `sha512sum` with file names only), which
+    /// rclone and WinSCP use to verify transfers.
+    public static let checksums = UserOptions(rawValue: 1 << 5)
+
     /// Every option with its rssh.conf name, in the order `rssh -v` prints them.
     public static let all: [(name: String, option: UserOptions)] = [
         ("unconfinedexec", .unconfinedExec), ("landlock", .landlock), ("readonly", .readOnly),
-        ("uploadonly", .uploadOnly), ("winscp", .winscp),
+        ("uploadonly", .uploadOnly), ("winscp", .winscp), ("checksums", .checksums),
     ]
 
     /// Why an options value was refused.

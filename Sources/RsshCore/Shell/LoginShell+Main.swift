@@ -82,6 +82,8 @@ extension LoginShell {
                 forbidNewPrivileges: true,
                 confinement: vetted.confinement
             )
+        case .answer(let bytes, _):
+            exit(DescriptorIO.writeAll(bytes, to: STDOUT_FILENO) ? 0 : ShellOutcome.refusedStatus)
         case .respond(let session, let decision):
             runResponder(
                 session,

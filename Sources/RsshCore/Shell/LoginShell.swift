@@ -115,6 +115,19 @@ public struct LoginShell {
         }
         if winscp { return respond(account: account, policy: policy, address: address) }
         let command = command ?? []
+        if command == CommandVetter.rcloneShellProbe {
+            let decision = Decision(
+                allowed: true,
+                user: account.name,
+                uid: account.uid,
+                address: address,
+                program: "echo",
+                chroot: jail,
+                reason: "rclone's shell-type probe, answered as a POSIX shell would (nothing runs)",
+                command: command
+            )
+            return .answer(CommandVetter.rcloneShellProbeAnswer, decision: decision)
+        }
         // A jailed user's words are expanded only inside the jail, by the helper (CVE-2004-0609);
         // here they are checked with globs kept literal.
         func vet(_ here: some PathExpansion) throws(CommandRejection) -> VettedCommand {

@@ -9,6 +9,8 @@ public enum ShellOutcome: Sendable, Equatable {
     case chroot(helper: String, command: [UInt8], environment: [[UInt8]], umask: mode_t, decision: Decision)
     /// Answer WinSCP's SCP mode in this process (an interactive login with the `winscp` option).
     case respond(InteractiveSession, decision: Decision)
+    /// Answer a recognised client probe with fixed bytes on standard output and exit 0; nothing runs.
+    case answer([UInt8], decision: Decision)
     /// Refuse: print `message` and the banner for `programs`, log `decision`, exit 1.
     case refuse(message: String?, programs: ProgramSet, decision: Decision)
 
@@ -19,7 +21,7 @@ public enum ShellOutcome: Sendable, Equatable {
     public var decision: Decision {
         switch self {
         case .run(_, _, _, let decision), .chroot(_, _, _, _, let decision), .respond(_, let decision),
-            .refuse(_, _, let decision):
+            .answer(_, let decision), .refuse(_, _, let decision):
             decision
         }
     }

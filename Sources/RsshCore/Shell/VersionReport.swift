@@ -83,6 +83,7 @@ public struct VersionReport {
             for mode in [AccessMode.readOnly, .uploadOnly] where modes.contains(mode) {
                 out += "\nAccess mode \(mode)\n"
                 for program in TransferProgram.allCases { out += "  \(program.name): \(mode.rule(for: program))\n" }
+                out += "  checksums: \(mode.checksumRule)\n"
                 for line in RsyncOption.allowList(for: mode) { out += "  \(line)\n" }
             }
             let landlocked = policies.filter { $0.policy.options.contains(.landlock) }.map { $0.who }
@@ -113,10 +114,12 @@ public struct VersionReport {
             out += "\nPrograms\n"
             var needed = config.allowed
             for user in config.users { needed.formUnion(user.programs) }
-            for program in ServerProgram.allCases where needed.allows(program.permission) {
+            let checksums = policies.contains { $0.policy.options.contains(.checksums) }
+            for program in ServerProgram.allCases {
+                guard program.permission.map({ needed.allows($0) }) ?? checksums else { continue }
                 let path = paths.path(of: program) ?? ""
                 let state = isExecutable(path) ? "present" : "MISSING (allowed but not installed)"
-                out += "  \(program.permission.name): \(path): \(state)\n"
+                out += "  \(program.permission?.name ?? program.name): \(path): \(state)\n"
             }
             if config.chrootPath != nil || config.users.contains(where: { $0.chrootPath != nil }) {
                 let state = isExecutable(paths.chrootHelper) ? "present" : "MISSING (chrooted users are refused)"

@@ -12,17 +12,5 @@ public struct ArgumentRejection: Error, Sendable, Equatable, CustomStringConvert
     }
 
     /// `scp: option -S is not allowed`.
-    public var description: String {
-        let name: String
-        switch program {
-        case .sftpServer: name = "sftp-server"
-        case .scp: name = "scp"
-        case .cvs: name = "cvs"
-        case .rdist: name = "rdist"
-        case .rdistd: name = "rdistd"
-        case .rsync: name = "rsync"
-        case .svnserve: name = "svnserve"
-        }
-        return "\(name): \(message)"
-    }
+    public var description: String { "\(program.name): \(message)" }
 }

@@ -1,7 +1,7 @@
 // Prints what RsshCore decides for each input file, so the Embedded and the normal compilation of the
 // same sources can be compared byte for byte (make differential). Each file is read twice: as rssh.conf
 // (the `rssh -v` report and the policies) and as a command line (the decision, the log line, the audit
-// message and the argument vector, for a plain and for a chrooted user).
+// message and the argument vector, for a plain, a chrooted, a readonly and an uploadonly user).
 import CRsshLibc
 import CRsshShims
 
@@ -21,24 +21,30 @@ let commandConfig = ConfigParser.parse(
         allowcvs
         allowrdist
         allowsvnserve
-        user = probe:022:111111
+        user = probe:022:111111::checksums
         user = jailed:027:111111:/srv/jail
+        user = reader:022:111111::readonly,checksums
+        user = dropper:022:111111::uploadonly
 
         """.utf8
     ),
     file: "/probe/rssh.conf"
 )
 
-let paths = ProgramPaths(
-    configFile: "/probe/rssh.conf",
-    chrootHelper: "/probe/libexec/rssh_chroot_helper",
-    shell: "/probe/bin/rssh",
-    programs: [
+let paths: ProgramPaths = {
+    var programs: [ServerProgram: String] = [
         .sftpServer: "/usr/lib/openssh/sftp-server", .scp: "/usr/bin/scp", .cvs: "/usr/bin/cvs",
         .rdist: "/usr/bin/rdist", .rdistd: "/usr/sbin/rdistd", .rsync: "/usr/bin/rsync",
         .svnserve: "/usr/bin/svnserve",
     ]
-)
+    for (program, path) in ProgramPaths.checksumPaths(in: "/usr/bin") { programs[program] = path }
+    return ProgramPaths(
+        configFile: "/probe/rssh.conf",
+        chrootHelper: "/probe/libexec/rssh_chroot_helper",
+        shell: "/probe/bin/rssh",
+        programs: programs
+    )
+}()
 
 func emit(_ text: String) {
     var bytes = Array(text.utf8)
@@ -67,6 +73,8 @@ func describe(_ outcome: ShellOutcome) -> String {
         text += "\nchroot via \(helper) umask \(umask): " + Printable.text(command)
     case .respond(let session, _):
         text += "\nrespond as \(session.access) umask \(session.umask) home " + Printable.text(session.home)
+    case .answer(let bytes, _):
+        text += "\nanswer: " + Printable.text(bytes)
     case .refuse:
         text += "\nrefuse: " + Printable.text(outcome.userMessage ?? "")
     }
@@ -112,7 +120,8 @@ func probe(_ label: String, _ bytes: [UInt8]) {
     ).render()
     emit(report.text + "healthy: \(report.healthy)")
     let environment = [Array("SSH_CONNECTION=192.0.2.1 4242 192.0.2.2 22".utf8), Array("LANG=C.UTF-8".utf8)]
-    for (user, uid) in [("probe", UInt32(1001)), ("jailed", UInt32(1002))] {
+    let users = [("probe", UInt32(1001)), ("jailed", 1002), ("reader", 1003), ("dropper", 1004)]
+    for (user, uid) in users {
         let shell = LoginShell(
             paths: paths,
             account: Account(name: user, uid: uid, gid: uid, home: Array("/home/\(user)".utf8), shell: []),
