@@ -13,6 +13,7 @@
 #include <glob.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <grp.h>
 #include <pwd.h>

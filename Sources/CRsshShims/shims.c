@@ -1,16 +1,19 @@
 #include "CRsshShims.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libaudit.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <syslog.h>
 #include <sys/xattr.h>
@@ -331,4 +334,100 @@ int CRsshShims_run_capture(const char *path, char *const argv[], char *const env
 
 int CRsshShims_exit_code(int status) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Pattern expansion with a work budget (CRsshShims_glob_budgeted). The budget of the glob call running on this
+// thread; rssh is single-threaded, the unit tests are not.
+static __thread CRsshShims_glob_budget *glob_budget;
+
+/// A directory glob is reading, with the length of its path (charged with every entry).
+struct glob_directory {
+    DIR *stream;
+    size_t path_length;
+};
+
+/// Charges one entry or lookup of `bytes` path bytes. Returns 0 once the budget is exhausted.
+static int glob_charge(size_t bytes) {
+    CRsshShims_glob_budget *budget = glob_budget;
+    if (budget->exhausted) return 0;
+    budget->entries += 1;
+    budget->bytes += bytes;
+    if (budget->entries > budget->maximum_entries) {
+        budget->exhausted = 2;
+    } else if (budget->bytes > budget->maximum_bytes) {
+        budget->exhausted = 3;
+    }
+    return !budget->exhausted;
+}
+
+static void *glob_opendir(const char *path) {
+    CRsshShims_glob_budget *budget = glob_budget;
+    if (!budget->exhausted && ++budget->directories > budget->maximum_directories) budget->exhausted = 1;
+    if (budget->exhausted) {
+        errno = E2BIG;
+        return NULL;
+    }
+    struct glob_directory *directory = malloc(sizeof *directory);
+    if (directory == NULL) return NULL;
+    directory->stream = opendir(path);
+    if (directory->stream == NULL) {
+        int saved = errno;
+        free(directory);
+        errno = saved;
+        return NULL;
+    }
+    directory->path_length = strlen(path);
+    return directory;
+}
+
+static struct dirent *glob_readdir(void *handle) {
+    struct glob_directory *directory = handle;
+    if (glob_budget->exhausted) return NULL;
+    struct dirent *entry = readdir(directory->stream);
+    if (entry == NULL) return NULL;
+    // What glob keeps for a matching entry: "directory/name" and its terminator.
+    if (!glob_charge(directory->path_length + strlen(entry->d_name) + 2)) return NULL;
+    return entry;
+}
+
+static void glob_closedir(void *handle) {
+    struct glob_directory *directory = handle;
+    closedir(directory->stream);
+    free(directory);
+}
+
+static int glob_lstat(const char *path, struct stat *buffer) {
+    if (!glob_charge(strlen(path) + 1)) {
+        errno = E2BIG;
+        return -1;
+    }
+    return lstat(path, buffer);
+}
+
+static int glob_stat(const char *path, struct stat *buffer) {
+    if (!glob_charge(strlen(path) + 1)) {
+        errno = E2BIG;
+        return -1;
+    }
+    return stat(path, buffer);
+}
+
+/// glob's error callback: unreadable directories are skipped (as without a budget), an exhausted budget aborts.
+static int glob_error(const char *path, int error) {
+    (void)path;
+    (void)error;
+    return glob_budget != NULL && glob_budget->exhausted;
+}
+
+int CRsshShims_glob_budgeted(const char *pattern, int flags, glob_t *result, CRsshShims_glob_budget *budget) {
+    memset(result, 0, sizeof *result);
+    result->gl_opendir = glob_opendir;
+    result->gl_readdir = glob_readdir;
+    result->gl_closedir = glob_closedir;
+    result->gl_lstat = glob_lstat;
+    result->gl_stat = glob_stat;
+    glob_budget = budget;
+    int status = glob(pattern, flags | GLOB_ALTDIRFUNC, glob_error, result);
+    glob_budget = NULL;
+    return status;
 }

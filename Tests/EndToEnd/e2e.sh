@@ -641,6 +641,32 @@ if [ $rc -eq 0 ] && grep -q "$F2MARK" "$(home $UP)/inbox/report.txt" && cmp -s "
     pass "review F2: a plain rsync -rtv upload works and keeps what exists"
 else fail "review F2: a plain rsync -rtv upload works and keeps what exists" "rc=$rc $out"; fi
 # --- END review 3, F1 F2 ---------------------------------------------------------------------------
+# --- BEGIN F3 (security review 3, issue 17): pattern expansion has a work budget --------------------
+# The review's pattern (41 s and 2 GB before) and a tree of links to '.' (which multiplies glob's work without any
+# '..') for an scp user and a jailed user: refused with the reason within seconds, the refusal logged, and
+# nothing run (no "allowed" decision for the command).
+f3_refused() { # NAME USER COMMAND REASON
+    local name=$1 user=$2 cmd=$3 reason=$4 out rc start=$SECONDS
+    out=$(timeout 30 "$SSH" "$user@127.0.0.1" "$cmd" </dev/null 2>&1); rc=$?
+    local took=$((SECONDS - start))
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$took" -le 10 ] && grep -qF -- "$reason" <<<"$out" \
+        && logged "denied user=\"$user\".*$reason" \
+        && ! grep -q "allowed user=\"$user\".*f3loops" "$SYSLOG"; then
+        pass "$name"
+    else fail "$name" "rc=$rc after $took s: $out"; fi
+}
+for f3user in $A $J; do
+    if [ "$f3user" = "$J" ]; then f3home=$JHOME; else f3home=$(home "$f3user"); fi
+    mkdir -p "$f3home/f3loops"
+    for i in $(seq -w 0 15); do ln -sfn . "$f3home/f3loops/l$i"; done
+    chown -R "$f3user" "$f3home/f3loops"
+    f3_refused "F3: scp -f /*/../*/../*/../*/../*/../*/../* is refused at once for $f3user" "$f3user" \
+        "scp -f /*/../*/../*/../*/../*/../*/../*" "'.' or '..' after a pattern is not expanded"
+    f3_refused "F3: scp -f over links to '.' (16^7 paths) is refused by the budget for $f3user" "$f3user" \
+        "scp -f f3loops/*/*/*/*/*/*/*" "pattern expansion exceeded its budget (more than 1024 directories opened)"
+    rm -rf "$f3home/f3loops"
+done
+# --- END F3 -------------------------------------------------------------------------------------------
 
 # --- summary ----------------------------------------------------------------------------------
 echo

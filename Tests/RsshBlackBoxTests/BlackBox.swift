@@ -34,6 +34,7 @@ enum BlackBox {
         echo "umask=$(umask)"
         echo "cwd=$(pwd)"
         echo "nnp=$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' /proc/self/status)"
+        echo "limits=cpu $(ulimit -t) as $(ulimit -v)"
         env | LC_ALL=C sort | sed 's/^/env=/'
         exit 7
 

@@ -136,7 +136,7 @@ struct CommandVetterTests {
         struct Planted: PathExpansion {
             var homeDirectory: [UInt8] { Array("/home/alice".utf8) }
             var expandsPatterns: Bool { true }
-            func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]] {
+            func glob(_ pattern: [UInt8], budget: inout ExpansionBudget) throws(CommandError) -> [[UInt8]] {
                 [Array("-oProxyCommand=id".utf8), Array("a.txt".utf8)]
             }
         }

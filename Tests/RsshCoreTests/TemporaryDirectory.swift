@@ -36,7 +36,7 @@ final class TemporaryDirectory {
     }
 
     /// Removes `directory` and everything below it (names made by the tests only; no shell involved).
-    private static func remove(_ directory: String) {
+    static func remove(_ directory: String) {
         if let handle = opendir(directory) {
             while let entry = readdir(handle) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in

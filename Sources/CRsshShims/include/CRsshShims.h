@@ -3,6 +3,7 @@
 #ifndef CRSSHSHIMS_H
 #define CRSSHSHIMS_H
 
+#include <glob.h>
 #include <sys/types.h>
 
 /// Sends one message to syslog; the text is always passed as data ("%s"), never as a format.
@@ -90,5 +91,26 @@ int CRsshShims_exit_code(int status);
 
 /// CAP_AUDIT_WRITE's number, which Swift cannot import from <linux/capability.h> as a plain constant.
 int CRsshShims_cap_audit_write(void);
+
+/// The work pattern expansion may do for one command line, and what it has done so far.
+///
+/// glob(3) runs with GLOB_ALTDIRFUNC and counting callbacks: every directory opened, every entry read and every
+/// name looked up (a literal component) is charged here, with the bytes of the path glob may keep for it. Once a
+/// maximum is passed the callbacks end the directory, refuse to open or look up anything more, and the error
+/// callback makes glob return GLOB_ABORTED at its next failed directory; `exhausted` says which maximum it was.
+typedef struct {
+    unsigned long directories;         ///< directories opened
+    unsigned long entries;             ///< directory entries read plus names looked up
+    unsigned long bytes;               ///< bytes of the paths those entries and names stand for
+    unsigned long maximum_directories;
+    unsigned long maximum_entries;
+    unsigned long maximum_bytes;
+    int exhausted;                     ///< 0, or the maximum passed: 1 directories, 2 entries, 3 bytes
+} CRsshShims_glob_budget;
+
+/// glob(3) on `pattern` with `flags | GLOB_ALTDIRFUNC`, charging its file-system work to `budget` (kept in a
+/// thread-local for the call). Returns glob's status; the caller must also check `budget->exhausted`, since a
+/// budget that ran out in the last directory read leaves glob's status at 0 with partial results.
+int CRsshShims_glob_budgeted(const char *pattern, int flags, glob_t *result, CRsshShims_glob_budget *budget);
 
 #endif

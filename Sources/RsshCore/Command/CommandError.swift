@@ -30,6 +30,12 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooManyComponents(Int)
     /// The expanded words hold more than `WordExpander.maximumExpandedBytes` bytes together.
     case expansionTooLarge(Int)
+    /// Pattern expansion needed more of a resource than `ExpansionBudget` allows (the resource, its maximum).
+    case expansionBudgetExceeded(ExpansionBudget.Resource, Int)
+    /// A `.` or `..` component after a component with a pattern, such as `*/..` (the word).
+    case dotAfterPattern(word: String)
+    /// The resource limits around pattern expansion could not be set or put back (what failed).
+    case expansionLimits(String)
 
     /// What the user and the log are told.
     public var description: String {
@@ -52,6 +58,10 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
         case .wordTooLong(let count): "a word is too long (\(count) bytes; at most \(WordExpander.maximumWordLength))"
         case .tooManyComponents(let limit): "a word has more than \(limit) path components"
         case .expansionTooLarge(let count): "the expanded command is too large (\(count) bytes)"
+        case .expansionBudgetExceeded(let resource, let maximum):
+            "pattern expansion exceeded its budget (more than \(maximum) \(resource))"
+        case .dotAfterPattern(let word): "'.' or '..' after a pattern is not expanded: \(word)"
+        case .expansionLimits(let detail): "cannot bound pattern expansion: \(detail)"
         }
     }
 }

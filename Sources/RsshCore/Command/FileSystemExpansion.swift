@@ -4,21 +4,42 @@ import CRsshLibc
 public struct FileSystemExpansion: PathExpansion {
     /// The bytes `~` stands for.
     public var homeDirectory: [UInt8]
+    /// Whether each glob(3) call runs under lowered soft RLIMIT_AS and RLIMIT_CPU (`ExpansionLimits`).
+    ///
+    /// The limits are put back when glob returns. rssh and the chroot helper set it; tests and `rssh -v` cannot
+    /// (the limits are the whole process's).
+    public var limitsResources: Bool
 
     /// Creates an expansion rooted in the current file system.
-    public init(homeDirectory: [UInt8]) {
+    public init(homeDirectory: [UInt8], limitsResources: Bool = false) {
         self.homeDirectory = homeDirectory
+        self.limitsResources = limitsResources
     }
 
     /// True: patterns are matched against the file system.
     public var expandsPatterns: Bool { true }
 
-    /// Runs glob(3) on `pattern`; backslash escapes in it are honoured, as produced by `CommandSplitter`.
-    public func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]] {
+    /// Runs glob(3) on `pattern`, charging its work to `budget`; backslash escapes in it are honoured, as produced
+    /// by `CommandSplitter`.
+    public func glob(_ pattern: [UInt8], budget: inout ExpansionBudget) throws(CommandError) -> [[UInt8]] {
+        guard limitsResources else { return try Self.matches(pattern, budget: &budget) }
+        let limits = try ExpansionLimits.lower()
+        let found: Result<[[UInt8]], CommandError>
+        do {
+            found = .success(try Self.matches(pattern, budget: &budget))
+        } catch {
+            found = .failure(error)
+        }
+        try limits.restore()
+        return try found.get()
+    }
+
+    private static func matches(_ pattern: [UInt8], budget: inout ExpansionBudget) throws(CommandError) -> [[UInt8]] {
         var result = glob_t()
         defer { system_globfree(&result) }
         // No GLOB_NOCHECK: on no match the caller keeps the quote-removed word, as sh does.
-        let status = CBytes.withCString(pattern) { system_glob($0, 0, &result) }
+        let status = CBytes.withCString(pattern) { system_glob_budgeted($0, 0, &result, &budget.counters) }
+        try budget.check()
         if status == GLOB_NOMATCH { return [] }
         guard status == 0 else { throw .globFailed(pattern: Printable.text(pattern)) }
         var matches: [[UInt8]] = []

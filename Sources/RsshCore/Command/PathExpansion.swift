@@ -5,8 +5,12 @@ public protocol PathExpansion {
     /// Whether glob patterns are resolved against files (false: they stay literal, as in a pre-check).
     var expandsPatterns: Bool { get }
     /// The paths matching `pattern` in sorted order; empty when nothing matches.
-    /// - Throws: `CommandError.globFailed` when the lookup itself failed.
-    func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]]
+    /// - Parameters:
+    ///   - pattern: a glob(3) pattern with backslash escapes.
+    ///   - budget: the work left for the whole command line; charged with this lookup's.
+    /// - Throws: `CommandError.globFailed` when the lookup itself failed, `.expansionBudgetExceeded` when it
+    ///   needed more than the budget.
+    func glob(_ pattern: [UInt8], budget: inout ExpansionBudget) throws(CommandError) -> [[UInt8]]
 }
 
 /// Expansion that never matches a file: globs stay literal.
@@ -26,5 +30,5 @@ public struct LiteralExpansion: PathExpansion {
     public var expandsPatterns: Bool { false }
 
     /// Always empty: nothing matches.
-    public func glob(_ pattern: [UInt8]) throws(CommandError) -> [[UInt8]] { [] }
+    public func glob(_ pattern: [UInt8], budget: inout ExpansionBudget) throws(CommandError) -> [[UInt8]] { [] }
 }

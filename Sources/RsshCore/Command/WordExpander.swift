@@ -9,16 +9,32 @@ public enum WordExpander {
     /// The most bytes all expanded words may hold together.
     public static let maximumExpandedBytes = 1 << 20
 
-    /// Expands `words`.
-    /// - Throws: `CommandError` when expansion yields too many words or a name with a control character.
+    /// Expands `words` within a default `ExpansionBudget` for all of them together.
+    /// - Throws: `CommandError` when a word is out of bounds, expansion exceeds its budget, yields too many words
+    ///   or a name with a control character.
     public static func expand(
         _ words: [ShellWord],
         using expansion: some PathExpansion
     ) throws(CommandError) -> [[UInt8]] {
+        var budget = ExpansionBudget()
+        return try expand(words, using: expansion, budget: &budget)
+    }
+
+    /// Expands `words`, charging all their patterns to `budget`.
+    /// - Throws: `CommandError` when a word is out of bounds, expansion exceeds the budget, yields too many words
+    ///   or a name with a control character.
+    public static func expand(
+        _ words: [ShellWord],
+        using expansion: some PathExpansion,
+        budget: inout ExpansionBudget
+    ) throws(CommandError) -> [[UInt8]] {
         var result: [[UInt8]] = []
         result.reserveCapacity(words.count)
         // Every word is bounded before anything is expanded.
-        for word in words { try checkBounds(word.text) }
+        for word in words {
+            try checkBounds(word.text)
+            if let pattern = word.globPattern { try checkDots(pattern, word: word.text) }
+        }
         var total = 0
         for word in words {
             let first = result.count
@@ -26,7 +42,8 @@ public enum WordExpander {
             let literal = home + word.text
             if var pattern = word.globPattern {
                 if word.hasTilde { pattern = escaped(home) + pattern }
-                let matches = try expansion.glob(pattern)
+                let matches = try expansion.glob(pattern, budget: &budget)
+                try budget.chargeMatches(matches.count)
                 if matches.isEmpty {
                     result.append(literal)
                 } else {
@@ -55,6 +72,38 @@ public enum WordExpander {
         for byte in text where byte == UInt8(ascii: "/") {
             components += 1
             guard components <= maximumComponents else { throw .tooManyComponents(maximumComponents) }
+        }
+    }
+
+    /// Refuses a `.` or `..` component after a component with a pattern.
+    ///
+    /// `*/..` revisits the same directories once per match, which multiplies glob's work at every `*/..`
+    /// (`/*/../*/../*`), and no client sends it. Escaped (quoted) specials are not patterns.
+    static func checkDots(_ pattern: [UInt8], word: [UInt8]) throws(CommandError) {
+        var afterPattern = false
+        var component: [UInt8] = []
+        var isPattern = false
+        var escaping = false
+        for byte in pattern + [UInt8(ascii: "/")] {
+            if escaping {
+                component.append(byte)
+                escaping = false
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\\"):
+                escaping = true
+            case UInt8(ascii: "/"):
+                if afterPattern && (component == [0x2E] || component == [0x2E, 0x2E]) {
+                    throw .dotAfterPattern(word: Printable.text(word))
+                }
+                afterPattern = afterPattern || isPattern
+                component.removeAll(keepingCapacity: true)
+                isPattern = false
+            default:
+                if CommandSplitter.isGlobSpecial(byte) { isPattern = true }
+                component.append(byte)
+            }
         }
     }
 

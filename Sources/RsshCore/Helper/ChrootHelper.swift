@@ -157,7 +157,7 @@ public enum ChrootHelper {
                 prepared.command,
                 policy: prepared.policy,
                 paths: paths,
-                expansion: FileSystemExpansion(homeDirectory: home)
+                expansion: FileSystemExpansion(homeDirectory: home, limitsResources: true)
             )
         } catch {
             conclude(Verdict(allowed: false, reason: error.description, argv: nil), userMessage: error.description)

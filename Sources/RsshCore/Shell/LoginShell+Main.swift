@@ -65,7 +65,9 @@ extension LoginShell {
         var outcome = shell.decide(command: command, expansion: LiteralExpansion(homeDirectory: home))
         record(&outcome, facts: shell.facts, requireAudit: requireAudit, log: log)
         if case .run = outcome, outcome.decision.stage == .precheck {
-            outcome = shell.decide(command: command, expansion: FileSystemExpansion(homeDirectory: home))
+            // Patterns are matched within ExpansionBudget, under lowered soft RLIMIT_AS/RLIMIT_CPU put back after.
+            let expansion = FileSystemExpansion(homeDirectory: home, limitsResources: true)
+            outcome = shell.decide(command: command, expansion: expansion)
             record(&outcome, facts: shell.facts, requireAudit: requireAudit, log: log)
         }
         let failure: SystemError

@@ -143,8 +143,9 @@ public struct SshdConfigFiles: Sendable {
                 let absolute = pattern.hasPrefix("/") ? pattern : baseDirectory + "/" + pattern
                 let matches: [[UInt8]]
                 do throws(CommandError) {
+                    var budget = ExpansionBudget()
                     matches = try FileSystemExpansion(homeDirectory: Array(baseDirectory.utf8))
-                        .glob(Array(absolute.utf8))
+                        .glob(Array(absolute.utf8), budget: &budget)
                 } catch {
                     result.problems.append("\(location): Include \(absolute): glob failed")
                     continue

@@ -96,6 +96,31 @@ internal func system_glob(
     glob(pattern, flags, nil, result)
 }
 
+/// glob(3) with counting directory callbacks that stop once `budget` is spent (GLOB_ALTDIRFUNC).
+internal func system_glob_budgeted(
+    _ pattern: UnsafePointer<CChar>,
+    _ flags: Int32,
+    _ result: UnsafeMutablePointer<glob_t>,
+    _ budget: UnsafeMutablePointer<CRsshShims_glob_budget>
+) -> Int32 {
+    CRsshShims_glob_budgeted(pattern, flags, result, budget)
+}
+
+/// getrlimit(2).
+internal func system_getrlimit(_ resource: __rlimit_resource, _ limit: UnsafeMutablePointer<rlimit>) -> Int32 {
+    getrlimit(__rlimit_resource_t(truncatingIfNeeded: resource.rawValue), limit)
+}
+
+/// setrlimit(2).
+internal func system_setrlimit(_ resource: __rlimit_resource, _ limit: UnsafePointer<rlimit>) -> Int32 {
+    setrlimit(__rlimit_resource_t(truncatingIfNeeded: resource.rawValue), limit)
+}
+
+/// getrusage(2) for the calling process.
+internal func system_getrusage_self(_ usage: UnsafeMutablePointer<rusage>) -> Int32 {
+    getrusage(__rusage_who_t(truncatingIfNeeded: RUSAGE_SELF.rawValue), usage)
+}
+
 internal func system_globfree(_ result: UnsafeMutablePointer<glob_t>) {
     globfree(result)
 }
