@@ -33,15 +33,15 @@ umask = 022
 sftpserveroptions = -l INFO
 user = rsshe2e_all:027:11111::unconfinedexec
 user = rsshe2e_cvs:022:00100
-user = rsshe2e_ll:022:10011::landlock
+user = rsshe2e_ll:022:10011::landlock,checksums
 user = rsshe2e_ro:022:10011::readonly
-user = rsshe2e_up:022:10011::uploadonly
+user = rsshe2e_up:022:10011::uploadonly,checksums
 user = rsshe2e_wscp:022:00001::winscp
 user = rsshe2e_wll:022:00001::landlock,winscp
 user = rsshe2e_wjail:022:00001:$JAIL:winscp
-user = rsshe2e_sftp:022:00010
+user = rsshe2e_sftp:022:00010::checksums
 user = rsshe2e_lock:022:00000
-user = rsshe2e_jail:027:10011:$JAIL
+user = rsshe2e_jail:027:10011:$JAIL:checksums
 CONF
 harness_users
 harness_rsyslog
@@ -667,6 +667,67 @@ for f3user in $A $J; do
     rm -rf "$f3home/f3loops"
 done
 # --- END F3 -------------------------------------------------------------------------------------------
+
+# --- BEGIN checksums: rclone through sshd with the checksums option (issue 18) --------------------------
+# rclone probes the shell with `echo ${ShellId}%ComSpec%`, then md5sum and sha1sum with empty input, then
+# hashes each file with `md5sum <backslash-escaped path>`; all of it must work without one denial.
+if ! command -v rclone >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rclone >"$WORK/apt-rclone.log" 2>&1 \
+        || cat "$WORK/apt-rclone.log"
+fi
+if command -v rclone >/dev/null; then
+    RC=$WORK/rclone-src
+    mkdir -p "$RC"
+    for name in 'plain.txt' 'with space.txt' "quote'q.txt" 'dq"x.txt' 'back\slash.txt' 'ünïcødé.txt' 'star*glob?.txt' '$dollar;semi.txt'; do
+        printf 'content of %s\n' "$name" >"$RC/$name"
+    done
+    head -c 300000 /dev/urandom >"$RC/blob.bin"
+    # rclone prints names unescaped; its local backend hashes the same files on this side.
+    rclone md5sum "$RC" 2>/dev/null | sort -k2 >"$WORK/rclone-local.md5"
+    rclone sha1sum "$RC" 2>/dev/null | sort -k2 >"$WORK/rclone-local.sha1"
+    for u in $S rsshe2e_ll $J; do
+        export RCLONE_CONFIG="$WORK/rclone-$u.conf" RCLONE_CONFIG_RSSH_TYPE=sftp RCLONE_CONFIG_RSSH_HOST=127.0.0.1 \
+            RCLONE_CONFIG_RSSH_PORT=$PORT RCLONE_CONFIG_RSSH_USER=$u RCLONE_CONFIG_RSSH_KEY_FILE="$WORK/client/id"
+        before=$(grep -c "denied user=\"$u\"" "$SYSLOG" 2>/dev/null)
+        out=$(timeout 120 rclone copy "$RC" rssh:rc 2>&1) || fail "checksums: rclone copy as $u" "$out"
+        out=$(timeout 120 rclone check "$RC" rssh:rc 2>&1); rc=$?
+        if [ $rc -eq 0 ] && ! grep -q "No common hash" <<<"$out" && grep -q "0 differences found" <<<"$out"; then
+            pass "checksums: rclone check compares MD5 computed on the server ($u)"
+        else fail "checksums: rclone check compares MD5 computed on the server ($u)" "rc=$rc $out"; fi
+        timeout 120 rclone md5sum rssh:rc 2>"$WORK/rclone-err" | sort -k2 >"$WORK/rclone-remote.md5"
+        timeout 120 rclone sha1sum rssh:rc 2>>"$WORK/rclone-err" | sort -k2 >"$WORK/rclone-remote.sha1"
+        if cmp -s "$WORK/rclone-local.md5" "$WORK/rclone-remote.md5" && cmp -s "$WORK/rclone-local.sha1" "$WORK/rclone-remote.sha1"; then
+            pass "checksums: rclone md5sum and sha1sum equal the local hashes, odd names intact ($u)"
+        else fail "checksums: rclone md5sum and sha1sum equal the local hashes, odd names intact ($u)" \
+            "$(diff "$WORK/rclone-local.md5" "$WORK/rclone-remote.md5"; cat "$WORK/rclone-err")"; fi
+        sleep 0.5
+        after=$(grep -c "denied user=\"$u\"" "$SYSLOG" 2>/dev/null)
+        if [ "${OWN_DEVLOG:-}" != 1 ]; then skip "checksums: a normal rclone run leaves no denial ($u)" "no /dev/log of the suite's own"
+        elif [ "$before" = "$after" ] && logged "user=\"$u\".*rclone's shell-type probe"; then
+            pass "checksums: a normal rclone run leaves no denial, the probe is logged as the probe ($u)"
+        else fail "checksums: a normal rclone run leaves no denial, the probe is logged as the probe ($u)" \
+            "$(grep "user=\"$u\"" "$SYSLOG" | grep denied | tail -3)"; fi
+        unset RCLONE_CONFIG RCLONE_CONFIG_RSSH_TYPE RCLONE_CONFIG_RSSH_HOST RCLONE_CONFIG_RSSH_PORT RCLONE_CONFIG_RSSH_USER \
+            RCLONE_CONFIG_RSSH_KEY_FILE
+    done
+    # The output is coreutils' own, escaping included (a name with a backslash gets a leading backslash).
+    mkdir -p "$WORK/rcl/rc" && cp "$RC/back\\slash.txt" "$RC/with space.txt" "$WORK/rcl/rc/"
+    expected=$(cd "$WORK/rcl" && sha256sum 'rc/back\slash.txt' 'rc/with space.txt')
+    out=$(ssh "${SSHOPTS[@]}" -p "$PORT" $S@127.0.0.1 "sha256sum 'rc/back\\slash.txt' 'rc/with space.txt'" 2>&1)
+    if [ "$out" = "$expected" ] && grep -q '^\\' <<<"$out"; then
+        pass "checksums: sha256sum output is coreutils' own, its escaping of a backslash included"
+    else fail "checksums: sha256sum output is coreutils' own, its escaping of a backslash included" "$out / $expected"; fi
+    out=$(ssh "${SSHOPTS[@]}" -p "$PORT" $S@127.0.0.1 'md5sum -c list' 2>&1); rc=$?
+    if [ $rc -ne 0 ] && grep -q 'option "-c" is not allowed' <<<"$out"; then pass "checksums: md5sum -c is refused"
+    else fail "checksums: md5sum -c is refused" "rc=$rc $out"; fi
+    out=$(ssh "${SSHOPTS[@]}" -p "$PORT" $UP@127.0.0.1 'sha256sum existing.txt' 2>&1); rc=$?
+    if [ $rc -ne 0 ] && ! grep -q "$(sha256sum <"$(home $UP)/existing.txt" | cut -c1-64)" <<<"$out"; then
+        pass "checksums: refused to an uploadonly user (a hash is a read)"
+    else fail "checksums: refused to an uploadonly user (a hash is a read)" "rc=$rc $out"; fi
+else
+    fail "checksums: rclone through sshd" "rclone could not be installed"
+fi
+# --- END checksums -----------------------------------------------------------------------------------
 
 # --- summary ----------------------------------------------------------------------------------
 echo
