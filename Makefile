@@ -147,6 +147,8 @@ blackbox-build:
 	@bash Tests/Hardening/check-binaries.sh $(addprefix "$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)"/,$(PRIVILEGED))
 
 blackbox: blackbox-build
+	$(SWIFT) build --product rsshctl
+	RSSH_BLACKBOX_RSSHCTL="$$($(SWIFT) build --show-bin-path)/rsshctl" \
 	RSSH_BLACKBOX_BINARY="$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh" RSSH_BLACKBOX_FIXTURE=$(FIXTURE) \
 	  RSSH_BLACKBOX_HELPER="$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh_chroot_helper" \
 	  RSSH_BLACKBOX_PROBE="$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh-probe-embedded" \

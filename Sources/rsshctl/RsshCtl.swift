@@ -8,8 +8,80 @@ struct RsshCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rsshctl",
         abstract: "Administer rssh: build and check chroot jails.",
-        subcommands: [Jail.self]
+        subcommands: [Jail.self, ConfigCommand.self]
     )
+}
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Check an rssh.conf before it is installed.",
+        subcommands: [Check.self]
+    )
+}
+
+extension ConfigCommand {
+    /// Checks a candidate rssh.conf with the parser and the messages of `rssh -v`.
+    ///
+    /// Used like `visudo -c -f` and `sshd -t -f` in configuration management; exits 1 on any error.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a candidate rssh.conf with rssh -v's parser and messages; exits 1 on errors."
+        )
+
+        @Argument(help: "The file to check.")
+        var file: String
+
+        func run() throws {
+            var bytes: [UInt8]
+            switch ConfigFile.read(file, trustedOwner: 0) {
+            case .success(let read): bytes = read
+            case .failure(let failure):
+                // Ownership and mode are the installed file's business: said, then the content is checked.
+                guard case .wrongOwner(_, let owner, _) = failure else {
+                    if case .writableByOthers = failure {
+                        print("note: \(failure); installed like this, rssh would lock everyone out")
+                        bytes = try Self.readAnyway(file)
+                        break
+                    }
+                    print("error: \(failure)")
+                    throw ExitCode.failure
+                }
+                print("note: \(failure); rssh reads its configuration only from a root-owned file")
+                guard case .success(let read) = ConfigFile.read(file, trustedOwner: owner) else {
+                    bytes = try Self.readAnyway(file)
+                    break
+                }
+                bytes = read
+            }
+            let check = VersionReport.configurationCheck(ConfigParser.parse(bytes, file: file))
+            print("Configuration check of \(file)")
+            print(check.text, terminator: "")
+            print(check.healthy ? "\(file): OK" : "\(file): errors (rssh would lock out the users named above)")
+            if !check.healthy { throw ExitCode.failure }
+        }
+
+        /// The file's bytes without rssh's ownership and mode checks (which were reported already).
+        private static func readAnyway(_ file: String) throws -> [UInt8] {
+            guard let stream = fopen(file, "rb") else {
+                print("error: \(file) cannot be read")
+                throw ExitCode.failure
+            }
+            defer { fclose(stream) }
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while bytes.count <= ConfigFile.maximumSize {
+                let count = fread(&chunk, 1, chunk.count, stream)
+                if count == 0 { break }
+                bytes += chunk[0..<count]
+            }
+            guard ferror(stream) == 0, bytes.count <= ConfigFile.maximumSize else {
+                print("error: \(file) cannot be read or is too large")
+                throw ExitCode.failure
+            }
+            return bytes
+        }
+    }
 }
 
 struct Jail: ParsableCommand {

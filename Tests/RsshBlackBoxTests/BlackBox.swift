@@ -10,6 +10,8 @@ enum BlackBox {
     static let helper = ProcessInfo.processInfo.environment["RSSH_BLACKBOX_HELPER"]
     /// The black-box build of the Embedded probe (its `--landlock-selftest` mode).
     static let probe = ProcessInfo.processInfo.environment["RSSH_BLACKBOX_PROBE"]
+    /// rsshctl (a normal build), for `rsshctl config check`.
+    static let rsshctl = ProcessInfo.processInfo.environment["RSSH_BLACKBOX_RSSHCTL"]
     static var available: Bool { binary != nil && fixture != nil }
 
     struct Result {

@@ -59,18 +59,13 @@ public struct VersionReport {
             out += "  every user is locked out until this is fixed\n"
         case .success(let config):
             let errors = config.errors
-            let warnings = config.warnings
-            healthy = errors.isEmpty
-            for diagnostic in config.diagnostics { out += "  \(diagnostic.description)\n" }
-            if errors.isEmpty && warnings.isEmpty { out += "  no errors, no warnings\n" }
-            if errors.contains(where: { $0.scope == .global }) {
-                out += "  every user is locked out until the errors above are fixed\n"
-            }
-            out += "\nPolicies\n"
+            let check = Self.configurationCheck(config)
+            out += check.text
+            healthy = check.healthy
             var acknowledged: [String] = []
-            for (who, policy) in Self.policies(config) {
-                out += Self.policyLine(who, policy)
-                if policy.options.contains(.unconfinedExec) && policy.chrootPath == nil { acknowledged.append(who) }
+            for (who, policy) in Self.policies(config)
+            where policy.options.contains(.unconfinedExec) && policy.chrootPath == nil {
+                acknowledged.append(who)
             }
             if let options = config.sftpServerOptions {
                 let words = options.map { Printable.text($0) }.joined(separator: " ")
@@ -230,6 +225,21 @@ public struct VersionReport {
             }
         }
         return result
+    }
+
+    /// The configuration check and the policies, as `rssh -v` prints them (and `rsshctl config check`),
+    /// and whether the configuration is free of errors.
+    public static func configurationCheck(_ config: Configuration) -> (text: String, healthy: Bool) {
+        var out = ""
+        let errors = config.errors
+        for diagnostic in config.diagnostics { out += "  \(diagnostic.description)\n" }
+        if errors.isEmpty && config.warnings.isEmpty { out += "  no errors, no warnings\n" }
+        if errors.contains(where: { $0.scope == .global }) {
+            out += "  every user is locked out until the errors above are fixed\n"
+        }
+        out += "\nPolicies\n"
+        for (who, policy) in policies(config) { out += policyLine(who, policy) }
+        return (out, errors.isEmpty)
     }
 
     private static func policyLine(_ who: String, _ policy: UserPolicy) -> String {
