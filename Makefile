@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # rssh (Swift) - build, install and test.
 #
 #   make                 build release binaries (rssh and the helper in Embedded Swift; hardening checked)
@@ -123,8 +124,9 @@ install-files:
 
 check: deps unit modes blackbox differential lint fuzz-short
 	@if [ "$$(id -u)" -eq 0 ]; then status=0; \
-	  $(MAKE) e2e || status=1; $(MAKE) e2e-ldap || status=1; $(MAKE) e2e-deb || status=1; exit $$status; \
-	else echo "NOTE: not root: the root-only suites (end-to-end through sshd, LDAP, the package) were NOT run"; fi
+	  $(MAKE) e2e || status=1; $(MAKE) e2e-ldap || status=1; $(MAKE) e2e-deb || status=1; \
+	  $(MAKE) demo || status=1; exit $$status; \
+	else echo "NOTE: not root: the root-only suites (end-to-end through sshd, LDAP, the package, the demo) were NOT run"; fi
 
 # CI's short, bounded fuzzing pass: the targets keep building and the invariants keep holding.
 fuzz-short:
