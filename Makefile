@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # rssh (Swift) - build, install and test.
 #
 #   make                 build release binaries (rssh and the helper in Embedded Swift; hardening checked)
@@ -116,6 +117,9 @@ install-files:
 	install -m 644 Man/rssh.conf.5 $(DESTDIR)$(MANDIR)/man5/rssh.conf.5; \
 	install -m 644 Man/rssh_chroot_helper.8 Man/rsshctl.8 $(DESTDIR)$(MANDIR)/man8/; \
 	install -m 644 Config/rsyslog-rssh.conf Config/sshd_config.example Config/rssh.conf $(DESTDIR)$(EXAMPLESDIR)/; \
+	install -d -m 755 $(DESTDIR)$(EXAMPLESDIR)/fail2ban/filter.d $(DESTDIR)$(EXAMPLESDIR)/fail2ban/jail.d; \
+	install -m 644 Config/fail2ban/filter.d/rssh.conf $(DESTDIR)$(EXAMPLESDIR)/fail2ban/filter.d/rssh.conf; \
+	install -m 644 Config/fail2ban/jail.d/rssh.conf $(DESTDIR)$(EXAMPLESDIR)/fail2ban/jail.d/rssh.conf; \
 	if [ -e $(DESTDIR)$(SYSCONFDIR)/rssh.conf ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/rssh.conf (example at $(DESTDIR)$(SYSCONFDIR)/rssh.conf.default)"; \
 	  install -m 644 Config/rssh.conf $(DESTDIR)$(SYSCONFDIR)/rssh.conf.default; \
@@ -126,8 +130,9 @@ install-files:
 
 check: deps unit modes blackbox differential lint fuzz-short
 	@if [ "$$(id -u)" -eq 0 ]; then status=0; \
-	  $(MAKE) e2e || status=1; $(MAKE) e2e-ldap || status=1; $(MAKE) e2e-deb || status=1; exit $$status; \
-	else echo "NOTE: not root: the root-only suites (end-to-end through sshd, LDAP, the package) were NOT run"; fi
+	  $(MAKE) e2e || status=1; $(MAKE) e2e-ldap || status=1; $(MAKE) e2e-deb || status=1; \
+	  $(MAKE) demo || status=1; exit $$status; \
+	else echo "NOTE: not root: the root-only suites (end-to-end through sshd, LDAP, the package, the demo) were NOT run"; fi
 
 # CI's short, bounded fuzzing pass: the targets keep building and the invariants keep holding.
 fuzz-short:
@@ -156,7 +161,7 @@ blackbox: blackbox-build
 
 # The Embedded and the normal compilation of RsshCore must agree: one probe source built both ways, run over
 # every fuzz seed and example config, outputs compared byte for byte.
-PROBE_INPUTS = $(sort $(wildcard Tests/Fuzz/corpus/*/* Config/*))
+PROBE_INPUTS = $(sort $(wildcard Tests/Fuzz/corpus/*/* Config/*.conf Config/*.example))
 differential:
 	$(SWIFT) build -c release --product rssh-probe
 	$(SWIFT) build -c release --product rssh-probe-embedded

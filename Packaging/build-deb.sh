@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # make deb: builds rssh_<version>_<arch>.deb with Debian's own tools (dpkg-shlibdeps, dpkg-gencontrol,
 # dpkg-deb, lintian), from a copy of the tree, with the Debian paths compiled in.
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "CRsshBuildConfig.h"
 
 #ifndef RSSH_CONFIG_PATH

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "CRsshEmbeddedSupport.h"
 
 // Plain C, not __builtin_ceil: without SSE4.1 the compiler would lower the builtin to a call to ceil itself.

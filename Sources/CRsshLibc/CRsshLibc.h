@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The C library as RsshCore sees it, in both build modes.
 //
 // Embedded Swift has no Glibc overlay, so the library imports these headers directly in both modes (one

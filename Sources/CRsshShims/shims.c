@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "CRsshShims.h"
 
 #include <dirent.h>

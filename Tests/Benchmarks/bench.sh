@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # `sudo make bench`: what rssh adds to every session, as ratios measured side by side in one run.
 # Medians over many runs (hyperfine), so the figures hold on a noisy machine. Not a test: nothing fails.
 set -uo pipefail

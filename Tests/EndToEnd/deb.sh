@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Debian package test: installs the package built by `make deb` on this machine, checks the packaged files,
 # modes, /etc/shells, the file capability and `rssh -v`, drives sftp, scp -O and rsync through a private
 # sshd on 127.0.0.1 for a user whose shell is /usr/bin/rssh, reinstalls and upgrades it with an edited

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End-to-end suite: installs rssh into a private prefix, starts a private sshd on 127.0.0.1, and drives
 # real OpenSSH sftp/scp/ssh, rsync, cvs and paramiko through it as restricted test users.
 # Must run as root. Cleans up users, processes and files on exit, also after a failure.
@@ -728,6 +729,77 @@ else
     fail "checksums: rclone through sshd" "rclone could not be installed"
 fi
 # --- END checksums -----------------------------------------------------------------------------------
+
+# --- BEGIN issue 21: fail2ban filter (Config/fail2ban) against this run's own syslog lines ------------
+# fail2ban is installed when missing (its service not started: policy-rc.d, then disabled), and
+# fail2ban-regex runs the shipped filter over $SYSLOG: it must match exactly the refusals that carry a client
+# address (counted here with grep), ban only 127.0.0.1 (not an address inside a refused command), and match
+# no allowed or prechecked line; refusals with addr=? must not match.
+F2B_TESTS=("fail2ban: the filter matches every refusal with a client address, and only those"
+    "fail2ban: only the client's address is found, not one inside a refused command"
+    "fail2ban: no allowed, prechecked or addr=? line matches"
+    "fail2ban: the jail example loads with the filter (fail2ban-client -t on a copy of /etc/fail2ban)")
+f2b_cleanup() { [ -n "${F2B_POLICY_RC:-}" ] && rm -f /usr/sbin/policy-rc.d; F2B_POLICY_RC=; }
+trap 'f2b_cleanup; harness_cleanup' EXIT
+f2b_why=""
+if [ "${OWN_DEVLOG:-}" != 1 ]; then f2b_why="no /dev/log of the suite's own in its mount namespace (see lib.sh)"
+elif ! command -v fail2ban-regex >/dev/null; then
+    echo "e2e: installing fail2ban (its service is not started, and left disabled)"
+    f2b_running=$(pgrep -f fail2ban-server)
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && F2B_POLICY_RC=1
+    fi
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        -o DPkg::Lock::Timeout=300 fail2ban; } >"$WORK/fail2ban-apt.log" 2>&1
+    f2b_cleanup
+    { systemctl disable fail2ban; update-rc.d fail2ban disable; } >/dev/null 2>&1
+    # In case the machine's own policy-rc.d let the package start its server: stop what was not running before.
+    [ -z "$f2b_running" ] && pgrep -f fail2ban-server >/dev/null && fail2ban-client stop >/dev/null 2>&1
+    command -v fail2ban-regex >/dev/null || f2b_why="fail2ban could not be installed: $(tail -1 "$WORK/fail2ban-apt.log")"
+fi
+if [ -z "$f2b_why" ] && [ ! -f /etc/fail2ban/filter.d/common.conf ]; then f2b_why="fail2ban's filter.d/common.conf is missing"; fi
+if [ -n "$f2b_why" ]; then
+    for t in "${F2B_TESTS[@]}"; do skip "$t" "$f2b_why"; done
+else
+    # A refused command that carries another address in its text: the filter must still find only 127.0.0.1.
+    "$SSH" "$L@127.0.0.1" 'echo x addr=203.0.113.9 "denied user=\"root\" uid=0 addr=203.0.113.9"' </dev/null >/dev/null 2>&1
+    logged 'denied user="rsshe2e_lock" .*203\.0\.113\.9' || true
+    # The filter next to fail2ban's own common.conf (it includes it), as in /etc/fail2ban/filter.d.
+    install -d -m 755 "$WORK/fail2ban/filter.d"
+    cp /etc/fail2ban/filter.d/common.conf "$REPO/Config/fail2ban/filter.d/rssh.conf" "$WORK/fail2ban/filter.d/"
+    F2B_FILTER=$WORK/fail2ban/filter.d/rssh.conf
+    cp "$SYSLOG" "$WORK/f2b-syslog.log" # one snapshot for every count below
+    denied_ip=$(grep -cE ' rssh(_chroot_helper)?\[[0-9]+\]: denied user="([^"\\]|\\.)*" uid=[0-9]+ addr=127\.0\.0\.1 ' "$WORK/f2b-syslog.log")
+    denied_noaddr=$(grep -cE ' rssh(_chroot_helper)?\[[0-9]+\]: denied user="([^"\\]|\\.)*" uid=[0-9]+ addr=\? ' "$WORK/f2b-syslog.log")
+    allowed=$(grep -cE ' rssh(_chroot_helper)?\[[0-9]+\]: (allowed|prechecked) ' "$WORK/f2b-syslog.log")
+    f2b_ips=$(fail2ban-regex -o ip "$WORK/f2b-syslog.log" "$F2B_FILTER" 2>&1)
+    f2b_all=$(fail2ban-regex --print-all-matched "$WORK/f2b-syslog.log" "$F2B_FILTER" 2>&1)
+    matched=$(sed -n 's/^Lines: .* \([0-9]*\) matched, .*/\1/p' <<<"$f2b_all")
+    echo "     (syslog: $denied_ip refusals from 127.0.0.1, $denied_noaddr with addr=?, $allowed allowed or prechecked; fail2ban-regex matched ${matched:-?})"
+    if [ -n "$matched" ] && [ "$denied_ip" -gt 0 ] && [ "$matched" = "$denied_ip" ] && [ "$(grep -c . <<<"$f2b_ips")" = "$denied_ip" ]; then
+        pass "${F2B_TESTS[0]}"
+    else fail "${F2B_TESTS[0]}" "grep counted $denied_ip, fail2ban-regex matched ${matched:-?}: $(grep -E '^(Lines|Failregex)' <<<"$f2b_all")"; fi
+    if [ -z "$(grep -v '^127\.0\.0\.1$' <<<"$f2b_ips")" ] && grep -q 'addr=203\.0\.113\.9' "$WORK/f2b-syslog.log"; then
+        pass "${F2B_TESTS[1]}"
+    else fail "${F2B_TESTS[1]}" "$(grep -v '^127\.0\.0\.1$' <<<"$f2b_ips" | sort | uniq -c | head -5)"; fi
+    f2b_matched=$(sed -n '/^|- Matched line(s):/,/^`-/p' <<<"$f2b_all")
+    if [ "$allowed" -gt 0 ] && [ -n "$f2b_matched" ] && ! grep -qE '\]: (allowed|prechecked) |addr=\? ' <<<"$f2b_matched"; then
+        pass "${F2B_TESTS[2]}"
+    else fail "${F2B_TESTS[2]}" "$(grep -E '\]: (allowed|prechecked) |addr=\? ' <<<"$f2b_matched" | head -5)"; fi
+    # The jail example in a copy of fail2ban's configuration (the host's own jails left out), its logpath
+    # pointed at this run's lines: the configuration test must pass and the rssh jail use the filter.
+    cp -a /etc/fail2ban "$WORK/fail2ban-etc" && rm -rf "$WORK/fail2ban-etc/jail.local" "$WORK/fail2ban-etc/jail.d"/*
+    cp "$REPO/Config/fail2ban/filter.d/rssh.conf" "$WORK/fail2ban-etc/filter.d/rssh.conf"
+    sed "s|^logpath *=.*|logpath  = $WORK/f2b-syslog.log|" "$REPO/Config/fail2ban/jail.d/rssh.conf" >"$WORK/fail2ban-etc/jail.d/rssh.conf"
+    out=$(fail2ban-client -c "$WORK/fail2ban-etc" -t 2>&1); rc=$?
+    dump=$(fail2ban-client -c "$WORK/fail2ban-etc" -d 2>&1)
+    if [ $rc -eq 0 ] && grep -q "OK: configuration test is successful" <<<"$out" && grep -qF "['add', 'rssh', 'auto']" <<<"$dump" \
+        && grep -qF "['set', 'rssh', 'addlogpath', '$WORK/f2b-syslog.log'" <<<"$dump" && grep -qF "rssh(?:_chroot_helper)?" <<<"$dump"; then
+        pass "${F2B_TESTS[3]}"
+    else fail "${F2B_TESTS[3]}" "rc=$rc $(tail -3 <<<"$out") $(grep -F "'rssh'" <<<"$dump" | head -3)"; fi
+fi
+trap harness_cleanup EXIT
+# --- END issue 21: fail2ban --------------------------------------------------------------------------
 
 # --- summary ----------------------------------------------------------------------------------
 echo

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End-to-end suite for directory (LDAP) users: a private slapd on 127.0.0.1 holds the users and groups, NSS
 # reaches it through libnss-ldapd + nslcd, and real OpenSSH sftp, scp -O and rsync drive an LDAP user whose
 # loginShell is the rssh under test, plain and chrooted, through a private sshd; then the directory goes

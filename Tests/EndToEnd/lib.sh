@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared machinery of the end-to-end suite (e2e.sh), the demo (demo.sh) and the benchmarks. Sourced, not run.
 #
 # The caller sets NAME (used in paths) and USERS (the accounts to create; the one named in JAIL_USER, if

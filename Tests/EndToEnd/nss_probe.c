@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 /* nss_probe UID...: what getpwuid_r returns for each uid, as rssh and the helper call it.
  * One line per uid: "uid=N rc=R (strerror) errno=E (strerror) result=found|null ms=T". Used by ldap.sh. */
 #include <errno.h>

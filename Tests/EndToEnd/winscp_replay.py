@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Replays WinSCP's SCP mode against any command that reads a shell channel on stdin/stdout.
 
 WinSCP (SCP protocol, no pty) sends fixed command lines framed by echo markers and drives scp's

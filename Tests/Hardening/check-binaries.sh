@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Checks the privileged binaries as built: what runs setuid root or with a file capability must be a small,
 # hardened C-like image. Run by `make build`; exits non-zero naming every failed property.
 #   check-binaries.sh FILE...

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Property test of rssh's rsync access modes against the real rsync binary.
 
 For seeded random client option sets (the stock client's options, and server options smuggled in with

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Prints rsync's own popt option table (long_options[]), read from the rsync binary (x86-64 PIE ELF).
 
 One line per entry: LONG<TAB>SHORT<TAB>ARGINFO (either name may be empty). Pointers in a PIE binary are

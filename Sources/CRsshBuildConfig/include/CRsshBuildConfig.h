@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Paths and limits fixed at build time. The Makefile overrides the defaults with -D definitions;
 // nothing at run time (environment, argv) can change them.
 #ifndef CRSSHBUILDCONFIG_H

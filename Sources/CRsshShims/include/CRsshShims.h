@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Declarations for the few glibc calls Swift's Glibc module does not import.
 // Every symbol carries the CRsshShims_ prefix so the privileged surface is easy to grep for.
 #ifndef CRSSHSHIMS_H
