@@ -10,9 +10,11 @@ public enum AuditTrail {
     /// an audit daemon is registered (the helper and its recorder, as root).
     public static let written = "written"
 
-    /// What a record the kernel acknowledged is logged as when the sender cannot know more: the unprivileged
-    /// shell. The kernel acknowledges a user record even while its audit is switched off (`auditctl -e 0`)
-    /// and drops it; asking whether it is on (AUDIT_GET) needs CAP_AUDIT_CONTROL, which rssh does not have.
+    /// What a record the kernel acknowledged is logged as when the sender cannot know more.
+    ///
+    /// That is the unprivileged shell. The kernel acknowledges a user record even while its audit is switched
+    /// off (`auditctl -e 0`) and drops it; asking whether it is on (AUDIT_GET) needs CAP_AUDIT_CONTROL, which
+    /// rssh does not have.
     public static let accepted = "accepted by the kernel"
 
     /// What a process knows, before it sends a record, about where the record goes.

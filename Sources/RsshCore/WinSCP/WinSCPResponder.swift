@@ -62,8 +62,10 @@ public struct WinSCPResponder {
     /// The exit status when the input does not look like WinSCP at all.
     public static let protocolErrorStatus: Int32 = 1
 
-    /// The most refused lines one session may send: each is an audit record (WinSCP itself sends a handful
-    /// at most). They count against the session's `RecordBudget` too.
+    /// The most refused lines one session may send.
+    ///
+    /// Each is an audit record (WinSCP itself sends a handful at most). They count against the session's
+    /// `RecordBudget` too.
     public static let maximumRefusals = 100
 
     /// The session's budget of log lines and audit records: every reported line goes through it.
@@ -111,9 +113,11 @@ public struct WinSCPResponder {
     /// Whether the budget ended the session (its summary is then already reported).
     private(set) var exhausted = false
 
-    /// Reports one line through the session's budget: logged (and recorded), only counted, or, past the
-    /// budget, replaced by the summary record. False when the session must end (the budget is spent, or
-    /// the line could not be recorded and a record is required).
+    /// Reports one line through the session's budget.
+    ///
+    /// The line is logged (and recorded), only counted, or, past the budget, replaced by the summary record.
+    /// False when the session must end (the budget is spent, or the line could not be recorded and a record
+    /// is required).
     mutating func report(_ event: WinSCPEvent) -> Bool {
         switch budget.admit(event.kind) {
         case .count:
