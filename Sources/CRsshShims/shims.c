@@ -131,7 +131,7 @@ int CRsshShims_drop_capabilities(void) {
     return 0;
 }
 
-int CRsshShims_audit_daemon_pid(void) {
+int CRsshShims_audit_status(int *enabled, int *pid) {
     int fd = audit_open();
     if (fd < 0) {
         return -errno;
@@ -148,9 +148,10 @@ int CRsshShims_audit_daemon_pid(void) {
             break;
         }
         if (reply.type == AUDIT_GET && reply.status != NULL) {
-            int pid = (int)reply.status->pid;
+            *enabled = (int)reply.status->enabled;
+            *pid = (int)reply.status->pid;
             audit_close(fd);
-            return pid;
+            return 0;
         }
         if (reply.type == NLMSG_ERROR && reply.error != NULL && reply.error->error != 0) {
             audit_close(fd);
@@ -159,6 +160,40 @@ int CRsshShims_audit_daemon_pid(void) {
     }
     audit_close(fd);
     return -EIO;
+}
+
+int CRsshShims_ignore_sigpipe(int ignore) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = ignore ? SIG_IGN : SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    return sigaction(SIGPIPE, &action, NULL);
+}
+
+int CRsshShims_keep_only_audit_write(void) {
+    // Ambient and inheritable sets empty, then permitted and effective reduced to CAP_AUDIT_WRITE.
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
+        return -1;
+    }
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0, 0, 0}, {0, 0, 0}};
+    data[CAP_AUDIT_WRITE / 32].effective = 1u << (CAP_AUDIT_WRITE % 32);
+    data[CAP_AUDIT_WRITE / 32].permitted = 1u << (CAP_AUDIT_WRITE % 32);
+    if (syscall(SYS_capset, &header, data) != 0) {
+        return -1;
+    }
+    // Verify: exactly CAP_AUDIT_WRITE remains.
+    if (syscall(SYS_capget, &header, data) != 0) {
+        return -1;
+    }
+    for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+        unsigned int expected = i == CAP_AUDIT_WRITE / 32 ? 1u << (CAP_AUDIT_WRITE % 32) : 0;
+        if (data[i].effective != expected || data[i].permitted != expected || data[i].inheritable != 0) {
+            errno = EPERM;
+            return -1;
+        }
+    }
+    return 0;
 }
 
 int CRsshShims_pipe_cloexec(int fds[2]) {

@@ -529,10 +529,14 @@ if grep -q "res=failed" <<<"$r"; then pass "audit: a refused WinSCP line is reco
 r=$(grep "comm=rssh_chroot_helper" <<<"$AUDITI" | grep "reason=wrong_number_of_arguments" | tail -1)
 if grep -q "res=failed" <<<"$r"; then pass "audit: helper refusals are recorded"; else fail "audit: helper refusals are recorded" "$r"; fi
 if [ "${OWN_DEVLOG:-}" = 1 ]; then
-    if logged 'rssh\[[0-9]*\]: allowed user="rsshe2e_sftp".* audit="written"'; then pass "syslog: the line says the audit record was written"
-    else fail "syslog: the line says the audit record was written" "$(grep 'rssh\[' "$SYSLOG" | tail -2)"; fi
+    # Review 3 F12: the unprivileged shell cannot ask whether the kernel keeps records; only root's are "written".
+    if logged 'rssh\[[0-9]*\]: allowed user="rsshe2e_sftp".* audit="accepted by the kernel"'; then pass "syslog: the shell's line says the kernel accepted the audit record"
+    else fail "syslog: the shell's line says the kernel accepted the audit record" "$(grep 'rssh\[' "$SYSLOG" | tail -2)"; fi
+    if logged 'rssh_chroot_helper\[[0-9]*\]: allowed user="rsshe2e_jail".* audit="written"'; then pass "syslog: the helper's line says the audit record was written"
+    else fail "syslog: the helper's line says the audit record was written" "$(grep 'rssh_chroot_helper\[' "$SYSLOG" | tail -2)"; fi
 else
-    skip "syslog: the line says the audit record was written" "no /dev/log of the suite's own in its mount namespace (see lib.sh)"
+    skip "syslog: the shell's line says the kernel accepted the audit record" "no /dev/log of the suite's own in its mount namespace (see lib.sh)"
+    skip "syslog: the helper's line says the audit record was written" "no /dev/log of the suite's own in its mount namespace (see lib.sh)"
 fi
 
 # With auditd stopped, sessions go on (syslog says why there is no record), unless requireaudit is set.
@@ -800,6 +804,125 @@ else
 fi
 trap harness_cleanup EXIT
 # --- END issue 21: fail2ban --------------------------------------------------------------------------
+# --- BEGIN audit-budget: review 3 F6, F7, F8, F12 (issue 17) -------------------------------------------
+# audit_records PATTERN: the interpreted USER_CMD records (the whole log) that match PATTERN.
+audit_records() { ausearch -m USER_CMD "${AUSEARCH_INPUT[@]}" -i 2>/dev/null | grep -F -- "$1"; }
+# wait_record PATTERN: true once auditd has a record matching PATTERN on disk (at most 10 s).
+wait_record() { for _ in $(seq 100); do audit_records "$1" >/dev/null && return 0; sleep 0.1; done; return 1; }
+# flood USER TAG COUNT: COUNT mkdir lines (after one keepalive) in one WinSCP session through sshd.
+flood() {
+    $PY -c 'import sys
+E=" ; echo \"WinSCP: this is end-of-file:$?\""
+print("echo \"WinSCP: this is end-of-file:0\"")
+for i in range(int(sys.argv[2])): print("mkdir \"/nonexistent/%s_%d\"" % (sys.argv[1], i) + E)' "$2" "$3" \
+        | timeout 120 "$SSH" -T "$1@127.0.0.1" >"$WORK/flood-$1.out" 2>&1
+}
+# F6: a flood of 1,500 changes is recorded up to the budget (1,000), then one summary record ends the session.
+for pair in "$WP:plain" "$WJ:chrooted"; do
+    u=${pair%%:*} kind=${pair#*:} tag="f6flood$$${u##*_}"
+    flood "$u" "$tag" 1500
+    name="audit (F6): a $kind WinSCP flood of 1,500 changes gets 1,000 records and one summary, then the session ends"
+    # The summary is the session's last record: once it is on disk, so are the changes before it.
+    for _ in $(seq 100); do audit_records "$tag" | grep -q "WinSCP_budget_exhausted" && break; sleep 0.1; done
+    if audit_records "$tag" | grep -q "WinSCP_budget_exhausted"; then
+        changes=$(audit_records "$tag" | grep -c "WinSCP_change")
+        summary=$(audit_records "$tag" | grep "WinSCP_budget_exhausted" | grep -c "res=failed")
+        if [ "$changes" = 1000 ] && [ "$summary" = 1 ] && grep -q "limit of 1000 logged commands" "$WORK/flood-$u.out"; then pass "$name"
+        else fail "$name" "changes=$changes summary=$summary $(tail -2 "$WORK/flood-$u.out")"; fi
+    else fail "$name" "no record with $tag, or no summary; $(tail -2 "$WORK/flood-$u.out")"; fi
+done
+if [ "${OWN_DEVLOG:-}" != 1 ]; then
+    skip "syslog (F6): keepalives are counted in the summary, not logged one by one" "no /dev/log of the suite's own (see lib.sh)"
+elif logged "user=\"$WP\".*WinSCP budget exhausted.*1 no-op keepalive lines" \
+    && ! grep "user=\"$WP\"" "$SYSLOG" | grep -qF 'command="echo \"WinSCP: this is end-of-file:0\""'; then
+    pass "syslog (F6): keepalives are counted in the summary, not logged one by one"
+else fail "syslog (F6): keepalives are counted in the summary, not logged one by one" "$(grep "user=\"$WP\"" "$SYSLOG" | tail -3)"; fi
+
+# F7: the user cannot stop or kill the root recorder of a jailed WinSCP session.
+F7_TESTS=("audit (F7): the jailed session's recorder runs with real, effective and saved uid 0"
+    "audit (F7): kill -STOP and kill -KILL of the recorder fail for the user with EPERM")
+{ printf 'pwd ; echo "WinSCP: this is end-of-file:$?"\n'; sleep 6; } | timeout 30 "$SSH" -T "$WJ@127.0.0.1" >/dev/null 2>&1 &
+f7_session=$!
+recorder=
+for _ in $(seq 50); do
+    for helper in $(pgrep -u "$WJ" -x rssh_chroot_hel); do recorder=$(pgrep -P "$helper" -x rssh_chroot_hel | head -1); done
+    [ -n "$recorder" ] && break; sleep 0.1
+done
+if [ -z "$recorder" ]; then
+    fail "${F7_TESTS[0]}" "no recorder found under the jailed helper"; fail "${F7_TESTS[1]}" "no recorder found"
+else
+    ids=$(ps -o ruid=,euid=,suid=,rgid=,egid=,sgid= -p "$recorder" | tr -s ' ' | sed 's/^ //')
+    if [ "$ids" = "0 0 0 0 0 0" ]; then pass "${F7_TESTS[0]}"; else fail "${F7_TESTS[0]}" "ids: $ids"; fi
+    out_stop=$(setpriv --reuid="$WJ" --regid="$WJ" --init-groups kill -STOP "$recorder" 2>&1); rc_stop=$?
+    out_kill=$(setpriv --reuid="$WJ" --regid="$WJ" --init-groups kill -KILL "$recorder" 2>&1); rc_kill=$?
+    state=$(ps -o stat= -p "$recorder")
+    if [ $rc_stop -ne 0 ] && [ $rc_kill -ne 0 ] && grep -q "Operation not permitted" <<<"$out_stop" \
+        && grep -q "Operation not permitted" <<<"$out_kill" && [ -n "$state" ] && [[ "$state" != T* ]]; then pass "${F7_TESTS[1]}"
+    else fail "${F7_TESTS[1]}" "stop rc=$rc_stop ($out_stop) kill rc=$rc_kill ($out_kill) state=$state"; fi
+fi
+wait "$f7_session" 2>/dev/null
+
+# F8: with /proc mounted hidepid=invisible (a nested private mount namespace), rssh cannot see auditd; it still
+# sends the record, says it could not verify, and requireaudit does not lock the user out.
+F8_TESTS=("audit (F8): under hidepid the record is still written"
+    "syslog (F8): under hidepid the line says auditd cannot be verified"
+    "audit (F8): under hidepid requireaudit lets the session run"
+    "rssh -v (F8): under hidepid it says auditd cannot be verified")
+hidepid() { unshare --mount --propagation private -- sh -c 'mount -t proc -o hidepid=invisible proc /proc && exec "$@"' hidepid "$@"; }
+if ! hidepid true 2>/dev/null; then
+    for t in "${F8_TESTS[@]}"; do skip "$t" "cannot mount a proc instance with hidepid=invisible here"; done
+else
+    tag="f8hidepid$$"
+    hidepid setpriv --reuid="$A" --regid="$A" --init-groups "$RSSH" -c "scp -f $tag" </dev/null >/dev/null 2>&1
+    if wait_record "$tag"; then pass "${F8_TESTS[0]}"; else fail "${F8_TESTS[0]}" "no record with $tag"; fi
+    if [ "${OWN_DEVLOG:-}" != 1 ]; then skip "${F8_TESTS[1]}" "no /dev/log of the suite's own (see lib.sh)"
+    elif logged "$tag.*audit=\"accepted by the kernel (auditd cannot be verified"; then pass "${F8_TESTS[1]}"
+    else fail "${F8_TESTS[1]}" "$(grep "$tag" "$SYSLOG" | tail -2)"; fi
+    echo requireaudit >>"$ETC/rssh.conf"
+    out=$(hidepid setpriv --reuid="$A" --regid="$A" --init-groups "$RSSH" -c "scp -f ${tag}r" </dev/null 2>&1)
+    if ! grep -q "auditing is required but unavailable" <<<"$out" && wait_record "${tag}r"; then pass "${F8_TESTS[2]}"
+    else fail "${F8_TESTS[2]}" "$out"; fi
+    sed -i '/^requireaudit$/d' "$ETC/rssh.conf"
+    out=$(hidepid setpriv --reuid=65534 --regid=65534 --clear-groups "$RSSH" -v 2>&1)
+    if grep -q "cannot verify whether auditd runs" <<<"$out" && ! grep -q "audit records are NOT being written" <<<"$out"; then
+        pass "${F8_TESTS[3]}"
+    else fail "${F8_TESTS[3]}" "$(sed -n '/^Audit trail/,/^$/p' <<<"$out")"; fi
+fi
+
+# F12: with the kernel's audit switched off (auditctl -e 0) records are acknowledged and dropped. Only while
+# the suite's own auditd is the kernel's (the host's settings are never touched); harness_cleanup (the EXIT
+# trap) puts the enabled flag back as it found it should the suite stop in between.
+F12_TESTS=("rssh -v (F12): as root it says the kernel's audit is disabled"
+    "syslog (F12): the shell's line does not say written"
+    "syslog (F12): the helper's line says not written: the kernel's audit is disabled"
+    "audit (F12): requireaudit refuses the jailed user while the kernel's audit is disabled")
+if [ "${OWN_AUDITD:-}" != 1 ] || [ -z "${PRIVATE_AUDITD_PID:-}" ]; then
+    for t in "${F12_TESTS[@]}"; do skip "$t" "the kernel's audit daemon is not the suite's own (the host's settings are left alone)"; done
+else
+    auditctl -e 0 >/dev/null
+    tag="f12off$$"
+    out=$("$RSSH" -v 2>&1)
+    if grep -q "audit records are NOT being written: the kernel's audit is disabled" <<<"$out"; then pass "${F12_TESTS[0]}"
+    else fail "${F12_TESTS[0]}" "$(sed -n '/^Audit trail/,/^$/p' <<<"$out")"; fi
+    "$SSH" "$A@127.0.0.1" "scp -f $tag" </dev/null >/dev/null 2>&1
+    "$SSH" "$J@127.0.0.1" "scp -f ${tag}j" </dev/null >/dev/null 2>&1
+    if [ "${OWN_DEVLOG:-}" != 1 ]; then
+        skip "${F12_TESTS[1]}" "no /dev/log of the suite's own (see lib.sh)"; skip "${F12_TESTS[2]}" "no /dev/log of the suite's own (see lib.sh)"
+    else
+        if logged "rssh\[[0-9]*\]: .*$tag.*audit=\"accepted by the kernel\"" && ! grep "$tag" "$SYSLOG" | grep -q 'audit="written"'; then
+            pass "${F12_TESTS[1]}"
+        else fail "${F12_TESTS[1]}" "$(grep "$tag" "$SYSLOG" | tail -2)"; fi
+        if logged "rssh_chroot_helper\[[0-9]*\]: .*${tag}j.*audit=\"not written: the kernel's audit is disabled\""; then pass "${F12_TESTS[2]}"
+        else fail "${F12_TESTS[2]}" "$(grep "${tag}j" "$SYSLOG" | tail -2)"; fi
+    fi
+    echo requireaudit >>"$ETC/rssh.conf"
+    out=$("$SSH" "$J@127.0.0.1" "scp -t ." </dev/null 2>&1); rc=$?
+    if [ $rc -ne 0 ] && grep -q "auditing is required but unavailable" <<<"$out"; then pass "${F12_TESTS[3]}"
+    else fail "${F12_TESTS[3]}" "rc=$rc $out"; fi
+    sed -i '/^requireaudit$/d' "$ETC/rssh.conf"
+    auditctl -e 1 >/dev/null
+fi
+# --- END audit-budget ---------------------------------------------------------------------------
 
 # --- summary ----------------------------------------------------------------------------------
 echo

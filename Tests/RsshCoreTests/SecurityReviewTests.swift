@@ -131,11 +131,13 @@ struct RecordTests {
         #expect(decide(shell("allowscp\n"), "scp -t .").decision.address == "203.0.113.66")
     }
 
-    @Test func requireauditRefusesWhenNoRecordCanBeWritten() {
-        let facts = SessionFacts(auditProblem: "auditd is not running")
+    /// Also review 3, F12: a kernel whose audit is switched off drops every record.
+    @Test(arguments: ["auditd is not running", "the kernel's audit is disabled"])
+    func requireauditRefusesWhenNoRecordCanBeWritten(_ problem: String) {
+        let facts = SessionFacts(audit: AuditTrail.Assessment(problem: problem))
         let outcome = decide(shell("allowscp\nrequireaudit\n", facts: facts), "scp -t .")
         #expect(!outcome.decision.allowed)
-        #expect(outcome.decision.reason.contains("auditd is not running"))
+        #expect(outcome.decision.reason.contains(problem))
         #expect(decide(shell("allowscp\n", facts: facts), "scp -t .").decision.allowed)
     }
 

@@ -26,12 +26,12 @@ struct WinSCPResponderTests {
         home: String = "/",
         allow: Bool = true
     ) throws -> Run {
-        var fds: [Int32] = [0, 0]
-        try #require(pipe(&fds) == 0)
+        // A file, not a pipe: a flood of lines is more than a pipe's buffer holds before anyone reads.
+        let inputFile = try scratchFile()
         let input = lines.map { $0 + "\n" }.joined()
-        let written = input.withCString { write(fds[1], $0, strlen($0)) }
+        let written = input.withCString { write(inputFile, $0, strlen($0)) }
         try #require(written == input.utf8.count)
-        close(fds[1])
+        try #require(lseek(inputFile, 0, SEEK_SET) == 0)
         let output = try scratchFile()
         let errors = try scratchFile()
         let events = Events()
@@ -39,7 +39,7 @@ struct WinSCPResponderTests {
         defer {
             _ = chdir(original)
             free(original)
-            close(fds[0])
+            close(inputFile)
             close(output)
             close(errors)
         }
@@ -49,7 +49,7 @@ struct WinSCPResponderTests {
                 access: access,
                 homeDirectory: Array(home.utf8),
                 environment: [],
-                input: fds[0],
+                input: inputFile,
                 output: output,
                 error: errors
             ),
@@ -151,9 +151,14 @@ struct WinSCPResponderTests {
         #expect(run.errors.contains("mkdir: cannot create directory 'moved': File exists"))
         #expect(!exists(base + "/d i r"))
         #expect(run.status == 0)
-        #expect(run.events.count == 25)
+        // The six no-op lines (echo framing, printenv, unalias, unset) are counted in the summary, not logged.
+        #expect(run.events.count == 20)
+        #expect(!run.events.contains { $0.kind == .session })
         #expect(run.events.filter { $0.kind == .refused }.count == 2)
         #expect(run.events.filter { $0.needsAudit }.count == 12)
+        #expect(run.events.last?.kind == .summary)
+        #expect(run.events.last?.reason.contains("19 lines logged") == true)
+        #expect(run.events.last?.reason.contains("6 no-op keepalive lines") == true)
     }
 
     @Test func chmodAndMoveTakeEffect() throws {
@@ -222,7 +227,7 @@ struct WinSCPResponderTests {
         )
         #expect(run.output.contains("WinSCP: this is begin-of-file\nWinSCP: this is end-of-file:1\n"))
         #expect(run.errors.contains("rssh: mkdir: this account is read-only"))
-        #expect(run.events.map { $0.kind } == [.refused, .refused, .refused, .query])
+        #expect(run.events.map { $0.kind } == [.refused, .refused, .refused, .query, .summary])
     }
 
     @Test func uploadOnlyAllowsMkdirButNotDownloadOrDelete() throws {
@@ -241,16 +246,53 @@ struct WinSCPResponderTests {
         #expect(exists(base + "/new"))
         #expect(exists(base + "/f"))
         #expect(!run.output.contains("secret"))
-        #expect(run.events.map { $0.kind } == [.change, .refused, .refused, .query])
+        #expect(run.events.map { $0.kind } == [.change, .refused, .refused, .query, .summary])
         _ = rmdir(base + "/new")
     }
 
-    @Test func aRecorderThatFailsRefusesTheCommand() throws {
+    /// F7: a line that cannot be recorded (under requireaudit) is not run, and the session ends.
+    @Test func aRecorderThatFailsEndsTheSession() throws {
         let scratch = try TemporaryDirectory()
-        let run = try run(["mkdir \"\(scratch.path)/x\"" + Self.end], allow: false)
+        let run = try run(
+            ["mkdir \"\(scratch.path)/x\"" + Self.end, "mkdir \"\(scratch.path)/y\"" + Self.end],
+            allow: false
+        )
         #expect(!exists(scratch.path + "/x"))
-        #expect(run.output == "WinSCP: this is end-of-file:1\n")
-        #expect(run.errors.contains("could not be recorded"))
+        #expect(!exists(scratch.path + "/y"))
+        #expect(run.output == "")
+        #expect(run.status == WinSCPResponder.protocolErrorStatus)
+        #expect(run.errors.contains("could not be recorded; session ended"))
+    }
+
+    /// F6: a flood of changes is logged and recorded up to the session's budget, then one summary record
+    /// ends the session; nothing past the budget runs.
+    @Test func aFloodOfChangesEndsAtTheBudgetWithOneSummary() throws {
+        let lines = (0..<1_500).map { "mkdir \"/nonexistent/x\($0)\"" + Self.end }
+        let run = try run(["echo \"WinSCP: this is end-of-file:0\""] + lines)
+        let records = run.events.filter { $0.needsAudit }
+        #expect(records.count <= RecordBudget.maximumRecords + 1)
+        #expect(run.events.count == RecordBudget.maximumRecords + 1, "every logged line counts, and one summary")
+        #expect(run.events.filter { $0.kind == .change }.count == RecordBudget.maximumRecords)
+        let last = try #require(run.events.last)
+        #expect(last.kind == .exhausted && last.needsAudit && !last.allowed)
+        #expect(last.reason.contains("1000 lines logged (0 queries, 1000 changes"))
+        #expect(
+            last.reason.contains("2 lines not logged (1 no-op keepalive lines, 1 past the budget of 1000, not run)")
+        )
+        #expect(run.status == WinSCPResponder.protocolErrorStatus)
+        #expect(run.errors.contains("limit of 1000 logged commands; session ended"))
+        let markers = run.output.split(separator: "\n").filter { $0.hasPrefix("WinSCP: this is end-of-file:") }
+        #expect(markers.count == RecordBudget.maximumRecords + 1, "the keepalive and the admitted lines only")
+    }
+
+    /// F6: keepalives are counted, never logged one by one.
+    @Test func keepalivesAreCountedNotLogged() throws {
+        let lines = Array(repeating: "echo \"WinSCP: this is end-of-file:0\"", count: 3_000)
+        let run = try run(lines + ["pwd" + Self.end])
+        #expect(run.events.map { $0.kind } == [.query, .summary])
+        #expect(run.events.last?.reason.contains("1 lines logged") == true)
+        #expect(run.events.last?.reason.contains("3000 no-op keepalive lines") == true)
+        #expect(run.status == 0)
     }
 
     /// Review item 6: each refused line is an audit record, so a session cannot refuse without end.
@@ -258,7 +300,8 @@ struct WinSCPResponderTests {
         let lines = Array(repeating: "uname -a" + Self.end, count: WinSCPResponder.maximumRefusals + 20)
         let run = try run(lines + ["pwd" + Self.end])
         #expect(run.status == WinSCPResponder.protocolErrorStatus)
-        #expect(run.events.count == WinSCPResponder.maximumRefusals, "recorded refusals stop at the bound")
+        #expect(run.events.count == WinSCPResponder.maximumRefusals + 1, "recorded refusals stop at the bound")
+        #expect(run.events.last?.kind == .summary)
         #expect(run.errors.contains("too many refused commands"))
         #expect(!run.output.contains("/"), "the pwd after the bound never ran")
     }

@@ -49,9 +49,17 @@ int CRsshShims_argc(void);
 /// argv as glibc passed it to the program's constructors; argv[argc] is NULL.
 char *const *CRsshShims_argv(void);
 
-/// The pid of the audit daemon the kernel has registered (AUDIT_GET): > 0 running, 0 none, or -errno
-/// (-EPERM without CAP_AUDIT_CONTROL, which only root has; rssh itself holds just CAP_AUDIT_WRITE).
-int CRsshShims_audit_daemon_pid(void);
+/// The kernel's audit status (AUDIT_GET): its `enabled` switch (0 off, 1 on, 2 locked on) and the pid of the
+/// audit daemon it has registered (0 none). Returns 0, or -errno (-EPERM without CAP_AUDIT_CONTROL, which
+/// only root has; rssh itself holds just CAP_AUDIT_WRITE).
+int CRsshShims_audit_status(int *enabled, int *pid);
+
+/// Sets SIGPIPE to SIG_IGN (ignore != 0) or SIG_DFL; sigaction(2)'s result.
+int CRsshShims_ignore_sigpipe(int ignore);
+
+/// Reduces the capability sets to CAP_AUDIT_WRITE alone (permitted and effective; ambient and inheritable
+/// empty) and verifies the result: 0, or -1 with errno.
+int CRsshShims_keep_only_audit_write(void);
 
 /// pipe2(2) with O_CLOEXEC.
 int CRsshShims_pipe_cloexec(int fds[2]);

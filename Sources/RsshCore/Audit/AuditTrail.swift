@@ -6,37 +6,160 @@ import CRsshLibc
 /// root. Without it libaudit drops the record and still returns success, so availability is checked first
 /// and a return of 0 is never read as "written".
 public enum AuditTrail {
-    /// Why no record can be written, or nil when one can.
-    public static func unavailability() -> String? {
-        switch system_has_audit_write() {
-        case 1: break
-        case 0:
-            return "this process lacks CAP_AUDIT_WRITE (make install sets it with setcap; is the file system nosuid?)"
-        default: return "capabilities cannot be read"
-        }
-        return auditDaemonProblem()
-    }
+    /// What a record the kernel acknowledged is logged as when the sender knows the kernel's audit is on and
+    /// an audit daemon is registered (the helper and its recorder, as root).
+    public static let written = "written"
 
-    /// Why auditd is not running, or nil when it is.
+    /// What a record the kernel acknowledged is logged as when the sender cannot know more.
     ///
-    /// The kernel is asked first (AUDIT_GET: the audit daemon it has registered). That needs
-    /// CAP_AUDIT_CONTROL, which the helper has as root but rssh deliberately does not; then only a process
-    /// named `auditd` whose real uid is 0 counts (a user can name a process `auditd`, not make it root's,
-    /// and the process table, not a pid file anyone could leave behind, is what is read).
-    public static func auditDaemonProblem() -> String? {
-        // Asking costs a netlink round trip that is bound to fail without root; rssh goes straight to the table.
-        guard system_geteuid() == 0 else { return rootAuditdFromPidFile() ? nil : rootAuditdProblem() }
-        let pid = system_audit_daemon_pid()
-        if pid > 0 { return nil }
-        if pid == 0 { return "auditd is not running (the kernel has no audit daemon registered)" }
-        guard -pid == EPERM else {
-            return "the audit status cannot be read: \(SystemError(call: "AUDIT_GET", code: -pid).reason)"
+    /// That is the unprivileged shell. The kernel acknowledges a user record even while its audit is switched
+    /// off (`auditctl -e 0`) and drops it; asking whether it is on (AUDIT_GET) needs CAP_AUDIT_CONTROL, which
+    /// rssh does not have.
+    public static let accepted = "accepted by the kernel"
+
+    /// What a process knows, before it sends a record, about where the record goes.
+    public struct Assessment: Equatable, Sendable {
+        /// Why no record can be written (none is sent), or nil: send it.
+        public var problem: String?
+        /// What a record the kernel acknowledges is logged as: `written` only where that was verified.
+        public var acknowledged: String
+        /// What this process could not verify, for `rssh -v`.
+        public var unverified: [String]
+
+        /// Creates an assessment.
+        public init(problem: String?, acknowledged: String = AuditTrail.written, unverified: [String] = []) {
+            self.problem = problem
+            self.acknowledged = acknowledged
+            self.unverified = unverified
         }
-        return rootAuditdFromPidFile() ? nil : rootAuditdProblem()
+
+        /// What the log line says once the record was sent: `acknowledged`, or `not written: why`.
+        public func outcome(sendFailure: String?) -> String {
+            guard let failure = problem ?? sendFailure else { return acknowledged }
+            return "not written: \(failure)"
+        }
     }
 
-    private static func rootAuditdProblem() -> String? {
-        rootProcessNamedAuditdExists() ? nil : "auditd is not running"
+    /// The kernel's audit status as AUDIT_GET reports it, interpreted.
+    public enum KernelAudit: Equatable, Sendable {
+        /// Auditing is switched on and an audit daemon is registered.
+        case on
+        /// `enabled` is 0: the kernel acknowledges user records and drops them.
+        case disabled
+        /// Auditing is on but no audit daemon is registered.
+        case noDaemon
+        /// The caller may not ask (EPERM: no CAP_AUDIT_CONTROL).
+        case notPermitted
+        /// The status could not be read: why.
+        case unreadable(String)
+
+        /// Interprets AUDIT_GET's result: `code` 0 or -errno, then the `enabled` switch (0 off, 1 on, 2 locked
+        /// on) and the registered daemon's pid.
+        public static func interpret(code: Int32, enabled: Int32, pid: Int32) -> KernelAudit {
+            guard code == 0 else {
+                if -code == EPERM { return .notPermitted }
+                return .unreadable(SystemError(call: "AUDIT_GET", code: -code).reason)
+            }
+            if enabled == 0 { return .disabled }
+            return pid > 0 ? .on : .noDaemon
+        }
+
+        /// Why no record is kept, or nil.
+        public var problem: String? {
+            switch self {
+            case .on, .notPermitted: nil
+            case .disabled: "the kernel's audit is disabled"
+            case .noDaemon: "auditd is not running (the kernel has no audit daemon registered)"
+            case .unreadable(let reason): "the audit status cannot be read: \(reason)"
+            }
+        }
+    }
+
+    /// Whether auditd runs, as far as an unprivileged process can see it in /proc.
+    public enum DaemonSighting: Equatable, Sendable {
+        /// A root process named auditd is visible.
+        case running
+        /// None is, and /proc shows other processes: it is not running.
+        case notRunning
+        /// None is, but /proc hides other users' processes (hidepid): unknown.
+        case cannotVerify
+
+        /// Classifies what /proc showed: whether a root auditd was seen, and whether PID 1 (which always
+        /// exists) is visible and readable.
+        public static func classify(auditdSeen: Bool, initVisible: Bool) -> DaemonSighting {
+            if auditdSeen { return .running }
+            return initVisible ? .notRunning : .cannotVerify
+        }
+    }
+
+    /// Why no record can be written, or nil when one can (the capability, then `destination()`).
+    public static func unavailability() -> String? { assess().problem }
+
+    /// What this process knows about its records: its own CAP_AUDIT_WRITE first, then `destination()`.
+    public static func assess() -> Assessment {
+        switch system_has_audit_write() {
+        case 1: return destination()
+        case 0:
+            return Assessment(
+                problem:
+                    "this process lacks CAP_AUDIT_WRITE (make install sets it with setcap; is the file system nosuid?)"
+            )
+        default: return Assessment(problem: "capabilities cannot be read")
+        }
+    }
+
+    /// Whether a record sent now is kept: the kernel's audit switch and daemon, as far as this process can know.
+    ///
+    /// Root asks the kernel (AUDIT_GET): `enabled` and the registered daemon; only then is an acknowledged
+    /// record called written. Without CAP_AUDIT_CONTROL (rssh itself, deliberately) the kernel cannot be asked:
+    /// a kernel booted with `audit=0` is read from /proc/cmdline, and only a process named `auditd` whose real
+    /// uid is 0 counts as the daemon (a user can name a process `auditd`, not make it root's; the process
+    /// table, not a pid file anyone could leave behind, is what is read). When /proc hides other users'
+    /// processes (hidepid), whether auditd runs is unknown, not "no": the record is still sent.
+    public static func destination() -> Assessment {
+        // Asking costs a netlink round trip that is bound to fail without root; rssh goes straight to /proc.
+        if system_geteuid() == 0 {
+            let kernel = kernelStatus()
+            if kernel != .notPermitted { return Assessment(problem: kernel.problem) }
+        }
+        let kernelUnknown = "whether the kernel's audit is switched on (auditctl -e): asking needs CAP_AUDIT_CONTROL"
+        if bootedWithoutAudit(commandLine: readSmallFile("/proc/cmdline", limit: 4096)) {
+            return Assessment(problem: "the kernel was booted with audit=0")
+        }
+        switch daemonSighting() {
+        case .running:
+            return Assessment(problem: nil, acknowledged: accepted, unverified: [kernelUnknown])
+        case .notRunning:
+            return Assessment(problem: "auditd is not running")
+        case .cannotVerify:
+            return Assessment(
+                problem: nil,
+                acknowledged: accepted + " (auditd cannot be verified: /proc hides other processes, hidepid)",
+                unverified: [kernelUnknown, "whether auditd runs: /proc hides other users' processes (hidepid)"]
+            )
+        }
+    }
+
+    /// The kernel's answer to AUDIT_GET.
+    public static func kernelStatus() -> KernelAudit {
+        var enabled: Int32 = 0
+        var pid: Int32 = 0
+        let code = system_audit_status(&enabled, &pid)
+        return KernelAudit.interpret(code: code, enabled: enabled, pid: pid)
+    }
+
+    /// Whether a kernel command line switches auditing off at boot (`audit=0` as a word).
+    static func bootedWithoutAudit(commandLine: String?) -> Bool {
+        guard let commandLine else { return false }
+        return commandLine.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).contains {
+            $0 == "audit=0" || $0 == "audit=off"
+        }
+    }
+
+    /// What /proc shows of auditd to this process.
+    static func daemonSighting() -> DaemonSighting {
+        let seen = rootAuditdFromPidFile() || rootProcessNamedAuditdExists()
+        return DaemonSighting.classify(auditdSeen: seen, initVisible: seen || readSmallFile("/proc/1/status") != nil)
     }
 
     /// The fast path: /run/auditd.pid names a process called auditd whose real uid is 0.
@@ -98,16 +221,17 @@ public enum AuditTrail {
         return effective && permittedLow & (1 << 29) != 0  // CAP_AUDIT_WRITE is 29
     }
 
-    /// Writes one AUDIT_USER_CMD record for `decision`.
+    /// Writes one AUDIT_USER_CMD record for `decision` after assessing where it goes.
     /// - Parameter comm: the program name recorded in `comm=`.
-    /// - Returns: nil when written, else why not.
-    public static func record(_ decision: Decision, comm: String) -> String? {
-        if let problem = unavailability() { return problem }
-        return send(decision, comm: comm)
+    /// - Returns: what the log line says: `written`, `accepted by the kernel`, or `not written: why`.
+    public static func record(_ decision: Decision, comm: String) -> String {
+        let assessment = assess()
+        guard assessment.problem == nil else { return assessment.outcome(sendFailure: nil) }
+        return assessment.outcome(sendFailure: send(decision, comm: comm))
     }
 
     /// Writes the record without checking availability first (the caller has, once per process).
-    /// - Returns: nil when written, else why not.
+    /// - Returns: nil when the kernel acknowledged it, else why not.
     public static func send(_ decision: Decision, comm: String) -> String? {
         let fd = system_audit_open()
         guard fd >= 0 else { return "audit_open: \(SystemError.current("audit_open").reason)" }

@@ -7,10 +7,18 @@ import CRsshLibc
 /// verdicts from a pipe (one for a command; one per command line in a WinSCP session), writes a record for
 /// each and answers whether it was written; it reads nothing else and runs nothing. If the helper dies
 /// inside the jail before its first verdict (a crash while expanding, a kill), the child records that.
+///
+/// The child makes itself root through and through at once (real, effective and saved ids 0, no
+/// supplementary groups), so no process of the user can signal it (kill(2) compares the sender's uid with
+/// the target's real and saved uid), and keeps no capability but CAP_AUDIT_WRITE. It writes at most
+/// `maximumRecords` records, so even a subverted helper cannot flood the trail through it.
 struct AuditRecorder {
     private let child: pid_t
     private let verdicts: Int32
     private let answers: Int32
+
+    /// The most records one recorder writes: a WinSCP session's own budget, its start and its summary.
+    static let maximumRecords = RecordBudget.maximumRecords + 2
 
     /// Forks the recorder for `decision` (its user, uid, address, jail, program and command).
     /// - Returns: nil when a pipe or the fork failed.
@@ -29,6 +37,11 @@ struct AuditRecorder {
         if child == 0 {
             _ = system_close(down.write)
             _ = system_close(up.read)
+            // Checked: a recorder the user could stop or kill is no recorder (the helper then sees it fail).
+            guard system_setgroups(0, nil) == 0, system_setresgid(0) == 0, system_setresuid(0) == 0,
+                system_keep_only_audit_write() == 0
+            else { system_exit_now(2) }
+            _ = system_set_not_dumpable()
             system_exit_now(serve(decision, verdicts: down.read, answers: up.write))
         }
         _ = system_close(down.read)
@@ -47,10 +60,10 @@ struct AuditRecorder {
     }
 
     /// Sends the final verdict, ends the recorder, and says whether every record was written.
-    func finish(_ verdict: Verdict) -> String {
+    func finish(_ verdict: Verdict) -> Bool {
         let written = record(verdict)
         let ended = end()
-        return written && ended ? "written" : "not written: the recorder failed"
+        return written && ended
     }
 
     /// Closes the pipes and waits for the child: true when it exited 0 (every record written).
@@ -86,6 +99,13 @@ struct AuditRecorder {
                 final.reason = "a malformed verdict came from inside the jail"
             }
             received += 1
+            if received > maximumRecords {
+                final.allowed = false
+                final.reason = "the recorder's budget of \(maximumRecords) records is spent; nothing more is recorded"
+                _ = AuditTrail.send(final, comm: "rssh_chroot_helper")
+                _ = DescriptorIO.writeAll([UInt8(ascii: "0")], to: answers)
+                return 1
+            }
             let written = AuditTrail.send(final, comm: "rssh_chroot_helper") == nil
             allWritten = allWritten && written
             // After a malformed verdict nothing more is believed: the recorder records it and stops.

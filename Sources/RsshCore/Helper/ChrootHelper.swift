@@ -22,6 +22,9 @@ public enum ChrootHelper {
     public static func main(arguments: [[UInt8]]) -> Never {
         sanitizeDescriptors()
         _ = system_set_not_dumpable()
+        // A recorder that is gone must show as a failed write (EPIPE), which is logged or, under requireaudit,
+        // ends the session; never as a death by SIGPIPE whose disposition the caller chose.
+        guard system_ignore_sigpipe(true) == 0 else { exit(1) }
         // The environment is attacker-controlled: keep only what ExecEnvironment's allow-list may pass on,
         // and never consult it for a decision.
         let inherited = LoginShell.currentEnvironment()
@@ -33,7 +36,9 @@ public enum ChrootHelper {
         // Anyone can run a setuid program: only an rssh user's caller is trusted with the client address
         // and gets audit records (the helper refuses everyone else anyway).
         let trusted = account?.shell == Array(paths.shell.utf8)
-        var auditProblem: String? = trusted ? nil : "the caller's login shell is not \(paths.shell): not recorded"
+        var audit: AuditTrail.Assessment? =
+            trusted
+            ? nil : AuditTrail.Assessment(problem: "the caller's login shell is not \(paths.shell): not recorded")
         var log = SyslogLogger(ident: "rssh_chroot_helper", facility: .daemon)
         var decision = Decision(
             allowed: false,
@@ -47,8 +52,8 @@ public enum ChrootHelper {
         func refuse(_ refusal: Refusal) -> Never {
             decision.allowed = false
             decision.reason = refusal.reason
-            let problem = auditProblem ?? AuditTrail.record(decision, comm: "rssh_chroot_helper")
-            decision.audit = problem.map { "not written: \($0)" } ?? "written"
+            decision.audit =
+                audit?.problem.map { "not written: \($0)" } ?? AuditTrail.record(decision, comm: "rssh_chroot_helper")
             log.error(decision.logLine)
             LoginShell.writeAll("rssh_chroot_helper: \(refusal.userMessage)\n", to: STDERR_FILENO)
             exit(ShellOutcome.refusedStatus)
@@ -73,10 +78,10 @@ public enum ChrootHelper {
             } catch {
                 throw Refusal(reason: "group lookup failed: \(error)", userMessage: "cannot look up your groups")
             }
-            auditProblem = auditProblem ?? AuditTrail.unavailability()
-            if prepared.requireAudit, let auditProblem {
+            audit = audit ?? AuditTrail.assess()
+            if prepared.requireAudit, let problem = audit?.problem {
                 throw Refusal(
-                    reason: "requireaudit is set and no audit record can be written: \(auditProblem)",
+                    reason: "requireaudit is set and no audit record can be written: \(problem)",
                     userMessage: "auditing is required but unavailable"
                 )
             }
@@ -88,8 +93,9 @@ public enum ChrootHelper {
         guard system_close_from(3) == 0 else {
             refuse(Refusal(reason: "close_range failed", userMessage: "internal error"))
         }
+        let assessment = audit ?? AuditTrail.Assessment(problem: "not assessed")
         var recorder: AuditRecorder?
-        if auditProblem == nil {
+        if assessment.problem == nil {
             recorder = AuditRecorder.start(decision)
             if recorder == nil, prepared.requireAudit {
                 refuse(Refusal(reason: "the audit recorder could not be started", userMessage: "internal error"))
@@ -99,9 +105,14 @@ public enum ChrootHelper {
         func conclude(_ verdict: Verdict, userMessage: String?) {
             decision.allowed = verdict.allowed
             decision.reason = verdict.reason + " inside the jail"
+            let written = recorder?.finish(verdict) ?? false
             decision.audit =
-                recorder?.finish(verdict) ?? "not written: \(auditProblem ?? "the recorder could not be started")"
-            if decision.allowed, prepared.requireAudit, decision.audit != "written" {
+                written
+                ? assessment.acknowledged
+                : recorder == nil
+                    ? "not written: \(assessment.problem ?? "the recorder could not be started")"
+                    : "not written: the recorder failed"
+            if decision.allowed, prepared.requireAudit, !written {
                 decision.allowed = false
                 decision.reason = "requireaudit is set and the audit record could not be written"
             }
@@ -149,7 +160,14 @@ public enum ChrootHelper {
                 home: home,
                 confinement: nil
             )
-            runResponder(session, decision: decision, recorder: recorder, requireAudit: prepared.requireAudit, log: log)
+            runResponder(
+                session,
+                decision: decision,
+                recorder: recorder,
+                acknowledged: assessment.acknowledged,
+                requireAudit: prepared.requireAudit,
+                log: log
+            )
         }
         let vetted: VettedCommand
         do {
@@ -288,6 +306,7 @@ public enum ChrootHelper {
         _ session: InteractiveSession,
         decision: Decision,
         recorder: AuditRecorder?,
+        acknowledged: String,
         requireAudit: Bool,
         log: SyslogLogger
     ) -> Never {
@@ -296,7 +315,7 @@ public enum ChrootHelper {
         start.allowed = true
         start.reason = "WinSCP SCP-mode session inside the jail"
         let recorded = recorder?.record(Verdict(allowed: true, reason: "WinSCP SCP-mode session", argv: nil)) ?? false
-        start.audit = recorded ? "written" : "not written: the recorder failed or is not running"
+        start.audit = recorded ? acknowledged : "not written: the recorder failed or is not running"
         if requireAudit && !recorded {
             start.allowed = false
             start.reason = "requireaudit is set and the audit record could not be written"
@@ -312,7 +331,7 @@ public enum ChrootHelper {
             environment: session.environment
         )
         var responder = WinSCPResponder(configuration: configuration) { event in
-            decision.logWinSCP(event, requireAudit: requireAudit, log: log) { line in
+            decision.logWinSCP(event, requireAudit: requireAudit, acknowledged: acknowledged, log: log) { line in
                 guard let recorder else { return "the recorder is not running" }
                 let verdict = Verdict(allowed: line.allowed, reason: line.reason, argv: nil, line: event.line)
                 return recorder.record(verdict) ? nil : "the recorder failed"

@@ -29,7 +29,8 @@ public struct Decision: Sendable, Equatable {
     public var reason: String
     /// The command line exactly as received (nil for an interactive login).
     public var command: [UInt8]?
-    /// Whether the kernel audit record was written: nil before trying, "written", or "not written: why".
+    /// What became of the kernel audit record: nil before trying, `written` (verified by a root sender),
+    /// `accepted by the kernel` (all the unprivileged shell can know), or `not written: why`.
     public var audit: String?
     /// A pre-check or the final verdict.
     public var stage: Stage = .final

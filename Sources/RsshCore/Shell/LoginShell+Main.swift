@@ -21,12 +21,14 @@ extension LoginShell {
         let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
             ConfigParser.parse($0, file: paths.configFile)
         }
+        let audit = AuditTrail.destination()
         let report = VersionReport(
             paths: paths,
             configuration: configuration,
             isExecutable: { path in !path.isEmpty && system_access(path, X_OK) == 0 },
             shellCanAudit: AuditTrail.fileHasAuditWrite(paths.shell),
-            auditDaemonProblem: AuditTrail.auditDaemonProblem(),
+            auditDaemonProblem: audit.problem,
+            auditUnverified: audit.unverified,
             sshd: SshdEffectiveConfig.gather(paths: paths),
             pathStatus: SshdEffectiveConfig.pathStatus,
             landlockABI: Landlock.abi()
@@ -56,9 +58,10 @@ extension LoginShell {
         if let home = account?.home { shell.facts.sshDirectory = FileStatus.lstat(home + Array("/.ssh".utf8)) }
         // Only sshd's sessions for rssh users are recorded: anyone else could forge the client address and
         // fill the audit trail with allow records.
-        shell.facts.auditProblem =
+        shell.facts.audit =
             shell.callerIsRsshUser
-            ? AuditTrail.unavailability() : "the caller's login shell is not \(paths.shell): not recorded"
+            ? AuditTrail.assess()
+            : AuditTrail.Assessment(problem: "the caller's login shell is not \(paths.shell): not recorded")
         let requireAudit = (try? configuration.get().requireAudit) == true
         let home = account?.home ?? Array("/".utf8)
         // Recorded before anything is expanded, so that no failure while expanding can hide the attempt.
@@ -91,7 +94,7 @@ extension LoginShell {
                 session,
                 decision: decision,
                 scp: paths.path(of: .scp) ?? "",
-                auditProblem: shell.facts.auditProblem,
+                audit: shell.facts.audit,
                 requireAudit: requireAudit,
                 log: log
             )
@@ -116,16 +119,15 @@ extension LoginShell {
     /// anyway is learnt here, and with `requireaudit` it turns an allowed outcome into a refusal.
     static func record(_ outcome: inout ShellOutcome, facts: SessionFacts, requireAudit: Bool, log: SyslogLogger) {
         var decision = outcome.decision
-        if let problem = facts.auditProblem ?? AuditTrail.send(decision, comm: "rssh") {
-            decision.audit = "not written: \(problem)"
+        let failure = facts.audit.problem ?? AuditTrail.send(decision, comm: "rssh")
+        decision.audit = facts.audit.outcome(sendFailure: failure)
+        if failure != nil {
             if decision.allowed && requireAudit {
                 decision.allowed = false
                 decision.stage = .final
                 decision.reason = "requireaudit is set and the audit record could not be written"
                 outcome = .refuse(message: "auditing is required but unavailable", programs: [], decision: decision)
             }
-        } else {
-            decision.audit = "written"
         }
         if decision.allowed { log.info(decision.logLine) } else { log.error(decision.logLine) }
     }

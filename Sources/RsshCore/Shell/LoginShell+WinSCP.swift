@@ -5,7 +5,7 @@ extension Decision {
     func winscp(_ event: WinSCPEvent) -> Decision {
         var line = self
         line.stage = .final
-        line.allowed = event.kind != .refused
+        line.allowed = event.allowed
         line.program = "winscp"
         line.reason = event.reason.isEmpty ? "WinSCP \(event.kind)" : "WinSCP \(event.kind): \(event.reason)"
         line.command = event.line
@@ -15,10 +15,13 @@ extension Decision {
     }
 
     /// Logs one WinSCP line, after `write` has recorded it when it needs an audit record (`write` returns
-    /// why it could not), and says whether the line may run: under `requireaudit`, not without its record.
+    /// why it could not), and says whether the session may go on: under `requireaudit`, not without the
+    /// record.
+    /// - Parameter acknowledged: what a record the kernel acknowledged is logged as (see `AuditTrail`).
     func logWinSCP(
         _ event: WinSCPEvent,
         requireAudit: Bool,
+        acknowledged: String,
         log: SyslogLogger,
         write: (Decision) -> String?
     ) -> Bool {
@@ -27,7 +30,7 @@ extension Decision {
         if event.needsAudit {
             let problem = write(line)
             written = problem == nil
-            line.audit = problem.map { "not written: \($0)" } ?? "written"
+            line.audit = problem.map { "not written: \($0)" } ?? acknowledged
         }
         if line.allowed { log.info(line.logLine) } else { log.error(line.logLine) }
         return !(event.needsAudit && requireAudit && !written)
@@ -44,7 +47,7 @@ extension LoginShell {
         _ session: InteractiveSession,
         decision: Decision,
         scp: String,
-        auditProblem: String?,
+        audit: AuditTrail.Assessment,
         requireAudit: Bool,
         log: SyslogLogger
     ) -> Never {
@@ -64,8 +67,8 @@ extension LoginShell {
             environment: session.environment
         )
         var responder = WinSCPResponder(configuration: configuration) { event in
-            decision.logWinSCP(event, requireAudit: requireAudit, log: log) { line in
-                auditProblem ?? AuditTrail.send(line, comm: "rssh")
+            decision.logWinSCP(event, requireAudit: requireAudit, acknowledged: audit.acknowledged, log: log) { line in
+                audit.problem ?? AuditTrail.send(line, comm: "rssh")
             }
         }
         exit(responder.run())

@@ -29,6 +29,8 @@ public enum ProcessImage {
             argv.deallocate()
             envp.deallocate()
         }
+        // The helper ignores SIGPIPE for itself; the program gets the default, which execve would not restore.
+        _ = system_ignore_sigpipe(false)
         _ = system_execve(path, argv.pointer, envp.pointer)
         return .current("execve", path)
     }

@@ -1,9 +1,11 @@
 /// What the login shell learns about its surroundings before deciding, so that every refusal is made in
 /// `LoginShell.decide` and tests can set each fact.
 public struct SessionFacts: Sendable, Equatable {
-    /// Why no audit record can be written (no capability, no auditd, a caller who is not an rssh user), or
-    /// nil when one can.
-    public var auditProblem: String?
+    /// Where audit records go: why none can be written (no capability, no auditd, the kernel's audit off, a
+    /// caller who is not an rssh user), and what an acknowledged record is logged as.
+    public var audit: AuditTrail.Assessment
+    /// Why no audit record can be written, or nil when one can.
+    public var auditProblem: String? { audit.problem }
     /// Whether the compiled-in chroot helper is executable.
     public var helperIsExecutable: Bool
     /// Why the account could not be looked up, when it could not.
@@ -15,13 +17,13 @@ public struct SessionFacts: Sendable, Equatable {
 
     /// Creates facts; the defaults describe a healthy installation without Landlock.
     public init(
-        auditProblem: String? = nil,
+        audit: AuditTrail.Assessment = AuditTrail.Assessment(problem: nil),
         helperIsExecutable: Bool = true,
         lookupFailure: Account.LookupFailure? = nil,
         landlockABI: Int32 = 0,
         sshDirectory: FileStatus? = nil
     ) {
-        self.auditProblem = auditProblem
+        self.audit = audit
         self.helperIsExecutable = helperIsExecutable
         self.lookupFailure = lookupFailure
         self.landlockABI = landlockABI

@@ -10,8 +10,11 @@ public struct VersionReport {
     public var isExecutable: (String) -> Bool
     /// Whether the installed shell carries CAP_AUDIT_WRITE.
     public var shellCanAudit: Bool
-    /// Why auditd is not running, or nil.
+    /// Why records are not kept (the kernel's audit is off, auditd is not running), or nil.
     public var auditDaemonProblem: String?
+    /// What this process could not verify about the audit trail (without root: the kernel's switch; under
+    /// hidepid: auditd).
+    public var auditUnverified: [String]
     /// What sshd applies to rssh accounts, when it was looked at.
     public var sshd: SshdEffectiveConfig?
     /// lstat(2) for the sshd check's writable-path question (injected so tests need no real files).
@@ -26,6 +29,7 @@ public struct VersionReport {
         isExecutable: @escaping (String) -> Bool,
         shellCanAudit: Bool,
         auditDaemonProblem: String?,
+        auditUnverified: [String] = [],
         sshd: SshdEffectiveConfig? = nil,
         pathStatus: @escaping SshdConfigCheck.Status = { _ in nil },
         landlockABI: Int32 = 0
@@ -35,6 +39,7 @@ public struct VersionReport {
         self.isExecutable = isExecutable
         self.shellCanAudit = shellCanAudit
         self.auditDaemonProblem = auditDaemonProblem
+        self.auditUnverified = auditUnverified
         self.sshd = sshd
         self.pathStatus = pathStatus
         self.landlockABI = landlockABI
@@ -123,14 +128,21 @@ public struct VersionReport {
         }
         out += "\nAudit trail\n"
         out += "  \(paths.shell) has cap_audit_write: \(shellCanAudit ? "yes" : "NO")\n"
-        out += "  auditd: \(auditDaemonProblem ?? "running")\n"
+        out +=
+            "  kernel audit and auditd: \(auditDaemonProblem ?? (auditUnverified.isEmpty ? "on" : "no problem seen"))\n"
+        for item in auditUnverified { out += "  cannot verify \(item)\n" }
         var reasons: [String] = []
         if !shellCanAudit { reasons.append("rssh lacks cap_audit_write (run make install as root)") }
         if let auditDaemonProblem { reasons.append(auditDaemonProblem) }
-        out +=
-            reasons.isEmpty
-            ? "  audit records are written for every decision\n"
-            : "  audit records are NOT being written: \(reasons.joined(separator: "; ")); decisions go to syslog only\n"
+        if !reasons.isEmpty {
+            out +=
+                "  audit records are NOT being written: \(reasons.joined(separator: "; ")); decisions go to syslog only\n"
+        } else if auditUnverified.isEmpty {
+            out += "  audit records are written for every decision\n"
+        } else {
+            out += "  audit records are sent for every decision and the kernel accepts them; that they are kept "
+            out += "cannot be verified by this process (run rssh -v as root to ask the kernel)\n"
+        }
         if (try? configuration.get().requireAudit) == true {
             out +=
                 reasons.isEmpty

@@ -191,6 +191,9 @@ internal func system_clearenv() -> Int32 { clearenv() }
 /// pipe2(2) with O_CLOEXEC.
 internal func system_pipe(_ fds: UnsafeMutablePointer<Int32>) -> Int32 { CRsshShims_pipe_cloexec(fds) }
 
+/// SIGPIPE ignored (true) or back to its default (false, before execve: an ignored signal survives it).
+internal func system_ignore_sigpipe(_ ignore: Bool) -> Int32 { CRsshShims_ignore_sigpipe(ignore ? 1 : 0) }
+
 /// fork(2).
 internal func system_fork() -> pid_t { fork() }
 
@@ -274,8 +277,17 @@ internal func system_audit_encode_nv_string(
 
 internal func system_free(_ pointer: UnsafeMutableRawPointer?) { free(pointer) }
 
-/// The kernel's registered audit daemon pid (AUDIT_GET), 0 for none, or -errno.
-internal func system_audit_daemon_pid() -> Int32 { CRsshShims_audit_daemon_pid() }
+/// The kernel's audit status (AUDIT_GET): 0 with `enabled` and the registered daemon's `pid` filled in, or
+/// -errno.
+internal func system_audit_status(
+    _ enabled: UnsafeMutablePointer<Int32>,
+    _ pid: UnsafeMutablePointer<Int32>
+) -> Int32 {
+    CRsshShims_audit_status(enabled, pid)
+}
+
+/// Reduces this process's capabilities to CAP_AUDIT_WRITE alone (verified): 0, or -1.
+internal func system_keep_only_audit_write() -> Int32 { CRsshShims_keep_only_audit_write() }
 
 internal func system_has_audit_write() -> Int32 {
     CRsshShims_has_effective_capability(CRsshShims_cap_audit_write())

@@ -17,6 +17,10 @@ public struct WinSCPEvent: Equatable, Sendable {
         case download
         /// Refused: not a WinSCP command, not permitted, or not allowed in the access mode.
         case refused
+        /// The session's end: what it did and what was not logged (a syslog line only).
+        case summary
+        /// The session's end because its `RecordBudget` was spent: the summary, as an audit record too.
+        case exhausted
 
         /// A lower-case word for log fields.
         public var description: String {
@@ -27,6 +31,8 @@ public struct WinSCPEvent: Equatable, Sendable {
             case .upload: "upload"
             case .download: "download"
             case .refused: "refused"
+            case .summary: "summary"
+            case .exhausted: "budget exhausted"
             }
         }
     }
@@ -45,13 +51,17 @@ public struct WinSCPEvent: Equatable, Sendable {
         self.reason = reason
     }
 
-    /// Whether the line belongs in the audit trail too: every transfer, change and refusal.
+    /// Whether the line belongs in the audit trail too: every transfer, change and refusal, and the summary
+    /// of a session that spent its budget.
     public var needsAudit: Bool {
         switch kind {
-        case .session, .query: false
-        case .change, .upload, .download, .refused: true
+        case .session, .query, .summary: false
+        case .change, .upload, .download, .refused, .exhausted: true
         }
     }
+
+    /// Whether the line is reported as allowed (`res=success`).
+    public var allowed: Bool { kind != .refused && kind != .exhausted }
 
     /// The kind a command is recorded as.
     static func kind(of command: WinSCPCommand) -> Kind {

@@ -68,6 +68,7 @@ extension WinSCPResponder {
         else { system_exit_now(126) }
         _ = system_close_from(3)
         guard system_drop_capabilities() == 0, system_set_no_new_privs() == 0 else { system_exit_now(126) }
+        _ = system_ignore_sigpipe(false)
         _ = system_execve(executable, argv.pointer, envp.pointer)
         if let base = failure.baseAddress { _ = system_write(2, base, failure.count) }
         system_exit_now(127)

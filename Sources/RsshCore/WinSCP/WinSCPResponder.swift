@@ -62,17 +62,23 @@ public struct WinSCPResponder {
     /// The exit status when the input does not look like WinSCP at all.
     public static let protocolErrorStatus: Int32 = 1
 
-    /// The most refused lines one session may send: each is an audit record, so a session cannot be used
-    /// to flood the audit trail (WinSCP itself sends a handful at most).
+    /// The most refused lines one session may send.
+    ///
+    /// Each is an audit record (WinSCP itself sends a handful at most). They count against the session's
+    /// `RecordBudget` too.
     public static let maximumRefusals = 100
 
+    /// The session's budget of log lines and audit records: every reported line goes through it.
+    private(set) var budget = RecordBudget()
+
     /// How many lines this session has had refused.
-    private(set) var refusals = 0
+    var refusals: Int { budget.refusals }
 
     /// Creates a responder.
     /// - Parameters:
     ///   - configuration: the session's facts.
-    ///   - record: called with every line before it runs; return false to refuse the line.
+    ///   - record: called with every line before it runs; return false when it could not be recorded and
+    ///     the caller requires a record (`requireaudit`): the session ends.
     public init(configuration: Configuration, record: @escaping (WinSCPEvent) -> Bool) {
         self.configuration = configuration
         self.record = record
@@ -80,20 +86,55 @@ public struct WinSCPResponder {
 
     /// Answers lines until end of input, or until a line that is not WinSCP's.
     /// - Returns: the exit status for the session: the last command's status at end of input, or
-    ///   `protocolErrorStatus` after a line that is not WinSCP's.
+    ///   `protocolErrorStatus` after a line that is not WinSCP's, too many refusals, a line that could not
+    ///   be recorded, or a spent budget. The session's summary is reported last, whatever ended it.
     public mutating func run() -> Int32 {
         while true {
             switch readLine() {
             case .endOfInput:
-                return lastStatus
+                return finish(lastStatus)
             case .tooLong:
                 let error = WinSCPLineError.tooLong(WinSCPLine.maximumLength + 1)
-                _ = record(WinSCPEvent(kind: .refused, line: [], reason: error.description))
+                _ = report(WinSCPEvent(kind: .refused, line: [], reason: error.description))
                 writeError("rssh: \(error.description); session ended\n")
-                return Self.protocolErrorStatus
+                return finish(Self.protocolErrorStatus)
             case .line(let bytes):
-                guard answer(bytes) else { return Self.protocolErrorStatus }
+                guard answer(bytes) else { return finish(Self.protocolErrorStatus) }
             }
+        }
+    }
+
+    /// Reports the session's summary (unless a spent budget already did) and returns `status`.
+    mutating func finish(_ status: Int32) -> Int32 {
+        if !exhausted { _ = record(WinSCPEvent(kind: .summary, line: [], reason: budget.summary())) }
+        return status
+    }
+
+    /// Whether the budget ended the session (its summary is then already reported).
+    private(set) var exhausted = false
+
+    /// Reports one line through the session's budget.
+    ///
+    /// The line is logged (and recorded), only counted, or, past the budget, replaced by the summary record.
+    /// False when the session must end (the budget is spent, or the line could not be recorded and a record
+    /// is required).
+    mutating func report(_ event: WinSCPEvent) -> Bool {
+        switch budget.admit(event.kind) {
+        case .count:
+            return true
+        case .log:
+            guard record(event) else {
+                writeError("rssh: the session could not be recorded; session ended\n")
+                return false
+            }
+            return true
+        case .exhausted:
+            exhausted = true
+            let reason =
+                "session ended: its budget of \(budget.limit) logged lines is spent; " + budget.summary(cutOff: 1)
+            _ = record(WinSCPEvent(kind: .exhausted, line: event.line, reason: reason))
+            writeError("rssh: this session reached its limit of \(budget.limit) logged commands; session ended\n")
+            return false
         }
     }
 
@@ -103,14 +144,15 @@ public struct WinSCPResponder {
         do {
             line = try WinSCPLine.parse(bytes)
         } catch {
-            _ = record(WinSCPEvent(kind: .refused, line: bytes, reason: error.description))
+            guard report(WinSCPEvent(kind: .refused, line: bytes, reason: error.description)) else { return false }
             writeError(
                 "rssh: \(error.description); this account only answers WinSCP's SCP mode, session ended\n"
             )
             return false
         }
         if line.beginOfFile { writeOutput(Array((WinSCPLine.beginOfFileMarker + "\n").utf8)) }
-        lastStatus = respond(to: line, bytes: bytes)
+        guard let status = respond(to: line, bytes: bytes) else { return false }
+        lastStatus = status
         if refusals >= Self.maximumRefusals {
             writeError("rssh: too many refused commands (\(refusals)); session ended\n")
             return false
@@ -127,27 +169,23 @@ public struct WinSCPResponder {
         return true
     }
 
-    /// Parses, checks, records and runs the command on a framed line: its status.
-    mutating func respond(to line: WinSCPLine, bytes: [UInt8]) -> Int32 {
+    /// Parses, checks, reports and runs the command on a framed line: its status, or nil when the session
+    /// must end (see `report`).
+    mutating func respond(to line: WinSCPLine, bytes: [UInt8]) -> Int32? {
         let command: WinSCPCommand
         do {
             command = try WinSCPCommand.parse(line)
         } catch {
-            refusals += 1
-            _ = record(WinSCPEvent(kind: .refused, line: bytes, reason: error.description))
+            guard report(WinSCPEvent(kind: .refused, line: bytes, reason: error.description)) else { return nil }
             writeError("rssh: \(error.description)\n")
             return error.status
         }
         if let refusal = configuration.access.refusal(of: command) {
-            refusals += 1
-            _ = record(WinSCPEvent(kind: .refused, line: bytes, reason: refusal))
+            guard report(WinSCPEvent(kind: .refused, line: bytes, reason: refusal)) else { return nil }
             writeError("rssh: \(Self.name(of: command)): \(refusal)\n")
             return 1
         }
-        guard record(WinSCPEvent(kind: WinSCPEvent.kind(of: command), line: bytes)) else {
-            writeError("rssh: \(Self.name(of: command)): refused: the session could not be recorded\n")
-            return 1
-        }
+        guard report(WinSCPEvent(kind: WinSCPEvent.kind(of: command), line: bytes)) else { return nil }
         return execute(command)
     }
 
