@@ -402,6 +402,15 @@ def session_steps(session, home, base, restricted):
     if got.get("sub dir/inner.bin", (0, b"", 0))[1] != sub["inner.bin"][1]:
         raise ReplayError("the directory download differs: %r" % sorted(got))
 
+    # WinSCP's checksum batch (it opens a second shell session for it when SFTP has no check-file): the
+    # output must be coreutils' own, its escaping of the backslash in the odd name included.
+    batch = ["a file.txt", "-dash.txt", 'we$ird "name` \\.txt', "empty"]  # not inner.bin: random per run
+    lines, _ = session.command("sha256sum " + " ".join('"%s"' % delimit(work + "/" + n) for n in batch))
+    if len(lines) != len(batch) or not lines[2].startswith(b"\\"):
+        raise ReplayError("the checksum batch: %r" % lines)
+    session.command('md5sum "%s"' % delimit(work + "/a file.txt"))
+    session.command('sha512sum "%s"' % delimit(work + "/no such file"), expect=1)
+
     session.command('chmod 0600 "%s"' % delimit(work + "/a file.txt"))
     session.command('chmod -R u+x,g-w,o-rwx "%s"' % delimit(work + "/sub dir"))
     lines, _ = session.command('ls -la -d "%s"' % delimit(work + "/a file.txt"))
@@ -429,7 +438,7 @@ def session_steps(session, home, base, restricted):
 
     if restricted:
         for line in ['uname -a', 'cp -p -r -f -T "a" "b"', 'chown  "root" "renamed file.txt"',
-                     'chgrp  "root" "renamed file.txt"', 'md5sum "renamed file.txt"', 'ls -la ; id',
+                     'chgrp  "root" "renamed file.txt"', 'md5 "renamed file.txt"', 'ls -la ; id',
                      'echo $(id)', 'ls -la "`id`"', 'ls -la *', 'scp -r -p -1 -d -t "."',
                      'scp -S /tmp/x -t "."', 'bash -i']:
             session.command(line, expect=127)

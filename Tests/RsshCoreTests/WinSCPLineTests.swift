@@ -115,11 +115,27 @@ struct WinSCPLineTests {
 
     @Test(arguments: [
         "uname -a", "cp -p -r -f -T \"a\" \"b\"", "chown  \"root\" \"f\"", "chgrp -R \"g\" \"f\"",
-        "md5sum \"f\"", "sha256sum \"f\"", "bash", "sh -c \"id\"", "echo \"hello\"", "/usr/bin/scp -t \"x\"",
+        "bash", "sh -c \"id\"", "echo \"hello\"", "/usr/bin/scp -t \"x\"",
         "\"ls\" -la",
         "~/bin/x",
     ])
     func otherCommandsAreNotPermitted(_ text: String) throws {
+        try checkNotPermitted(text)
+    }
+
+    /// WinSCP's checksum batch: the six programs, double-quoted file names only, at least one.
+    @Test func theChecksumBatchParses() throws {
+        let line = try WinSCPLine.parse(bytes("sha256sum \"f1\" \"a \\\\ b\"" + end))
+        #expect(
+            try WinSCPCommand.parse(line) == .checksum(.sha256sum, paths: [Array("f1".utf8), Array("a \\ b".utf8)])
+        )
+        for text in ["md5sum", "sha1sum -c \"f\"", "sha512sum f", "md5 \"f\"", "sha256sum \"f\" -b"] {
+            let refused = try WinSCPLine.parse(bytes(text + end))
+            #expect(throws: WinSCPCommandError.self, "\(text)") { try WinSCPCommand.parse(refused) }
+        }
+    }
+
+    private func checkNotPermitted(_ text: String) throws {
         let line = try WinSCPLine.parse(bytes(text + end))
         #expect {
             try WinSCPCommand.parse(line)

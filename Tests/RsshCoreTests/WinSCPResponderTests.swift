@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 
@@ -24,7 +25,8 @@ struct WinSCPResponderTests {
         _ lines: [String],
         access: WinSCPAccessMode = .readWrite,
         home: String = "/",
-        allow: Bool = true
+        allow: Bool = true,
+        checksums: Bool = false
     ) throws -> Run {
         // A file, not a pipe: a flood of lines is more than a pipe's buffer holds before anyone reads.
         let inputFile = try scratchFile()
@@ -51,7 +53,8 @@ struct WinSCPResponderTests {
                 environment: [],
                 input: inputFile,
                 output: output,
-                error: errors
+                error: errors,
+                checksumPaths: checksums ? ProgramPaths.checksumPaths(in: "/usr/bin") : [:]
             ),
             record: { event in
                 events.all.append(event)
@@ -95,6 +98,41 @@ struct WinSCPResponderTests {
     private func mode(_ path: String) -> UInt32 {
         var info = stat()
         return lstat(path, &info) == 0 ? UInt32(info.st_mode) & 0o7777 : 0
+    }
+
+    /// WinSCP's checksum batch: coreutils' output, byte for byte, for a user with the checksums option.
+    @Test func theChecksumBatchIsCoreutilsOwnOutput() throws {
+        let scratch = try TemporaryDirectory()
+        let names = ["a b.txt", #"back\slash.txt"#, "-dash.txt"]
+        for (index, name) in names.enumerated() {
+            let fd = open(scratch.path + "/" + name, O_CREAT | O_WRONLY, 0o644)
+            try #require(fd >= 0)
+            _ = "content \(index)\n".withCString { write(fd, $0, strlen($0)) }
+            close(fd)
+        }
+        // WinSCP doubles a backslash inside its double quotes.
+        let quoted = names.map { "\"" + $0.replacingOccurrences(of: #"\"#, with: #"\\"#) + "\"" }
+        let batch = ["cd \"\(scratch.path)\"" + Self.end, "sha256sum " + quoted.joined(separator: " ") + Self.end]
+        let ran = try run(batch, checksums: true)
+        let coreutils = Process()
+        coreutils.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        coreutils.arguments = ["--"] + names
+        coreutils.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
+        let pipe = Pipe()
+        coreutils.standardOutput = pipe
+        try coreutils.run()
+        let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        coreutils.waitUntilExit()
+        #expect(expected.contains("\n\\") && expected.contains(#"back\\slash.txt"#), "coreutils escapes the name")
+        #expect(ran.output.hasSuffix(expected + "WinSCP: this is end-of-file:0\n"), "\(ran.output) \(ran.errors)")
+        #expect(ran.events.contains { $0.kind == .download && $0.allowed })
+        let refused = try run(batch, checksums: false)
+        #expect(refused.output.hasSuffix("WinSCP: this is end-of-file:1\n"))
+        #expect(refused.errors.contains("no checksums option"))
+        let dropBox = try run(batch, access: .uploadOnly, checksums: true)
+        #expect(dropBox.errors.contains("a hash is a read") && !dropBox.output.contains(String(expected.prefix(64))))
+        let noFile = try run(["md5sum" + Self.end], checksums: true)
+        #expect(noFile.errors.contains("expected double-quoted file names"))
     }
 
     @Test func aSessionChangesTheTreeWithSystemCalls() throws {

@@ -158,7 +158,8 @@ public enum ChrootHelper {
                 umask: prepared.policy.umask,
                 access: prepared.policy.accessMode,
                 home: home,
-                confinement: nil
+                confinement: nil,
+                checksums: prepared.policy.options.contains(.checksums)
             )
             runResponder(
                 session,
@@ -324,12 +325,7 @@ public enum ChrootHelper {
             exit(ShellOutcome.refusedStatus)
         }
         log.info(start.logLine)
-        let configuration = WinSCPResponder.Configuration(
-            scpPath: ProgramPaths.compiledIn.path(of: .scp) ?? "",
-            access: session.responderAccess,
-            homeDirectory: session.home,
-            environment: session.environment
-        )
+        let configuration = session.responderConfiguration(paths: .compiledIn)
         var responder = WinSCPResponder(configuration: configuration) { event in
             decision.logWinSCP(event, requireAudit: requireAudit, acknowledged: acknowledged, log: log) { line in
                 guard let recorder else { return "the recorder is not running" }

@@ -13,14 +13,39 @@ public struct InteractiveSession: Sendable, Equatable {
     public var home: [UInt8]
     /// The Landlock ruleset applied to the responder itself (and so to scp), for a landlocked user.
     public var confinement: LandlockPlan?
+    /// Whether the user has the `checksums` option (WinSCP's checksum batch).
+    public var checksums: Bool
 
     /// Creates a session.
-    public init(environment: [[UInt8]], umask: mode_t, access: AccessMode, home: [UInt8], confinement: LandlockPlan?) {
+    public init(
+        environment: [[UInt8]],
+        umask: mode_t,
+        access: AccessMode,
+        home: [UInt8],
+        confinement: LandlockPlan?,
+        checksums: Bool = false
+    ) {
         self.environment = environment
         self.umask = umask
         self.access = access
         self.home = home
         self.confinement = confinement
+        self.checksums = checksums
+    }
+
+    /// The responder's configuration for this session, with the compiled-in program paths of `paths`.
+    public func responderConfiguration(paths: ProgramPaths) -> WinSCPResponder.Configuration {
+        var checksumPaths: [ServerProgram: String] = [:]
+        if checksums {
+            for program in ServerProgram.checksums { checksumPaths[program] = paths.path(of: program) }
+        }
+        return WinSCPResponder.Configuration(
+            scpPath: paths.path(of: .scp) ?? "",
+            access: responderAccess,
+            homeDirectory: home,
+            environment: environment,
+            checksumPaths: checksumPaths
+        )
     }
 
     /// The responder's access mode for the user's.

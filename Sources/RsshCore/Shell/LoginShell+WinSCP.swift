@@ -60,12 +60,8 @@ extension LoginShell {
             writeAll("rssh: cannot confine the session\n", to: STDERR_FILENO)
             exit(ShellOutcome.refusedStatus)
         }
-        let configuration = WinSCPResponder.Configuration(
-            scpPath: scp,
-            access: session.responderAccess,
-            homeDirectory: session.home,
-            environment: session.environment
-        )
+        var configuration = session.responderConfiguration(paths: .compiledIn)
+        configuration.scpPath = scp
         var responder = WinSCPResponder(configuration: configuration) { event in
             decision.logWinSCP(event, requireAudit: requireAudit, acknowledged: audit.acknowledged, log: log) { line in
                 audit.problem ?? AuditTrail.send(line, comm: "rssh")

@@ -223,7 +223,8 @@ public struct LoginShell {
             umask: policy.umask,
             access: policy.accessMode,
             home: account.home,
-            confinement: confinement
+            confinement: confinement,
+            checksums: policy.options.contains(.checksums)
         )
         return .respond(session, decision: decision)
     }

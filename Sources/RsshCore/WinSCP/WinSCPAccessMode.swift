@@ -23,8 +23,11 @@ public enum WinSCPAccessMode: Equatable, Sendable, CustomStringConvertible {
         case (_, .keepalive), (_, .echoReturnCode), (_, .echoStatus), (_, .printLanguage), (_, .unset), (_, .unalias),
             (_, .groups), (_, .printDirectory), (_, .changeDirectory), (_, .list):
             return nil
-        case (.readOnly, .scp(.download, _, _)), (.uploadOnly, .makeDirectory), (.uploadOnly, .scp(.upload, _, _)):
+        case (.readOnly, .scp(.download, _, _)), (.readOnly, .checksum), (.uploadOnly, .makeDirectory),
+            (.uploadOnly, .scp(.upload, _, _)):
             return nil
+        case (.uploadOnly, .checksum):
+            return "this account may upload only (a hash is a read)"
         case (.readOnly, _):
             return "this account is read-only"
         case (.uploadOnly, .scp(.download, _, _)):

@@ -2,7 +2,7 @@
 ///
 /// Each case is one row of WinSCP's default command table in exactly the form WinSCP writes it (options as
 /// separate bare words in WinSCP's order, paths double-quoted). Any other form is refused; so is every
-/// other command, with status 127 (`cp`, `chown`, `chgrp`, `uname`, checksums, custom commands).
+/// other command, with status 127 (`cp`, `chown`, `chgrp`, `uname`, custom commands).
 public enum WinSCPCommand: Equatable, Sendable {
     /// The end-of-file echo alone: WinSCP's startup-message skip and keepalive.
     case keepalive
@@ -36,6 +36,9 @@ public enum WinSCPCommand: Equatable, Sendable {
     case link(target: [UInt8], name: [UInt8], symbolic: Bool)
     /// `scp -r [-p] -d -t|-f "path"`, behind the begin-of-file echo.
     case scp(ScpDirection, preserve: Bool, path: [UInt8])
+    /// `sha256sum "f1" "f2" …` (or another checksum program): WinSCP's checksum batch, run in a second shell
+    /// session when the SFTP server has no `check-file` extension.
+    case checksum(ServerProgram, paths: [[UInt8]])
 
     /// Where `cd` goes.
     public enum Directory: Equatable, Sendable {
@@ -181,7 +184,15 @@ public enum WinSCPCommand: Equatable, Sendable {
             try scanner.finish()
             return .scp(direction, preserve: preserve, path: path)
         default:
-            throw .notPermitted(name: Array(name.utf8))
+            guard let program = ServerProgram.checksums.first(where: { $0.name == name }) else {
+                throw .notPermitted(name: Array(name.utf8))
+            }
+            // At least one quoted file: without one the program would read the session's own input.
+            var paths: [[UInt8]] = []
+            while let path = scanner.takeQuoted() { paths.append(path) }
+            try scanner.finish()
+            guard !paths.isEmpty else { throw scanner.failure("expected double-quoted file names") }
+            return .checksum(program, paths: paths)
         }
     }
 }

@@ -70,7 +70,7 @@ public struct WinSCPEvent: Equatable, Sendable {
         case .groups, .printDirectory, .changeDirectory, .list: .query
         case .makeDirectory, .remove, .move, .changeMode, .link: .change
         case .scp(.upload, _, _): .upload
-        case .scp(.download, _, _): .download
+        case .scp(.download, _, _), .checksum: .download
         }
     }
 }

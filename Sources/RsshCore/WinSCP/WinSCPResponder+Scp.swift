@@ -20,14 +20,26 @@ extension WinSCPResponder {
     /// capabilities and no_new_privs. Everything it needs is built before fork, so the child only makes
     /// system calls (the parent may have threads in tests).
     func runScp(_ direction: WinSCPCommand.ScpDirection, preserve: Bool, path: [UInt8]) -> Int32 {
-        let argv = CStringArray(Self.scpArguments(direction, preserve: preserve, path: path))
+        runChild(configuration.scpPath, Self.scpArguments(direction, preserve: preserve, path: path))
+    }
+
+    /// Runs a checksum program on the files, with `--` before them: its status.
+    func runChecksum(_ program: ServerProgram, paths: [[UInt8]]) -> Int32 {
+        guard let path = configuration.checksumPaths[program] else { return 127 }
+        return runChild(path, [Array(program.name.utf8), Array("--".utf8)] + paths)
+    }
+
+    /// Runs `executable` with `arguments` on the session's descriptors and waits for it: its status as a
+    /// shell's `$?`.
+    func runChild(_ executable: String, _ arguments: [[UInt8]]) -> Int32 {
+        let argv = CStringArray(arguments)
         let envp = CStringArray(configuration.environment)
         defer {
             argv.deallocate()
             envp.deallocate()
         }
-        let failure = Array("rssh: cannot run \(configuration.scpPath)\n".utf8)
-        let program = Array(configuration.scpPath.utf8)
+        let failure = Array("rssh: cannot run \(executable)\n".utf8)
+        let program = Array(executable.utf8)
         let pid = CBytes.withCString(program) { executable in
             failure.withUnsafeBytes { message in
                 let pid = system_fork()
@@ -44,7 +56,7 @@ extension WinSCPResponder {
             }
         }
         guard pid > 0 else {
-            writeError("rssh: scp: fork: \(Self.reason(system_errno()))\n")
+            writeError("rssh: \(executable): fork: \(Self.reason(system_errno()))\n")
             return 1
         }
         let status = system_wait(pid)

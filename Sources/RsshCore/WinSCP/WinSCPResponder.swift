@@ -28,6 +28,8 @@ public struct WinSCPResponder {
         public var output: Int32
         /// Where error messages go.
         public var error: Int32
+        /// The checksum programs' absolute paths; empty without the `checksums` option.
+        public var checksumPaths: [ServerProgram: String]
 
         /// Creates a configuration; the descriptors default to stdin, stdout and stderr.
         public init(
@@ -37,7 +39,8 @@ public struct WinSCPResponder {
             environment: [[UInt8]],
             input: Int32 = 0,
             output: Int32 = 1,
-            error: Int32 = 2
+            error: Int32 = 2,
+            checksumPaths: [ServerProgram: String] = [:]
         ) {
             self.scpPath = scpPath
             self.access = access
@@ -46,6 +49,7 @@ public struct WinSCPResponder {
             self.input = input
             self.output = output
             self.error = error
+            self.checksumPaths = checksumPaths
         }
     }
 
@@ -180,7 +184,7 @@ public struct WinSCPResponder {
             writeError("rssh: \(error.description)\n")
             return error.status
         }
-        if let refusal = configuration.access.refusal(of: command) {
+        if let refusal = configuration.access.refusal(of: command) ?? optionRefusal(of: command) {
             guard report(WinSCPEvent(kind: .refused, line: bytes, reason: refusal)) else { return nil }
             writeError("rssh: \(Self.name(of: command)): \(refusal)\n")
             return 1
@@ -226,7 +230,15 @@ public struct WinSCPResponder {
             return link(target: target, name: name, symbolic: symbolic)
         case .scp(let direction, let preserve, let path):
             return runScp(direction, preserve: preserve, path: path)
+        case .checksum(let program, let paths):
+            return runChecksum(program, paths: paths)
         }
+    }
+
+    /// Why `command` is refused for want of an option, or nil.
+    func optionRefusal(of command: WinSCPCommand) -> String? {
+        guard case .checksum(let program, _) = command, configuration.checksumPaths[program] == nil else { return nil }
+        return "not allowed for this user (no checksums option)"
     }
 
     /// The command's name for messages.
@@ -246,6 +258,7 @@ public struct WinSCPResponder {
         case .changeMode: "chmod"
         case .link: "ln"
         case .scp: "scp"
+        case .checksum(let program, _): program.name
         }
     }
 

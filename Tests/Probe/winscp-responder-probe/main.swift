@@ -23,7 +23,13 @@ while let option = arguments.popFirst() {
 let log = logPath.map { fopen($0, "a") } ?? nil
 let home = Array((getenv("HOME").map { String(cString: $0) } ?? "/").utf8)
 var responder = WinSCPResponder(
-    configuration: .init(scpPath: "/usr/bin/scp", access: mode, homeDirectory: home, environment: []),
+    configuration: .init(
+        scpPath: "/usr/bin/scp",
+        access: mode,
+        homeDirectory: home,
+        environment: [],
+        checksumPaths: ProgramPaths.checksumPaths(in: "/usr/bin")
+    ),
     record: { event in
         if let log {
             fputs(
