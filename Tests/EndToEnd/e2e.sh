@@ -671,7 +671,8 @@ done
 kill "$(cat "$WORK/sshd2.pid")" 2>/dev/null
 # rssh refuses a landlocked user whose .ssh is not immutable in a home the user owns, and says why and how to fix it.
 chattr -i "$(home $LL)/.ssh"
-out=$(printf 'ls\n' | sftp_batch $LL 2>&1); rc=$?
+# (An exec request, not sftp: sftp does not show the server's message.)
+out=$("$SSH" "$LL@127.0.0.1" "$SFTP_SERVER" </dev/null 2>&1); rc=$?
 if [ $rc -ne 0 ] && grep -q "confinement is configured but not safe" <<<"$out"; then pass "sshkeys: rssh refuses a landlocked user whose .ssh is only root-owned"
 else fail "sshkeys: rssh refuses a landlocked user whose .ssh is only root-owned" "rc=$rc $out"; fi
 if [ "${OWN_DEVLOG:-}" != 1 ]; then skip "sshkeys: the log names the condition and the fix" "no /dev/log of the suite's own"
@@ -691,11 +692,11 @@ useradd -m -d "$WORK/llb/home" -s "$RSSH" $LB && usermod -p '*' $LB && chown $LB
 install -m 644 "$WORK/client/id.pub" "$WORK/keys/$LB"
 "$PREFIX/sbin/rsshctl" ssh protect $LB >/dev/null 2>&1
 echo "user = $LB:022:00010::landlock" >>"$ETC/rssh.conf"
-out=$(printf 'ls\n' | sftp_batch $LB 2>&1); rc=$?
+out=$("$SSH" "$LB@127.0.0.1" "$SFTP_SERVER" </dev/null 2>&1); rc=$?
 if [ $rc -ne 0 ] && grep -q "confinement is configured but not safe" <<<"$out" \
     && { [ "${OWN_DEVLOG:-}" != 1 ] || logged "denied user=\"$LB\".*$WORK/llb above home $WORK/llb/home is writable by the user"; }; then
     pass "sshkeys: landlock is refused for a home whose parent the user can write"
-else fail "sshkeys: landlock is refused for a home whose parent the user can write" "rc=$rc $out $(grep "$LB" "$SYSLOG" | tail -1)"; fi
+else fail "sshkeys: landlock is refused for a home whose parent the user can write" "rc=$rc $out $(grep "rssh.*$LB" "$SYSLOG" | tail -1)"; fi
 sed -i "/^user = $LB:/d" "$ETC/rssh.conf"
 # The helper: an old jail's root-owned .ssh without the attribute is only a warning (and jail check reports it);
 # one that is not root's any more (a swap) is refused; jail build makes it immutable again.
