@@ -29,6 +29,7 @@ extension LoginShell {
             auditDaemonProblem: AuditTrail.auditDaemonProblem(),
             sshd: SshdEffectiveConfig.gather(paths: paths),
             pathStatus: SshdEffectiveConfig.pathStatus,
+            pathIsImmutable: SshdEffectiveConfig.pathIsImmutable,
             landlockABI: Landlock.abi()
         ).render()
         writeAll(report.text, to: STDOUT_FILENO)
