@@ -92,7 +92,7 @@ let package = Package(
             swiftSettings: embeddedSwift,
             linkerSettings: staticAudit
         ),
-        .target(name: "RsshJail", dependencies: ["RsshCore"]),
+        .target(name: "RsshJail", dependencies: ["RsshCore", "CRsshShims"]),
         .executableTarget(
             name: "rssh",
             dependencies: ["RsshCoreEmbedded", "CRsshEmbeddedSupport"],

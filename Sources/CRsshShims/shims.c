@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <time.h>
 #include <sys/wait.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -466,4 +468,23 @@ int CRsshShims_glob_budgeted(const char *pattern, int flags, glob_t *result, CRs
     int status = glob(pattern, flags | GLOB_ALTDIRFUNC, glob_error, result);
     glob_budget = NULL;
     return status;
+}
+
+int CRsshShims_get_inode_flags(int fd, unsigned int *flags) {
+    // The kernel reads and writes an int here, whatever the ioctl's declared type says.
+    int value = 0;
+    if (ioctl(fd, FS_IOC_GETFLAGS, &value) != 0) {
+        return -errno;
+    }
+    *flags = (unsigned int)value;
+    return 0;
+}
+
+int CRsshShims_set_inode_flags(int fd, unsigned int flags) {
+    int value = (int)flags;
+    return ioctl(fd, FS_IOC_SETFLAGS, &value) == 0 ? 0 : -errno;
+}
+
+unsigned int CRsshShims_immutable_flag(void) {
+    return FS_IMMUTABLE_FL;
 }

@@ -7,8 +7,8 @@ import RsshJail
 struct RsshCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rsshctl",
-        abstract: "Administer rssh: build and check chroot jails.",
-        subcommands: [Jail.self, ConfigCommand.self]
+        abstract: "Administer rssh: build and check chroot jails, protect ~/.ssh, check configurations.",
+        subcommands: [Jail.self, Ssh.self, ConfigCommand.self]
     )
 }
 
@@ -80,6 +80,48 @@ extension ConfigCommand {
                 throw ExitCode.failure
             }
             return bytes
+        }
+    }
+}
+
+struct Ssh: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Protect users' ~/.ssh from being replaced.",
+        subcommands: [Protect.self]
+    )
+}
+
+extension Ssh {
+    struct Protect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make each user's ~/.ssh root-owned 0755 and immutable (chattr +i): the user can neither "
+                + "write nor rename it (rssh requires this for landlocked users)."
+        )
+
+        @Argument(help: "The users (looked up through NSS).")
+        var users: [String]
+
+        func run() throws {
+            try JailCommand.requireRoot()
+            for name in users {
+                let found: JailUser?
+                do {
+                    found = try JailUser.lookup(name)
+                } catch {
+                    throw JailCommand.Failure(message: "cannot look up \(name): \(error)")
+                }
+                guard let user = found else { throw JailCommand.Failure(message: "no such user: \(name)") }
+                guard user.home.hasPrefix("/"), user.home != "/", user.uid != 0 else {
+                    throw JailCommand.Failure(message: "\(name)'s home \(user.home) cannot be protected this way")
+                }
+                do {
+                    let home = try JailDirectory.openExisting(user.home)
+                    let done = try home.protectSsh(rootOnlyHomeSuffices: true)
+                    print(done ?? "\(user.home)/.ssh is already protected")
+                } catch {
+                    throw JailCommand.Failure(message: "ssh protect \(name) failed: \(error)")
+                }
+            }
         }
     }
 }

@@ -305,8 +305,8 @@ fi
 LL=rsshe2e_ll RO=rsshe2e_ro UP=rsshe2e_up
 PUBLIC=/var/tmp/rssh-e2e-public.$$
 echo public >"$PUBLIC"; chmod 644 "$PUBLIC"
-# Landlock cannot protect ~/.ssh inside a writable home, so rssh wants it root-owned.
-install -d -o root -g root -m 755 "$(home $LL)/.ssh"
+# Landlock cannot protect ~/.ssh inside a writable home, so rssh wants it root-owned and immutable (F5).
+"$PREFIX/sbin/rsshctl" ssh protect $LL >"$WORK/ssh-protect.log" 2>&1 || fail "landlock: rsshctl ssh protect" "$(cat "$WORK/ssh-protect.log")"
 echo old >"$(home $UP)/existing.txt"; chown $UP: "$(home $UP)/existing.txt"
 echo download >"$(home $RO)/pub.txt"; chown $RO: "$(home $RO)/pub.txt"
 SCPS=(-q -S "$SSH") RSYNCE=(-e "$SSH")
@@ -387,7 +387,8 @@ if [ -e "$(home $UP)/existing.txt" ]; then pass "uploadonly: rsync --delete is r
 # (times and home masked by the client; user names and the first, user-specific home listing here).
 WB=rsshe2e_wbash WP=rsshe2e_wscp WL=rsshe2e_wll WJ=rsshe2e_wjail
 usermod -s /bin/bash $WB
-for u in $WB $WP $WL; do install -d -o root -g root -m 755 "$(home $u)/.ssh"; done
+"$PREFIX/sbin/rsshctl" ssh protect $WB $WP $WL >>"$WORK/ssh-protect.log" 2>&1 \
+    || fail "winscp: rsshctl ssh protect" "$(cat "$WORK/ssh-protect.log")"
 USERS+=($WJ)
 useradd -M -d "$JAIL/home/$WJ" -s "$RSSH" $WJ && usermod -p '*' $WJ
 install -m 644 "$WORK/client/id.pub" "$WORK/keys/$WJ"
@@ -923,6 +924,123 @@ else
     auditctl -e 1 >/dev/null
 fi
 # --- END audit-budget ---------------------------------------------------------------------------
+# --- BEGIN sshkeys: an authorized_keys the user cannot replace (review 3, F5, F10, F11; issue 17) -------
+# rsshctl made the landlocked users' ~/.ssh (ssh protect, above) and the jail homes' (jail build) root-owned and
+# immutable. Renaming .ssh away needs write permission on the home only, which the user has; the immutable
+# attribute makes the kernel refuse it (and any write inside). Every client's way in must fail, and a second
+# sshd that reads ~/.ssh/authorized_keys, as a stock one does, must not accept a key a user tried to plant.
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/client/planted" </dev/null
+chmod 644 "$WORK/client/planted.pub"
+immutable() { lsattr -d "$1" 2>/dev/null | awk '{ print $1 }' | grep -q i; }
+protected() { # HOME: .ssh root-owned 755, immutable, nothing planted in it, nothing renamed next to it
+    [ "$(stat -c '%u %a' "$1/.ssh" 2>/dev/null)" = "0 755" ] && immutable "$1/.ssh" && [ ! -e "$1/.ssh/authorized_keys" ] \
+        && [ -z "$(ls -A "$1/.ssh")" ] && [ ! -e "$1/.ssh-away" ]
+}
+layout_ok=""
+for u in $LL $WL $J $WJ; do protected "$(home $u)" || layout_ok+="$u: $(ls -la "$(home $u)/.ssh" 2>&1; lsattr -d "$(home $u)/.ssh" 2>&1)"$'\n'; done
+if [ -z "$layout_ok" ]; then pass "sshkeys: rsshctl ssh protect and jail build leave a root-owned, immutable ~/.ssh"
+else fail "sshkeys: rsshctl ssh protect and jail build leave a root-owned, immutable ~/.ssh" "$layout_ok"; fi
+# attack USER: sftp (rename, rmdir, mkdir inside, put), scp -O, scp (sftp mode) and rsync into .ssh.
+attack() {
+    local u=$1
+    printf -- '-rename .ssh .ssh-away\n-rmdir .ssh\n-mkdir .ssh/sub\n-put %s .ssh/authorized_keys\n' "$WORK/client/planted.pub" | sftp_batch "$u"
+    scp -O -q -S "$SSH" "$WORK/client/planted.pub" "$u@127.0.0.1:.ssh/authorized_keys"
+    scp -q -S "$SSH" "$WORK/client/planted.pub" "$u@127.0.0.1:.ssh/authorized_keys"
+    rsync -e "$SSH" "$WORK/client/planted.pub" "$u@127.0.0.1:.ssh/authorized_keys"
+    rsync -r -e "$SSH" "$WORK/client/" "$u@127.0.0.1:.ssh/"
+}
+for pair in "$LL:landlocked" "$J:jailed"; do
+    u=${pair%%:*} kind=${pair#*:}
+    out=$(attack "$u" 2>&1)
+    if protected "$(home "$u")"; then pass "sshkeys: a $kind user cannot rename .ssh away or write into it (sftp, scp -O, scp, rsync)"
+    else fail "sshkeys: a $kind user cannot rename .ssh away or write into it (sftp, scp -O, scp, rsync)" "$(ls -la "$(home "$u")" "$(home "$u")/.ssh" 2>&1) $out"; fi
+done
+# WinSCP's SCP mode: its rename and delete lines (what the review's jailed user ran).
+for pair in "$WL:landlocked" "$WJ:jailed"; do
+    u=${pair%%:*} kind=${pair#*:}
+    out=$(printf '%s\n' 'mv -f ".ssh" ".ssh-away" ; echo "WinSCP: this is end-of-file:$?"' \
+        'rm -f -r ".ssh" ; echo "WinSCP: this is end-of-file:$?"' 'mkdir ".ssh/sub" ; echo "WinSCP: this is end-of-file:$?"' \
+        | timeout 20 "$SSH" -T "$u@127.0.0.1" 2>&1)
+    if [ "$(grep -c 'end-of-file:[1-9]' <<<"$out")" = 3 ] && protected "$(home "$u")"; then
+        pass "sshkeys: a $kind WinSCP user's mv -f, rm -f -r and mkdir on .ssh fail"
+    else fail "sshkeys: a $kind WinSCP user's mv -f, rm -f -r and mkdir on .ssh fail" "$out $(ls -la "$(home "$u")" 2>&1)"; fi
+done
+# A second sshd reading ~/.ssh/authorized_keys. The planted key gets nowhere; a key root puts there (attribute
+# cleared for the change, set again after) works, so the negative result means something.
+PORT2=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sed -e "s/^Port .*/Port $PORT2/" -e "s|^PidFile .*|PidFile $WORK/sshd2.pid|" \
+    -e "s|^AuthorizedKeysFile .*|AuthorizedKeysFile .ssh/authorized_keys|" "$WORK/sshd_config" >"$WORK/sshd2_config"
+/usr/sbin/sshd -f "$WORK/sshd2_config" -E "$WORK/sshd2.log"
+for _ in $(seq 50); do [ -s "$WORK/sshd2.pid" ] && break; sleep 0.1; done
+key_login() { # KEY USER: 0 when sshd accepted the key (the session itself may be refused by rssh)
+    local out
+    out=$(ssh -i "$1" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR \
+        -o IdentitiesOnly=yes -o ConnectTimeout=10 -p "$PORT2" "$2@127.0.0.1" "scp -f nothing-here" </dev/null 2>&1)
+    [ $? -ne 255 ] && ! grep -q "Permission denied" <<<"$out"
+}
+for pair in "$LL:landlocked" "$J:jailed"; do
+    u=${pair%%:*} kind=${pair#*:} h=$(home "${pair%%:*}")
+    if key_login "$WORK/client/planted" "$u"; then fail "sshkeys: sshd refuses the key a $kind user tried to plant" "$(tail -5 "$WORK/sshd2.log")"
+    else pass "sshkeys: sshd refuses the key a $kind user tried to plant"; fi
+    chattr -i "$h/.ssh" && install -m 644 "$WORK/client/id.pub" "$h/.ssh/authorized_keys" && chattr +i "$h/.ssh"
+    if key_login "$WORK/client/id" "$u" && grep -q "Accepted publickey for $u " "$WORK/sshd2.log" \
+        && grep -q "found at $h/.ssh/authorized_keys" "$WORK/sshd2.log"; then
+        pass "sshkeys: (control) that sshd accepts a key root put in a $kind user's immutable .ssh"
+    else fail "sshkeys: (control) that sshd accepts a key root put in a $kind user's immutable .ssh" "$(tail -5 "$WORK/sshd2.log")"; fi
+    chattr -i "$h/.ssh" && rm -f "$h/.ssh/authorized_keys" && chattr +i "$h/.ssh"
+done
+kill "$(cat "$WORK/sshd2.pid")" 2>/dev/null
+# rssh refuses a landlocked user whose .ssh is not immutable in a home the user owns, and says why and how to fix it.
+chattr -i "$(home $LL)/.ssh"
+# (An exec request, not sftp: sftp does not show the server's message.)
+out=$("$SSH" "$LL@127.0.0.1" "$SFTP_SERVER" </dev/null 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "confinement is configured but not safe" <<<"$out"; then pass "sshkeys: rssh refuses a landlocked user whose .ssh is only root-owned"
+else fail "sshkeys: rssh refuses a landlocked user whose .ssh is only root-owned" "rc=$rc $out"; fi
+if [ "${OWN_DEVLOG:-}" != 1 ]; then skip "sshkeys: the log names the condition and the fix" "no /dev/log of the suite's own"
+elif logged "denied user=\"$LL\".*root-owned but not immutable, in a home the user can write.*chattr +i"; then pass "sshkeys: the log names the condition and the fix"
+else fail "sshkeys: the log names the condition and the fix" "$(grep "$LL" "$SYSLOG" | tail -2)"; fi
+out=$("$PREFIX/sbin/rsshctl" ssh protect $LL 2>&1)
+if grep -q "protected $(home $LL)/.ssh: immutable" <<<"$out" && printf 'ls\n' | sftp_batch $LL >/dev/null 2>&1; then
+    pass "sshkeys: rsshctl ssh protect fixes it in one step"
+else fail "sshkeys: rsshctl ssh protect fixes it in one step" "$out"; fi
+# F11: the allowed line names the Landlock rule's path; a home below a directory the user can write is refused.
+if logged "allowed user=\"$LL\".*landlocked (ABI [0-9]*); home rule $(home $LL)"; then pass "sshkeys: a landlocked session's log line names the home rule"
+else fail "sshkeys: a landlocked session's log line names the home rule" "$(grep "allowed user=\"$LL\"" "$SYSLOG" | tail -1)"; fi
+LB=rsshe2e_llb
+USERS+=($LB)
+install -d -m 755 "$WORK/llb"
+useradd -m -d "$WORK/llb/home" -s "$RSSH" $LB && usermod -p '*' $LB && chown $LB "$WORK/llb"
+install -m 644 "$WORK/client/id.pub" "$WORK/keys/$LB"
+"$PREFIX/sbin/rsshctl" ssh protect $LB >/dev/null 2>&1
+echo "user = $LB:022:00010::landlock" >>"$ETC/rssh.conf"
+out=$("$SSH" "$LB@127.0.0.1" "$SFTP_SERVER" </dev/null 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "confinement is configured but not safe" <<<"$out" \
+    && { [ "${OWN_DEVLOG:-}" != 1 ] || logged "denied user=\"$LB\".*$WORK/llb above home $WORK/llb/home is writable by the user"; }; then
+    pass "sshkeys: landlock is refused for a home whose parent the user can write"
+else fail "sshkeys: landlock is refused for a home whose parent the user can write" "rc=$rc $out $(grep "rssh.*$LB" "$SYSLOG" | tail -1)"; fi
+sed -i "/^user = $LB:/d" "$ETC/rssh.conf"
+# The helper: an old jail's root-owned .ssh without the attribute is only a warning (and jail check reports it);
+# one that is not root's any more (a swap) is refused; jail build makes it immutable again.
+JH=$(home $J)
+chattr -i "$JH/.ssh"
+out=$(printf 'ls\n' | sftp_batch $J 2>&1); rc=$?
+if [ $rc -eq 0 ] && { [ "${OWN_DEVLOG:-}" != 1 ] || logged "rssh_chroot_helper\[[0-9]*\]: user $J: $JH/.ssh is root-owned but not immutable.*run rsshctl jail build again"; }; then
+    pass "sshkeys: helper: an unprotected (old) jail .ssh is logged as a warning, the session goes on"
+else fail "sshkeys: helper: an unprotected (old) jail .ssh is logged as a warning, the session goes on" "rc=$rc $out $(grep rssh_chroot_helper "$SYSLOG" | tail -2)"; fi
+out=$("$PREFIX/sbin/rsshctl" jail check "$JAIL" 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "PROBLEM: $J: $JH/.ssh is root-owned but not immutable" <<<"$out"; then pass "sshkeys: rsshctl jail check reports an unprotected .ssh"
+else fail "sshkeys: rsshctl jail check reports an unprotected .ssh" "rc=$rc $out"; fi
+mv "$JH/.ssh" "$JH/.ssh-root" && install -d -o $J -g "$(id -g $J)" -m 700 "$JH/.ssh"
+out=$(printf 'ls\n' | sftp_batch $J 2>&1); rc=$?
+if [ $rc -ne 0 ] && { [ "${OWN_DEVLOG:-}" != 1 ] || logged "denied user=\"$J\".*refusing: $JH/.ssh is owned by uid $(id -u $J), not root"; }; then
+    pass "sshkeys: helper: a jail .ssh the user owns (a swap) is refused"
+else fail "sshkeys: helper: a jail .ssh the user owns (a swap) is refused" "rc=$rc $out $(grep rssh_chroot_helper "$SYSLOG" | tail -2)"; fi
+rmdir "$JH/.ssh" && mv "$JH/.ssh-root" "$JH/.ssh"
+out=$("$PREFIX/sbin/rsshctl" jail build "$JAIL" --user $J --user $WJ 2>&1)
+if grep -q "protected $JH/.ssh: immutable" <<<"$out" && protected "$JH" && "$PREFIX/sbin/rsshctl" jail check "$JAIL" >/dev/null 2>&1; then
+    pass "sshkeys: rsshctl jail build makes an old jail's .ssh immutable, and jail check passes again"
+else fail "sshkeys: rsshctl jail build makes an old jail's .ssh immutable, and jail check passes again" "$out"; fi
+# --- END sshkeys -----------------------------------------------------------------------------------
 
 # --- summary ----------------------------------------------------------------------------------
 echo

@@ -113,6 +113,7 @@ for f in nsswitch.conf nslcd.conf; do restore "/etc/$f"; done # left over from a
 snapshot /etc/nsswitch.conf
 snapshot /etc/nslcd.conf
 SNAPSHOT_TAKEN=1
+harness_unprotect "$WORK" # a killed run's jail home has an immutable .ssh
 rm -rf "$WORK"
 
 # --- packages -------------------------------------------------------------------------------------

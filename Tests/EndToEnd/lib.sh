@@ -55,6 +55,15 @@ if [ -z "${RSSH_HARNESS_NS:-}" ]; then
 fi
 unset RSSH_HARNESS_NS
 
+# harness_unprotect DIR...: clears the immutable attribute (chattr -i) of every .ssh below each DIR. rsshctl makes
+# ~/.ssh immutable (jail build, ssh protect), and nothing, root's userdel -r and rm -rf included, removes an
+# immutable directory. Run it before removing a home or $WORK (also by hand, after E2E_KEEP=1).
+harness_unprotect() {
+    local d
+    for d in "$@"; do [ -d "$d" ] && find "$d" -xdev -type d -name .ssh -exec chattr -i {} + 2>/dev/null; done
+    return 0
+}
+
 harness_cleanup() {
     [ -f "$WORK/sshd.pid" ] && kill "$(cat "$WORK/sshd.pid")" 2>/dev/null
     [ -f "$WORK/rsyslogd.pid" ] && kill "$(cat "$WORK/rsyslogd.pid")" 2>/dev/null && sleep 0.2
@@ -69,11 +78,11 @@ harness_cleanup() {
     fi
     for u in "${USERS[@]}"; do
         pkill -u "$u" 2>/dev/null
-        id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
+        id "$u" >/dev/null 2>&1 && harness_unprotect "$(getent passwd "$u" | cut -d: -f6)" && userdel -r "$u" >/dev/null 2>&1
     done
     sed -i "\|^$RSSH\$|d" /etc/shells
     [ -n "${MADE_RUN_SSHD:-}" ] && rmdir /run/sshd 2>/dev/null
-    [ -n "${E2E_KEEP:-}" ] || rm -rf "$WORK"
+    [ -n "${E2E_KEEP:-}" ] || { harness_unprotect "$WORK"; rm -rf "$WORK"; }
 }
 trap harness_cleanup EXIT
 

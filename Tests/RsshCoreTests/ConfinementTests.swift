@@ -26,8 +26,29 @@ func words(_ vetted: VettedCommand?) -> [String] {
     (vetted?.arguments ?? []).map { String(decoding: $0, as: UTF8.self) }
 }
 
-/// A root-owned ~/.ssh that others cannot write, as a landlocked user needs.
-let safeSSH = FileStatus(owner: 0, mode: 0o040755)
+/// A root-owned directory nobody else can write.
+private let rootDirectory = FileStatus(owner: 0, mode: 0o040755)
+/// alice's own home, as useradd makes it.
+private let usersHome = FileStatus(owner: alice.uid, mode: 0o040750)
+
+/// The facts about alice's home, safe unless a test changes one.
+private func landlockHome(
+    ssh: SshDirectory = SshDirectory(status: rootDirectory, immutable: true, home: usersHome),
+    resolved: String? = "/home/alice",
+    status: FileStatus? = usersHome,
+    ancestors: [(String, FileStatus?)] = [("/", rootDirectory), ("/home", rootDirectory)]
+) -> LandlockHome {
+    LandlockHome(
+        home: alice.home,
+        resolved: resolved.map { Array($0.utf8) },
+        status: status,
+        ancestors: ancestors.map { LandlockHome.Ancestor(path: Array($0.0.utf8), status: $0.1) },
+        ssh: ssh
+    )
+}
+
+/// A home whose ~/.ssh the user can neither write nor rename away, as a landlocked user needs.
+let safeHome = landlockHome()
 
 struct LandlockPlanTests {
     typealias A = Landlock.Access
@@ -75,31 +96,89 @@ struct LandlockPlanTests {
     func kernelsWithoutUsableLandlockRefuse(_ abi: Int32, _ reason: String) {
         let outcome = policyShell(
             "user = alice:022:00010::landlock\n",
-            facts: SessionFacts(landlockABI: abi, sshDirectory: safeSSH)
+            facts: SessionFacts(landlockABI: abi, landlockHome: safeHome)
         )
         .decide(command: Array("sftp-server".utf8), expansion: LiteralExpansion(homeDirectory: alice.home))
         #expect(!outcome.decision.allowed)
         #expect(outcome.decision.reason.contains(reason), "\(outcome.decision.reason)")
     }
 
+    /// Every unprotected ~/.ssh refuses the session, naming the condition and the fix (review 3, F5).
     @Test(
         arguments: [
-            nil, FileStatus(owner: 1001, mode: 0o040755), FileStatus(owner: 0, mode: 0o040777),
-            FileStatus(owner: 0, mode: 0o120777),
-        ] as [FileStatus?]
+            (nil, false, "is missing"),
+            (FileStatus(owner: 1001, mode: 0o040755), true, "owned by uid 1001"),
+            (FileStatus(owner: 0, mode: 0o040777), true, "writable by group or others"),
+            (FileStatus(owner: 0, mode: 0o120777), true, "not a directory"),
+            (rootDirectory, false, "root-owned but not immutable"),
+        ] as [(FileStatus?, Bool, String)]
     )
-    func aWritableOrMissingSSHDirectoryRefuses(_ ssh: FileStatus?) {
+    func anUnprotectedSSHDirectoryRefuses(_ ssh: FileStatus?, _ immutable: Bool, _ reason: String) {
+        let home = landlockHome(ssh: SshDirectory(status: ssh, immutable: immutable, home: usersHome))
+        let outcome = policyShell(
+            "user = alice:022:00010::landlock\n",
+            facts: SessionFacts(landlockABI: 7, landlockHome: home)
+        )
+        .decide(command: Array("sftp-server".utf8), expansion: LiteralExpansion(homeDirectory: alice.home))
+        #expect(!outcome.decision.allowed)
+        #expect(outcome.userMessage?.contains("confinement is configured but not safe") == true)
+        #expect(outcome.decision.reason.contains(reason), "\(outcome.decision.reason)")
+        #expect(outcome.decision.reason.contains("chattr +i"), "\(outcome.decision.reason)")
+    }
+
+    /// A home the Landlock rule cannot trust refuses the session (review 3, F11).
+    @Test(
+        arguments: [
+            (landlockHome(resolved: "/", status: rootDirectory), "is /"),
+            (landlockHome(resolved: nil, status: nil), "cannot be resolved"),
+            (landlockHome(status: FileStatus(owner: 1234, mode: 0o040755)), "owned by uid 1234"),
+            (landlockHome(status: FileStatus(owner: alice.uid, mode: 0o100644)), "not a directory"),
+            (
+                landlockHome(ancestors: [("/", rootDirectory), ("/home", FileStatus(owner: 0, mode: 0o041777))]),
+                "/home above"
+            ),
+            (
+                landlockHome(ancestors: [("/", rootDirectory), ("/home", FileStatus(owner: alice.uid, mode: 0o040755))]
+                ), "writable by the user"
+            ),
+            (landlockHome(ancestors: [("/", rootDirectory), ("/home", nil)]), "cannot be read"),
+            (nil, "not inspected"),
+        ] as [(LandlockHome?, String)]
+    )
+    func anUntrustworthyHomeRefuses(_ home: LandlockHome?, _ reason: String) {
+        let outcome = policyShell(
+            "user = alice:022:00010::landlock\n",
+            facts: SessionFacts(landlockABI: 7, landlockHome: home)
+        )
+        .decide(command: Array("sftp-server".utf8), expansion: LiteralExpansion(homeDirectory: alice.home))
+        #expect(!outcome.decision.allowed)
+        #expect(outcome.decision.reason.contains(reason), "\(outcome.decision.reason)")
+    }
+
+    /// The rule is the resolved home, and the log line names it.
+    @Test func theRuleIsTheResolvedHomeAndTheLogNamesIt() throws {
+        let home = landlockHome(resolved: "/data/alice")
         let shell = policyShell(
             "user = alice:022:00010::landlock\n",
-            facts: SessionFacts(landlockABI: 7, sshDirectory: ssh)
+            facts: SessionFacts(landlockABI: 7, landlockHome: home)
         )
-        #expect(run(shell, "sftp-server") == nil)
+        guard
+            case .run(let vetted, _, _, let decision) = shell.decide(
+                command: Array("sftp-server".utf8),
+                expansion: LiteralExpansion(homeDirectory: alice.home)
+            )
+        else {
+            Issue.record("a protected home is allowed")
+            return
+        }
+        #expect(vetted.confinement?.rules.first?.path == Array("/data/alice".utf8))
+        #expect(decision.reason.contains("home rule /data/alice"), "\(decision.reason)")
     }
 
     @Test func aLandlockedSessionCarriesItsRulesetAndATemporaryDirectoryInHome() throws {
         let shell = policyShell(
             "user = alice:022:00011::landlock\n",
-            facts: SessionFacts(landlockABI: 7, sshDirectory: safeSSH)
+            facts: SessionFacts(landlockABI: 7, landlockHome: safeHome)
         )
         guard
             case .run(let vetted, let environment, _, let decision) = shell.decide(
@@ -112,14 +191,14 @@ struct LandlockPlanTests {
         }
         #expect(vetted.confinement == LandlockPlan.session(abi: 7, home: alice.home))
         #expect(environment.contains(Array("TMPDIR=/home/alice".utf8)))
-        #expect(decision.reason.contains("landlocked (ABI 7)"))
+        #expect(decision.reason.contains("landlocked (ABI 7); home rule /home/alice"))
     }
 
     /// Review 3, F4: code that cvs, rdist or svnserve runs escapes Landlock (UDP, pathname sockets,
     /// `systemd-run --user`), so only a jail or the administrator's acknowledgement lets them run.
     @Test(arguments: ["cvs server", "rdist -Server", "svnserve -t"])
     func landlockIsNotConfinementForProgramsThatRunCommands(_ command: String) {
-        let facts = SessionFacts(landlockABI: 7, sshDirectory: safeSSH)
+        let facts = SessionFacts(landlockABI: 7, landlockHome: safeHome)
         let landlocked = policyShell("user = alice:022:111111::landlock\n", facts: facts)
         guard
             case .refuse(_, _, let decision) = landlocked.decide(
@@ -196,5 +275,65 @@ struct AccessModeTests {
             for program in TransferProgram.allCases { #expect(!mode.rule(for: program).isEmpty) }
             #expect(mode.rule(for: .cvs) == "refused")
         }
+    }
+}
+
+/// The protection predicate on its own (review 3, F5): owner, mode, the immutable flag and the home's owner.
+struct SshDirectoryTests {
+    private static let rootHome = FileStatus(owner: 0, mode: 0o040755)
+
+    @Test(
+        arguments: [
+            (nil, false, 0, usersHome, SshDirectory.Problem.missing),
+            (FileStatus(owner: 0, mode: 0o120777), true, 0, rootHome, .notDirectory),
+            (FileStatus(owner: 0, mode: 0o100644), true, 0, rootHome, .notDirectory),
+            (FileStatus(owner: 1001, mode: 0o040755), true, 0, rootHome, .notOwnedByRoot(owner: 1001)),
+            (FileStatus(owner: 0, mode: 0o040775), true, 0, rootHome, .writableByOthers(mode: 0o040775)),
+            (FileStatus(owner: 0, mode: 0o040757), true, 0, rootHome, .writableByOthers(mode: 0o040757)),
+            (rootDirectory, false, 0, usersHome, .replaceable(flagsError: 0)),
+            (rootDirectory, false, 95, usersHome, .replaceable(flagsError: 95)),
+            (rootDirectory, false, 0, nil, .replaceable(flagsError: 0)),
+            (rootDirectory, false, 0, FileStatus(owner: 0, mode: 0o040775), .replaceable(flagsError: 0)),
+            (rootDirectory, false, 0, FileStatus(owner: 0, mode: 0o041777), .replaceable(flagsError: 0)),
+            (rootDirectory, false, 0, FileStatus(owner: 0, mode: 0o120777), .replaceable(flagsError: 0)),
+            (rootDirectory, true, 0, usersHome, nil),
+            (FileStatus(owner: 0, mode: 0o040700), true, 0, usersHome, nil),
+            (rootDirectory, false, 0, rootHome, nil),
+            (rootDirectory, true, 0, rootHome, nil),
+        ] as [(FileStatus?, Bool, Int32, FileStatus?, SshDirectory.Problem?)]
+    )
+    func protection(
+        _ ssh: FileStatus?,
+        _ immutable: Bool,
+        _ flagsError: Int32,
+        _ home: FileStatus?,
+        _ expected: SshDirectory.Problem?
+    ) {
+        #expect(SshDirectory(status: ssh, immutable: immutable, flagsError: flagsError, home: home).problem == expected)
+    }
+
+    /// Only what shows a replaced `.ssh` counts as taken over; the helper refuses those and warns on the rest.
+    @Test(
+        arguments: [
+            (SshDirectory.Problem.missing, false), (.replaceable(flagsError: 0), false), (.notDirectory, true),
+            (.notOwnedByRoot(owner: 5), true), (.writableByOthers(mode: 0o777), true),
+        ] as [(SshDirectory.Problem, Bool)]
+    )
+    func takenOver(_ problem: SshDirectory.Problem, _ expected: Bool) {
+        #expect(problem.isTakenOver == expected)
+    }
+
+    @Test func parentsOfAHomeAreEveryDirectoryAboveIt() {
+        let parents = LandlockHome.parents(of: Array("/srv/users//alice".utf8))?.map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        #expect(parents == ["/", "/srv", "/srv/users"])
+        #expect(LandlockHome.parents(of: Array("relative".utf8)) == nil)
+    }
+
+    /// The facts read from a real directory: the user's own home (not root-only), no `.ssh`.
+    @Test func inspectReadsAMissingSSHDirectory() {
+        let ssh = SshDirectory.inspect(home: Array("/nonexistent-rssh-home".utf8), homeStatus: nil)
+        #expect(ssh.status == nil && ssh.problem == .missing)
     }
 }

@@ -40,6 +40,7 @@ private final class RootScratch {
     private static func remove(_ path: String) {
         guard let info = FileSystem.status(path) else { return }
         if info.st_mode & S_IFMT == S_IFDIR {
+            _ = setImmutable(path, false)
             umount2(path, Int32(MNT_DETACH))
             if let directory = opendir(path) {
                 var names: [String] = []
@@ -60,6 +61,24 @@ private final class RootScratch {
 }
 
 private let isRoot = getuid() == 0
+
+/// Whether the directory `path` is immutable (nil when its flags cannot be read).
+private func isImmutable(_ path: String) -> Bool? {
+    guard let directory = try? JailDirectory.openExisting(path), let flags = try? directory.inodeFlags() else {
+        return nil
+    }
+    return flags & jail_immutable_flag() != 0
+}
+
+/// Sets or clears the immutable attribute of the directory `path`, as `chattr` does.
+@discardableResult
+private func setImmutable(_ path: String, _ on: Bool) -> Bool {
+    guard let directory = try? JailDirectory.openExisting(path), let flags = try? directory.inodeFlags() else {
+        return false
+    }
+    let wanted = on ? flags | jail_immutable_flag() : flags & ~jail_immutable_flag()
+    return wanted == flags || (try? directory.setInodeFlags(wanted)) == true
+}
 
 private func user(_ home: String, uid: uid_t = 65_534) -> JailUser {
     JailUser(
@@ -194,8 +213,9 @@ struct JailBuilderHardeningTests {
         #expect(scratch.status("host/passwd") == nil)
     }
 
-    /// A new home is the user's, but its `.ssh` is root's: sshd reads authorized_keys there.
-    @Test func aNewHomeHasARootOwnedSshDirectory() throws {
+    /// A new home is the user's, but its `.ssh` is root's and immutable: sshd reads authorized_keys there, and
+    /// the user must not be able to rename it away (review 3, F5).
+    @Test func aNewHomeHasARootOwnedImmutableSshDirectory() throws {
         let scratch = try RootScratch()
         let root = scratch.path + "/jail"
         try builder(root, users: [user(root + "/home/jailtest")]).build { _ in }
@@ -203,7 +223,80 @@ struct JailBuilderHardeningTests {
         #expect(home.st_uid == 65_534 && home.st_mode & 0o7777 == 0o750)
         let ssh = try #require(scratch.status("jail/home/jailtest/.ssh"))
         #expect(ssh.st_uid == 0 && ssh.st_gid == 0 && ssh.st_mode == S_IFDIR | 0o755)
+        #expect(isImmutable(root + "/home/jailtest/.ssh") == true)
         #expect(scratch.status("jail/home").map { $0.st_uid == 0 && $0.st_mode & 0o7777 == 0o755 } == true)
+        #expect(scratch.status("jail/home/jailtest/" + JailDirectory.sshTemporaryName) == nil)
+        // Even root cannot rename an immutable directory: the user, who owns the home, cannot either.
+        #expect(rename(root + "/home/jailtest/.ssh", root + "/home/jailtest/moved") != 0 && errno == EPERM)
+    }
+
+    /// An existing home from an older build gets its root-owned `.ssh` made immutable, its mode fixed with the
+    /// attribute cleared and set again; building again changes nothing.
+    @Test func anOlderJailsSshDirectoryIsProtectedByBuildingAgain() throws {
+        let scratch = try RootScratch()
+        let root = scratch.path + "/jail"
+        let account = user(root + "/home/jailtest")
+        try builder(root, users: [account]).build { _ in }
+        let ssh = root + "/home/jailtest/.ssh"
+        setImmutable(ssh, false)
+        chmod(ssh, 0o700)
+        var lines: [String] = []
+        try builder(root, users: [account]).build { lines.append($0) }
+        #expect(lines.contains { $0.contains("protected \(ssh): root:root 755 (was gid 0, mode 700), immutable") })
+        #expect(isImmutable(ssh) == true && scratch.status("jail/home/jailtest/.ssh")?.st_mode == S_IFDIR | 0o755)
+        lines = []
+        try builder(root, users: [account]).build { lines.append($0) }
+        #expect(!lines.contains { $0.contains(".ssh") })
+    }
+
+    /// A `.ssh` the user owns may hold planted keys: the build refuses it instead of adopting it.
+    @Test func aUserOwnedSshDirectoryIsRefused() throws {
+        let scratch = try RootScratch()
+        let root = scratch.path + "/jail"
+        let account = user(root + "/home/jailtest")
+        try builder(root, users: [account]).build { _ in }
+        setImmutable(root + "/home/jailtest/.ssh", false)
+        rename(root + "/home/jailtest/.ssh", root + "/home/jailtest/old")
+        scratch.mkdir("jail/home/jailtest/.ssh", mode: 0o700, owner: 65_534)
+        #expect {
+            try builder(root, users: [account]).build { _ in }
+        } throws: { error in
+            "\(error)".contains("is owned by uid 65534, not root")
+        }
+    }
+
+    /// F10: a directory swapped in between the mkdir and the open of a new `.ssh` is detected, and nothing
+    /// is renamed to `.ssh`.
+    @Test func aSwapBetweenMkdirAndOpenIsDetected() throws {
+        let scratch = try RootScratch()
+        scratch.mkdir("home", mode: 0o755)
+        scratch.mkdir("home/jailtest", mode: 0o750, owner: 65_534)
+        let home = try JailDirectory.openExisting(scratch.path + "/home/jailtest")
+        let temporary = scratch.path + "/home/jailtest/" + JailDirectory.sshTemporaryName
+        #expect {
+            _ = try home.protectSsh(rootOnlyHomeSuffices: true) {
+                rename(temporary, scratch.path + "/home/jailtest/made")
+                Glibc.mkdir(temporary, 0o700)
+            }
+        } throws: { error in
+            "\(error)".contains("was renamed or replaced")
+        }
+        #expect(scratch.status("home/jailtest/.ssh") == nil)
+    }
+
+    /// `rsshctl ssh protect` on a user's own home: a new `.ssh` is made root-owned and immutable.
+    @Test func aUsersOwnHomeGetsAProtectedSshDirectory() throws {
+        let scratch = try RootScratch()
+        scratch.mkdir("alice", mode: 0o750, owner: 65_534)
+        let home = try JailDirectory.openExisting(scratch.path + "/alice")
+        #expect(try home.protectSsh(rootOnlyHomeSuffices: true)?.contains("root-owned, immutable") == true)
+        #expect(isImmutable(scratch.path + "/alice/.ssh") == true)
+        let ssh = SshDirectory.inspect(
+            home: Array((scratch.path + "/alice").utf8),
+            homeStatus: FileStatus.lstat(scratch.path + "/alice")
+        )
+        #expect(ssh.immutable && ssh.problem == nil)
+        #expect(try home.protectSsh(rootOnlyHomeSuffices: true) == nil)
     }
 
     /// `jail check` reports a `~/.ssh` the user has taken over (the user owns the home, so can replace it).
@@ -216,6 +309,8 @@ struct JailBuilderHardeningTests {
         let passwd = try FileSystem.read(root + "/etc/passwd")
         #expect(checker.sshFindings(passwd: passwd).map(\.isProblem) == [false])
         #expect(checker.accountFindings(passwd: passwd).map(\.isProblem) == [false])
+        setImmutable(root + "/home/jailtest/.ssh", false)
+        #expect(checker.sshFindings(passwd: passwd).first?.message.contains("not immutable") == true)
         chown(root + "/home/jailtest/.ssh", 65_534, 65_534)
         #expect(checker.sshFindings(passwd: passwd).map(\.isProblem) == [true])
         rmdir(root + "/home/jailtest/.ssh")

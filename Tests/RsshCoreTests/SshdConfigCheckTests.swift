@@ -156,6 +156,36 @@ struct SshdConfigCheckTests {
         )
     }
 
+    /// An immutable root-owned `.ssh` in a home the account owns cannot be renamed away (review 3, F5).
+    ///
+    /// What is below it is safe unless the account can write it; without the attribute the home's owner
+    /// replaces it.
+    @Test(
+        arguments: [
+            ([String: UInt32](), Set<String>(), false),
+            (["/home/alice": 2000], Set<String>(), true),
+            (["/home/alice": 2000], ["/home/alice/.ssh"], false),
+            (["/home/alice": 2000, "/home/alice/.ssh/authorized_keys": 2000], ["/home/alice/.ssh"], true),
+            (["/home/alice": 2000, "/home/alice/.ssh": 2000], ["/home/alice/.ssh"], true),
+            (["/home": 2000, "/home/alice": 2000], ["/home/alice/.ssh"], true),
+            (["/home": 2000], ["/home/alice", "/home/alice/.ssh"], false),
+        ] as [([String: UInt32], Set<String>, Bool)]
+    )
+    func anImmutableSSHDirectoryKeepsTheKeysFileOutOfReach(
+        _ owned: [String: UInt32],
+        _ immutable: Set<String>,
+        _ writable: Bool
+    ) {
+        let alice = rsshAccount("alice", uid: 2000)
+        let canWrite = SshdConfigCheck.userCanWrite(
+            "/home/alice/.ssh/authorized_keys",
+            account: alice,
+            status: rootOwned(except: owned),
+            isImmutable: { immutable.contains($0) }
+        )
+        #expect(canWrite == writable)
+    }
+
     @Test func authorizedKeysPatternsExpandAsSshdDoes() {
         let bob = rsshAccount("bob", uid: 4242)
         #expect(

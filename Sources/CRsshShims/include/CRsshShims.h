@@ -98,6 +98,17 @@ int CRsshShims_run_capture(const char *path, char *const argv[], char *const env
 /// The exit code of a raw wait status, or -1 when the child did not exit normally (a signal).
 int CRsshShims_exit_code(int status);
 
+/// ioctl(fd, FS_IOC_GETFLAGS): the inode flags (`chattr`'s attributes) of the open file into `*flags`.
+/// 0, or -errno (-ENOTTY or -EOPNOTSUPP where the file system has no such flags).
+int CRsshShims_get_inode_flags(int fd, unsigned int *flags);
+
+/// ioctl(fd, FS_IOC_SETFLAGS): replaces the inode flags of the open file (root only for the immutable flag).
+/// 0, or -errno.
+int CRsshShims_set_inode_flags(int fd, unsigned int flags);
+
+/// FS_IMMUTABLE_FL (`chattr +i`): the file can be neither changed, renamed, removed nor linked, by anyone.
+unsigned int CRsshShims_immutable_flag(void);
+
 /// CAP_AUDIT_WRITE's number, which Swift cannot import from <linux/capability.h> as a plain constant.
 int CRsshShims_cap_audit_write(void);
 

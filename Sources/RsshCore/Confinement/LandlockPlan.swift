@@ -83,6 +83,7 @@ public struct LandlockPlan: Sendable, Equatable {
         "names and metadata outside home stay visible to stat, readlink and cd",
         "chmod, chown, utimes and xattrs on the user's own files elsewhere are not controlled",
         "UDP is not controlled, nor pathname unix sockets before ABI 9",
-        "nothing inside home can be protected: ~/.ssh must be root-owned (rssh refuses otherwise)",
+        "nothing inside home can be protected: ~/.ssh must be root-owned and immutable (chattr +i), or in a "
+            + "root-owned home (rssh refuses otherwise)",
     ]
 }

@@ -65,6 +65,7 @@ public enum ChrootHelper {
             decision.chroot = prepared.jail
             decision.program = prepared.programName
             if let facility = prepared.facility { log = SyslogLogger(ident: "rssh_chroot_helper", facility: facility) }
+            if let warning = prepared.sshWarning { log.warning("user \(prepared.account.name): \(warning)") }
             do {
                 let found = try PrivilegeDrop.groups(of: prepared.account)
                 groups = found.groups
@@ -215,6 +216,8 @@ public enum ChrootHelper {
         var programName: String
         var facility: SyslogFacility?
         var requireAudit: Bool
+        /// Why the jail home's `.ssh` is not protected although nothing shows it was replaced, to be logged.
+        var sshWarning: String?
     }
 
     /// Checks the caller, the config, the policy, the command (unexpanded) and the jail path.
@@ -290,6 +293,7 @@ public enum ChrootHelper {
             }
         }
         try JailPath.checked(jail)
+        let sshWarning = try checkSshDirectory(jail: jail, account: account)
         return Prepared(
             account: account,
             policy: policy,
@@ -297,8 +301,32 @@ public enum ChrootHelper {
             command: command,
             programName: programName,
             facility: config.facility,
-            requireAudit: config.requireAudit
+            requireAudit: config.requireAudit,
+            sshWarning: sshWarning
         )
+    }
+
+    /// Checks the jail home's `.ssh` as root, before anything is dropped (review 3, F5).
+    ///
+    /// sshd reads `authorized_keys` below the home's outside path, which the jailed user can write. A `.ssh` that
+    /// is not a root-owned directory (or is writable by others) shows it was replaced: refused. One that is
+    /// missing, or root's but neither immutable nor in a root-owned home (as `rsshctl jail build` made them
+    /// before), is only logged, so an upgrade does not lock out every existing jail.
+    /// - Returns: the warning to log, or nil.
+    static func checkSshDirectory(jail: String, account: Account) throws(Refusal) -> String? {
+        // A home outside the jail is not reachable from it; a missing home cannot be written by the user.
+        guard JailPath.homeInside(jail: jail, home: account.home) != nil,
+            let home = FileStatus.lstat(account.home)
+        else { return nil }
+        guard let problem = SshDirectory.inspect(home: account.home, homeStatus: home).problem else { return nil }
+        let text = problem.description(path: Printable.text(account.home + Array("/.ssh".utf8)))
+        guard !problem.isTakenOver else {
+            throw Refusal(
+                reason: "refusing: \(text)",
+                userMessage: "the jail is not safe; ask your administrator"
+            )
+        }
+        return text + " (run rsshctl jail build again)"
     }
 
     /// Runs WinSCP's SCP mode inside the jail, as the user; every line is logged, and recorded by the root

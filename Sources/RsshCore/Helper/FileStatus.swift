@@ -19,6 +19,9 @@ public struct FileStatus: Sendable, Equatable {
     public var isSymlink: Bool { mode & CRsshLibc_S_IFMT == CRsshLibc_S_IFLNK }
     /// Whether group or others may write it.
     public var isWritableByOthers: Bool { mode & (CRsshLibc_S_IWGRP | CRsshLibc_S_IWOTH) != 0 }
+    /// Whether the user `uid` may write it, or make it writable: its owner (who can chmod it), or anyone
+    /// when group or others may write (groups are not looked up: group-writable counts, to fail closed).
+    public func isWritable(by uid: uid_t) -> Bool { owner == uid || isWritableByOthers }
 
     /// lstat(2) of `path`, or nil when it fails.
     public static func lstat(_ path: String) -> FileStatus? {

@@ -31,6 +31,7 @@ extension LoginShell {
             auditUnverified: audit.unverified,
             sshd: SshdEffectiveConfig.gather(paths: paths),
             pathStatus: SshdEffectiveConfig.pathStatus,
+            pathIsImmutable: SshdEffectiveConfig.pathIsImmutable,
             landlockABI: Landlock.abi()
         ).render()
         writeAll(report.text, to: STDOUT_FILENO)
@@ -55,7 +56,12 @@ extension LoginShell {
         if case .failure(let failure) = found { shell.facts.lookupFailure = failure }
         shell.facts.helperIsExecutable = system_access(paths.chrootHelper, X_OK) == 0
         shell.facts.landlockABI = Landlock.abi()
-        if let home = account?.home { shell.facts.sshDirectory = FileStatus.lstat(home + Array("/.ssh".utf8)) }
+        // Only a landlocked session pays for looking at the home (realpath, a few lstat, the .ssh flags).
+        if let account, let config = try? configuration.get(),
+            case .success(let policy) = config.policy(for: account.name), policy.options.contains(.landlock)
+        {
+            shell.facts.landlockHome = LandlockHome.gather(home: account.home)
+        }
         // Only sshd's sessions for rssh users are recorded: anyone else could forge the client address and
         // fill the audit trail with allow records.
         shell.facts.audit =

@@ -1,3 +1,5 @@
+import CRsshLibc
+
 /// The login shell's decision procedure, free of side effects so it can be tested without running anything.
 public struct LoginShell {
     /// The compiled-in paths.
@@ -103,14 +105,8 @@ public struct LoginShell {
             if let problem = Landlock.problem(abi: facts.landlockABI) {
                 return refusal("confinement is configured but not available", [], reason: problem)
             }
-            // Landlock only grants: it cannot keep the user out of ~/.ssh inside a read-write home.
-            guard let ssh = facts.sshDirectory, ssh.isDirectory, ssh.owner == 0, !ssh.isWritableByOthers else {
-                return refusal(
-                    "confinement is configured but not safe",
-                    [],
-                    reason: "landlock needs ~/.ssh to be a root-owned directory that others cannot write "
-                        + "(Landlock cannot protect it inside a writable home)"
-                )
+            if let problem = Self.landlockHomeProblem(facts.landlockHome, uid: account.uid) {
+                return refusal("confinement is configured but not safe", [], reason: problem)
             }
         }
         if winscp { return respond(account: account, policy: policy, address: address) }
@@ -158,8 +154,9 @@ public struct LoginShell {
             command: command
         )
         if landlocked {
-            vetted.confinement = LandlockPlan.session(abi: facts.landlockABI, home: account.home)
-            decision.reason += "; landlocked (ABI \(facts.landlockABI))"
+            let home = facts.landlockHome?.resolved ?? account.home
+            vetted.confinement = LandlockPlan.session(abi: facts.landlockABI, home: home)
+            decision.reason += "; landlocked (ABI \(facts.landlockABI)); home rule \(Printable.text(home))"
         }
         if jail != nil || (vetted.hasPatterns && !expansion.expandsPatterns) {
             decision.stage = .precheck
@@ -214,8 +211,9 @@ public struct LoginShell {
         }
         var confinement: LandlockPlan?
         if policy.options.contains(.landlock) {
-            confinement = LandlockPlan.session(abi: facts.landlockABI, home: account.home)
-            decision.reason += "; landlocked (ABI \(facts.landlockABI))"
+            let home = facts.landlockHome?.resolved ?? account.home
+            confinement = LandlockPlan.session(abi: facts.landlockABI, home: home)
+            decision.reason += "; landlocked (ABI \(facts.landlockABI)); home rule \(Printable.text(home))"
             environment.append(Array("TMPDIR=".utf8) + account.home)
         }
         let session = InteractiveSession(
@@ -227,5 +225,21 @@ public struct LoginShell {
             checksums: policy.options.contains(.checksums)
         )
         return .respond(session, decision: decision)
+    }
+
+    /// Why a landlocked session cannot be confined safely to this home (review 3, F11 and F5), or nil.
+    ///
+    /// Landlock only grants: it cannot keep the user out of `~/.ssh` inside the read-write home, so `.ssh` must
+    /// be one the user can neither write nor rename away (`SshDirectory`), and the rule's path must be a home
+    /// the user cannot re-point.
+    static func landlockHomeProblem(_ home: LandlockHome?, uid: uid_t) -> String? {
+        guard let home else { return "the home directory was not inspected" }
+        if let problem = home.problem(uid: uid) { return "landlock refused: " + problem }
+        if let problem = home.ssh.problem {
+            let path = Printable.text((home.resolved ?? home.home) + Array("/.ssh".utf8))
+            return "landlock needs a ~/.ssh the user cannot replace (Landlock cannot protect it inside a writable "
+                + "home): " + problem.description(path: path)
+        }
+        return nil
     }
 }

@@ -12,8 +12,8 @@ public struct SessionFacts: Sendable, Equatable {
     public var lookupFailure: Account.LookupFailure?
     /// The kernel's Landlock ABI (> 0), or -errno; 0 when not probed.
     public var landlockABI: Int32
-    /// lstat(2) of the home's `.ssh`, nil when it does not exist.
-    public var sshDirectory: FileStatus?
+    /// The home and its `.ssh`, gathered only for a landlocked user (nil otherwise, or when not gathered).
+    public var landlockHome: LandlockHome?
 
     /// Creates facts; the defaults describe a healthy installation without Landlock.
     public init(
@@ -21,12 +21,12 @@ public struct SessionFacts: Sendable, Equatable {
         helperIsExecutable: Bool = true,
         lookupFailure: Account.LookupFailure? = nil,
         landlockABI: Int32 = 0,
-        sshDirectory: FileStatus? = nil
+        landlockHome: LandlockHome? = nil
     ) {
         self.audit = audit
         self.helperIsExecutable = helperIsExecutable
         self.lookupFailure = lookupFailure
         self.landlockABI = landlockABI
-        self.sshDirectory = sshDirectory
+        self.landlockHome = landlockHome
     }
 }

@@ -9,13 +9,16 @@ import CRsshLibc
 public enum SshdConfigCheck {
     /// An lstat(2) answer as the check needs it: owner, group and mode, or nil when the path does not exist.
     public typealias Status = (String) -> (owner: uid_t, group: gid_t, mode: mode_t)?
+    /// Whether a path carries the immutable attribute (`chattr +i`): nobody can rename, remove or replace it.
+    public typealias Immutability = (String) -> Bool
 
     /// The findings for `facts`, given the sftp-server path rssh was built with and rssh.conf's options.
     public static func findings(
         _ facts: SshdEffectiveConfig,
         sftpServer: String,
         sftpServerOptions: [[UInt8]],
-        status: Status
+        status: Status,
+        isImmutable: Immutability = { _ in false }
     ) -> [SshdFinding] {
         var findings: [SshdFinding] = []
         func add(_ finding: SshdFinding) {
@@ -40,7 +43,8 @@ public enum SshdConfigCheck {
                 sftpServerOptions: sftpServerOptions,
                 onlySet: onlySet,
                 account: account,
-                status: status
+                status: status,
+                isImmutable: isImmutable
             )
             for var finding in found {
                 label(&finding)
@@ -69,7 +73,8 @@ public enum SshdConfigCheck {
         sftpServerOptions: [[UInt8]],
         onlySet: Bool,
         account: Account?,
-        status: Status
+        status: Status,
+        isImmutable: Immutability = { _ in false }
     ) -> [SshdFinding] {
         var result: [SshdFinding] = []
         func check(_ keyword: String) -> String? {
@@ -111,7 +116,7 @@ public enum SshdConfigCheck {
         if let account, let files = check("authorizedkeysfile"), files.lowercased() != "none" {
             for pattern in files.split(separator: " ").map(String.init) {
                 let path = authorizedKeysPath(pattern, account: account)
-                guard userCanWrite(path, account: account, status: status) else { continue }
+                guard userCanWrite(path, account: account, status: status, isImmutable: isImmutable) else { continue }
                 result.append(
                     SshdFinding(
                         severity: .bypass,
@@ -119,7 +124,7 @@ public enum SshdConfigCheck {
                             + "directory the account owns or may write), so it can add keys and key options "
                             + "through sftp, scp or rsync",
                         fix: "AuthorizedKeysFile /etc/ssh/authorized_keys/%u (files owned by root), or make "
-                            + "~/.ssh and the file root-owned and not writable by the account"
+                            + "~/.ssh root-owned and immutable (rsshctl ssh protect USER) with the file root-owned"
                     )
                 )
             }
@@ -273,16 +278,25 @@ public enum SshdConfigCheck {
     /// Whether `account` controls `path`: some existing component of it (a directory on the way, or the
     /// file) is its own or writable by it (others, or its primary group); a writable directory lets it
     /// replace anything below.
-    static func userCanWrite(_ path: String, account: Account, status: Status) -> Bool {
+    static func userCanWrite(
+        _ path: String,
+        account: Account,
+        status: Status,
+        isImmutable: Immutability = { _ in false }
+    ) -> Bool {
+        // Whether the account can write the directory holding the current component: then it can rename that
+        // component away and put its own in place, unless the component is immutable (review 3, F5).
+        var parentWritable = false
         var prefix = ""
         for component in path.split(separator: "/") {
             prefix += "/" + component
-            guard let info = status(prefix) else { return false }
-            if info.owner == account.uid { return true }
-            if info.mode & CRsshLibc_S_IWOTH != 0 { return true }
-            if info.mode & CRsshLibc_S_IWGRP != 0 && info.group == account.gid { return true }
+            guard let info = status(prefix) else { return parentWritable }
+            if parentWritable && !isImmutable(prefix) { return true }
+            parentWritable =
+                info.owner == account.uid || info.mode & CRsshLibc_S_IWOTH != 0
+                || (info.mode & CRsshLibc_S_IWGRP != 0 && info.group == account.gid)
         }
-        return false
+        return parentWritable
     }
 
     private static func optionsSuffix(_ options: [[UInt8]]) -> String {

@@ -111,4 +111,14 @@ extension SshdEffectiveConfig {
         guard system_lstat(path, &info) == 0 else { return nil }
         return (info.st_uid, info.st_gid, info.st_mode)
     }
+
+    /// Whether `path` carries the immutable attribute (read through an O_NOFOLLOW descriptor); false when it
+    /// cannot be opened or has no flags.
+    public static func pathIsImmutable(_ path: String) -> Bool {
+        let fd = system_open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { _ = system_close(fd) }
+        var flags: UInt32 = 0
+        return system_get_inode_flags(fd, &flags) == 0 && flags & system_immutable_flag() != 0
+    }
 }

@@ -19,6 +19,8 @@ public struct VersionReport {
     public var sshd: SshdEffectiveConfig?
     /// lstat(2) for the sshd check's writable-path question (injected so tests need no real files).
     public var pathStatus: SshdConfigCheck.Status
+    /// Whether a path is immutable, for the same check.
+    public var pathIsImmutable: SshdConfigCheck.Immutability
     /// The kernel's Landlock ABI (> 0) or -errno.
     public var landlockABI: Int32
 
@@ -32,6 +34,7 @@ public struct VersionReport {
         auditUnverified: [String] = [],
         sshd: SshdEffectiveConfig? = nil,
         pathStatus: @escaping SshdConfigCheck.Status = { _ in nil },
+        pathIsImmutable: @escaping SshdConfigCheck.Immutability = { _ in false },
         landlockABI: Int32 = 0
     ) {
         self.paths = paths
@@ -42,6 +45,7 @@ public struct VersionReport {
         self.auditUnverified = auditUnverified
         self.sshd = sshd
         self.pathStatus = pathStatus
+        self.pathIsImmutable = pathIsImmutable
         self.landlockABI = landlockABI
     }
 
@@ -156,7 +160,8 @@ public struct VersionReport {
                 shell: paths.shell,
                 sftpServer: sftp,
                 sftpServerOptions: (try? configuration.get().sftpServerOptions ?? []) ?? [],
-                status: pathStatus
+                status: pathStatus,
+                isImmutable: pathIsImmutable
             )
             out += section.text
             bypassed = section.bypassed
@@ -180,7 +185,8 @@ public struct VersionReport {
         shell: String,
         sftpServer: String,
         sftpServerOptions: [[UInt8]],
-        status: SshdConfigCheck.Status
+        status: SshdConfigCheck.Status,
+        isImmutable: SshdConfigCheck.Immutability = { _ in false }
     ) -> (text: String, bypassed: Bool) {
         var out = "\nsshd\n  \(facts.sourceDescription)\n"
         for note in facts.notes { out += "  note: \(note)\n" }
@@ -203,7 +209,8 @@ public struct VersionReport {
             facts,
             sftpServer: sftpServer,
             sftpServerOptions: sftpServerOptions,
-            status: status
+            status: status,
+            isImmutable: isImmutable
         )
         for finding in findings {
             let label = finding.severity == .bypass ? "BYPASS" : "warning"

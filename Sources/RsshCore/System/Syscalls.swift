@@ -389,3 +389,16 @@ internal func system_getgrgid_r(
 
 /// time(2).
 internal func system_time() -> Int64 { Int64(time(nil)) }
+
+// MARK: - ~/.ssh protection (review 3, F5, F11)
+
+/// ioctl(FS_IOC_GETFLAGS) on an open file: 0 with the inode flags in `flags`, or -errno.
+internal func system_get_inode_flags(_ fd: Int32, _ flags: UnsafeMutablePointer<UInt32>) -> Int32 {
+    CRsshShims_get_inode_flags(fd, flags)
+}
+
+/// FS_IMMUTABLE_FL.
+internal func system_immutable_flag() -> UInt32 { CRsshShims_immutable_flag() }
+
+/// realpath(3) into a malloc'd buffer (free it with `system_free`), or nil with errno.
+internal func system_realpath(_ path: UnsafePointer<CChar>) -> UnsafeMutablePointer<CChar>? { realpath(path, nil) }

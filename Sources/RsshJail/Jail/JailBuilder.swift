@@ -7,7 +7,7 @@ import RsshCore
 /// every library and the loader it needs, the NSS pieces for name lookups, a passwd and group file holding
 /// only root and the named users with their primary and supplementary groups (`JailAccounts`, from NSS), real
 /// device nodes, a `dev/` ready for a log socket, and homes for the named users whose passwd home lies inside
-/// the jail, each with a root-owned `.ssh`. Everything but those homes is root-owned and not writable by
+/// the jail, each with a root-owned, immutable `.ssh` (`chattr +i`: the user can neither rename nor replace it). Everything but those homes is root-owned and not writable by
 /// others, as the helper requires.
 public struct JailBuilder {
     /// The jail directory (absolute).
@@ -92,13 +92,9 @@ public struct JailBuilder {
             var createdHome = false
             let home = try parent.home(name, uid: user.uid, gid: user.gid, created: &createdHome)
             if createdHome {
-                report("created home \(user.home) for \(user.name) (with a root-owned .ssh)")
-            } else if try home.createRootDirectoryIfMissing(".ssh") {
-                report("created a root-owned \(user.home)/.ssh")
-            } else if let ssh = home.entryStatus(".ssh"),
-                ssh.st_mode & S_IFMT != S_IFDIR || ssh.st_uid != 0 || ssh.st_mode & 0o022 != 0
-            {
-                report("warning: \(user.home)/.ssh is not a root-owned directory; \(user.name) can change its keys")
+                report("created home \(user.home) for \(user.name) (with a root-owned, immutable .ssh)")
+            } else if let done = try home.protectSsh(rootOnlyHomeSuffices: true) {
+                report(done)
             }
         }
     }

@@ -2,7 +2,7 @@ import Glibc
 import RsshCore
 
 /// Checks a jail the way `rssh_chroot_helper` needs it: safe path, programs that run inside it, device
-/// nodes, a live log socket, no password hashes, accounts that match NSS, root-owned `~/.ssh`, no setuid
+/// nodes, a live log socket, no password hashes, accounts that match NSS, protected `~/.ssh` (root-owned and immutable), no setuid
 /// files and no user-writable directory on the same file system as one.
 public struct JailChecker {
     /// The jail directory.
@@ -111,22 +111,22 @@ public struct JailChecker {
         return differences.map { .problem($0 + " (run rsshctl jail build again)") }
     }
 
-    /// Whether each jail user's `~/.ssh` is a root-owned directory no one else can write: sshd reads
-    /// authorized_keys from the outside path of the home, so a user who could write there could add keys.
+    /// Whether each jail user's `~/.ssh` is protected (`SshDirectory`): sshd reads authorized_keys from the
+    /// outside path of the home, so a user who could write there, or rename `.ssh` away, could add keys.
     func sshFindings(passwd: [UInt8]) -> [JailFinding] {
         var findings: [JailFinding] = []
         for line in String(decoding: passwd, as: UTF8.self).split(separator: "\n") {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             guard fields.count == 7, fields[0] != "root", fields[5].hasPrefix(root + "/") else { continue }
-            let ssh = fields[5] + "/.ssh"
-            guard let info = FileSystem.status(String(ssh)) else {
-                findings.append(.problem("\(ssh) is missing, so \(fields[0]) could create it and add keys"))
-                continue
-            }
-            if info.st_mode & S_IFMT == S_IFDIR, info.st_uid == 0, info.st_mode & 0o022 == 0 {
-                findings.append(.ok("\(ssh) is root-owned and not writable by \(fields[0])"))
+            let home = String(fields[5])
+            let ssh = SshDirectory.inspect(home: Array(home.utf8), homeStatus: FileStatus.lstat(home))
+            if let problem = ssh.problem {
+                findings.append(.problem("\(fields[0]): " + problem.description(path: home + "/.ssh")))
             } else {
-                findings.append(.problem("\(ssh) is not a root-owned directory: \(fields[0]) can change its keys"))
+                let how = ssh.immutable ? "immutable" : "in a root-owned home"
+                findings.append(
+                    .ok("\(home)/.ssh is root-owned and \(how): \(fields[0]) can neither change nor replace it")
+                )
             }
         }
         return findings

@@ -11,6 +11,8 @@ public enum JailBuildError: Error, Sendable, Equatable, CustomStringConvertible 
     case unsafeEntry(path: String, reason: String)
     /// A name to create is empty, `.`, `..` or holds a `/`.
     case badName(String)
+    /// The `.ssh` at `path` cannot be made immutable: its file system has no such attribute (errno `code`).
+    case immutableUnsupported(path: String, code: Int32)
 
     /// The reason, naming the path.
     public var description: String {
@@ -19,6 +21,11 @@ public enum JailBuildError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unsafeJailPath(let problem): "refusing to build: \(problem.description)"
         case .unsafeEntry(let path, let reason): "refusing to build: \(path) \(reason)"
         case .badName(let name): "refusing to create '\(name)': not a plain file name"
+        case .immutableUnsupported(let path, let code):
+            "refusing to leave \(path) replaceable by its user: its file system does not support the immutable "
+                + "attribute (chattr +i: \(strerror(code).map { String(cString: $0) } ?? "error \(code)")); make the home "
+                + "root-owned and not writable by group or others (with a directory of the user's in it), or set sshd's "
+                + "AuthorizedKeysFile to a root-owned place outside the home (e.g. /etc/ssh/authorized_keys/%u)"
         }
     }
 }
@@ -34,14 +41,14 @@ public struct JailDirectory: ~Copyable {
     /// The path it was reached as; for messages only, never used to reach it again.
     public let path: String
 
-    private init(fd: Int32, path: String) {
+    init(fd: Int32, path: String) {
         self.fd = fd
         self.path = path
     }
 
     deinit { _ = jail_close(fd) }
 
-    private static let directoryFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+    static let directoryFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
 
     /// Opens the jail at the absolute path `root`, from `/` down, creating missing components as root-owned
     /// 0755 directories.
@@ -99,14 +106,14 @@ public struct JailDirectory: ~Copyable {
         return info
     }
 
-    private func childPath(_ name: String) -> String { path == "/" ? "/" + name : path + "/" + name }
+    func childPath(_ name: String) -> String { path == "/" ? "/" + name : path + "/" + name }
 
     private static func checkName(_ name: String) throws(JailBuildError) {
         guard !name.isEmpty, name != ".", name != "..", !name.contains("/") else { throw .badName(name) }
     }
 
     /// Opens the child directory `name` without following a symlink; nil when it does not exist.
-    private func openChild(
+    func openChild(
         _ name: String,
         as path: String,
         allowMissing: Bool
@@ -145,7 +152,7 @@ public struct JailDirectory: ~Copyable {
     }
 
     /// fchown then fchmod (in that order: chown clears set-id bits).
-    private func setOwner(uid: uid_t, gid: gid_t, mode: mode_t) throws(JailBuildError) {
+    func setOwner(uid: uid_t, gid: gid_t, mode: mode_t) throws(JailBuildError) {
         try Self.setOwner(fd, path: path, uid: uid, gid: gid, mode: mode)
     }
 
@@ -216,7 +223,8 @@ public struct JailDirectory: ~Copyable {
         return current
     }
 
-    /// A user's home `name`: created `uid:gid` 0750 with a root-owned `.ssh` (0755) in it, or the existing one.
+    /// A user's home `name`: created `uid:gid` 0750 with a root-owned, immutable `.ssh` (0755) in it, or the
+    /// existing one.
     ///
     /// The `.ssh` is made while the home is still root's alone, so the user never sees the home without it.
     /// - Parameter created: set to whether the home was created.
@@ -234,18 +242,10 @@ public struct JailDirectory: ~Copyable {
             return existing
         }
         let home = try createDirectory(name, as: path, uid: 0, gid: 0, mode: 0o700)
-        _ = try home.createDirectory(".ssh", as: path + "/.ssh", uid: 0, gid: 0, mode: 0o755)
+        _ = try home.protectSsh(rootOnlyHomeSuffices: false)
         try home.setOwner(uid: uid, gid: gid, mode: 0o750)
         created = true
         return home
-    }
-
-    /// Creates the root-owned 0755 directory `name` when nothing by that name exists.
-    /// - Returns: whether it was created.
-    public func createRootDirectoryIfMissing(_ name: String) throws(JailBuildError) -> Bool {
-        guard entryStatus(name) == nil else { return false }
-        _ = try createDirectory(name, as: childPath(name), uid: 0, gid: 0, mode: 0o755)
-        return true
     }
 
     /// The lstat of the entry `name`, without following a symlink; nil when it does not exist.

@@ -2,6 +2,7 @@
 // as root can be reviewed at a glance. Nothing here changes an owner or a mode by path: the builder opens
 // each directory with openat(O_NOFOLLOW|O_DIRECTORY) and changes what it holds through descriptors.
 
+import CRsshShims
 import Glibc
 
 /// The calling thread's `errno`.
@@ -65,6 +66,20 @@ internal func jail_renameat(_ directory: Int32, _ from: String, _ to: String) ->
 
 /// unlinkat(2) of a non-directory (flags 0): removes a symlink itself, never its target.
 internal func jail_unlinkat(_ directory: Int32, _ name: String) -> Int32 { unlinkat(directory, name, 0) }
+
+/// unlinkat(2) with AT_REMOVEDIR: removes an empty directory.
+internal func jail_rmdirat(_ directory: Int32, _ name: String) -> Int32 { unlinkat(directory, name, AT_REMOVEDIR) }
+
+/// ioctl(FS_IOC_GETFLAGS) on an open descriptor: 0 with the inode flags in `flags`, or -errno.
+internal func jail_get_inode_flags(_ fd: Int32, _ flags: UnsafeMutablePointer<UInt32>) -> Int32 {
+    CRsshShims_get_inode_flags(fd, flags)
+}
+
+/// ioctl(FS_IOC_SETFLAGS) on an open descriptor: 0, or -errno.
+internal func jail_set_inode_flags(_ fd: Int32, _ flags: UInt32) -> Int32 { CRsshShims_set_inode_flags(fd, flags) }
+
+/// FS_IMMUTABLE_FL (`chattr +i`).
+internal func jail_immutable_flag() -> UInt32 { CRsshShims_immutable_flag() }
 
 /// glob(3).
 internal func jail_glob(_ pattern: String, _ result: UnsafeMutablePointer<glob_t>) -> Int32 {
