@@ -13,14 +13,6 @@ USERS=(rsshdemo)
 JAIL_USER=rsshdemo
 # shellcheck source=Tests/EndToEnd/lib.sh
 . "$(dirname "$0")/lib.sh"
-PASSED=0
-FAILED=0
-SKIPPED=0
-FAILURES=()
-SKIPS=()
-pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
-fail() { FAILED=$((FAILED + 1)); FAILURES+=("$1"); echo "FAIL - $1"; [ -n "${2:-}" ] && sed 's/^/       /' <<<"$2" | head -20; }
-skip() { SKIPPED=$((SKIPPED + 1)); SKIPS+=("$1 ($2)"); echo "skip - $1 ($2)"; }
 
 step() { printf '\n==> %s\n' "$*"; }
 

@@ -11,16 +11,6 @@ USERS=(rsshe2e_all rsshe2e_sftp rsshe2e_lock rsshe2e_jail rsshe2e_cvs rsshe2e_ll
 JAIL_USER=rsshe2e_jail
 # shellcheck source=Tests/EndToEnd/lib.sh
 . "$(dirname "$0")/lib.sh"
-PASSED=0
-FAILED=0
-SKIPPED=0
-FAILURES=()
-SKIPS=()
-
-pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
-fail() { FAILED=$((FAILED + 1)); FAILURES+=("$1"); echo "FAIL - $1"; [ -n "${2:-}" ] && sed 's/^/       /' <<<"$2" | head -20; }
-# skip NAME REASON: an assertion that could not run here; counted and listed in the summary with its reason.
-skip() { SKIPPED=$((SKIPPED + 1)); SKIPS+=("$1 ($2)"); echo "skip - $1 ($2)"; }
 # check NAME COMMAND...: passes when COMMAND exits 0.
 check() { local name=$1; shift; local out; if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$out"; fi; }
 

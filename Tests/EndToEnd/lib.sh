@@ -301,3 +301,15 @@ SEL
     done
     return $status
 }
+
+# The suites' counters and verdicts (e2e and demo; the LDAP and package suites keep their own):
+# pass NAME; fail NAME [DETAILS]; skip NAME REASON: an assertion that could not run here, counted and listed
+# in the summary with its reason.
+PASSED=0
+FAILED=0
+SKIPPED=0
+FAILURES=()
+SKIPS=()
+pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
+fail() { FAILED=$((FAILED + 1)); FAILURES+=("$1"); echo "FAIL - $1"; [ -n "${2:-}" ] && sed 's/^/       /' <<<"$2" | head -20; }
+skip() { SKIPPED=$((SKIPPED + 1)); SKIPS+=("$1 ($2)"); echo "skip - $1 ($2)"; }
