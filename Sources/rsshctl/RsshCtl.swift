@@ -104,13 +104,7 @@ extension Ssh {
         func run() throws {
             try JailCommand.requireRoot()
             for name in users {
-                let found: JailUser?
-                do {
-                    found = try JailUser.lookup(name)
-                } catch {
-                    throw JailCommand.Failure(message: "cannot look up \(name): \(error)")
-                }
-                guard let user = found else { throw JailCommand.Failure(message: "no such user: \(name)") }
+                let user = try JailCommand.lookup(name)
                 guard user.home.hasPrefix("/"), user.home != "/", user.uid != 0 else {
                     throw JailCommand.Failure(message: "\(name)'s home \(user.home) cannot be protected this way")
                 }
@@ -148,14 +142,7 @@ extension Jail {
             try JailCommand.requireRoot()
             var accounts: [JailUser] = []
             for name in users {
-                let found: JailUser?
-                do {
-                    found = try JailUser.lookup(name)
-                } catch {
-                    throw JailCommand.Failure(message: "cannot look up \(name): \(error)")
-                }
-                guard let user = found else { throw ValidationError("no such user: \(name)") }
-                accounts.append(user)
+                accounts.append(try JailCommand.lookup(name))
             }
             let programs = ServerProgram.allCases.compactMap { ProgramPaths.compiledIn.path(of: $0) }
             let builder = JailBuilder(root: root, users: accounts, programs: programs, resolver: .system())
@@ -211,6 +198,18 @@ extension Jail {
 }
 
 enum JailCommand {
+    /// The account `name` through NSS; a failed lookup and an unknown name are errors.
+    static func lookup(_ name: String) throws -> JailUser {
+        let found: JailUser?
+        do {
+            found = try JailUser.lookup(name)
+        } catch {
+            throw Failure(message: "cannot look up \(name): \(error)")
+        }
+        guard let user = found else { throw Failure(message: "no such user: \(name)") }
+        return user
+    }
+
     struct Failure: Error, CustomStringConvertible {
         var message: String
         var description: String { message }

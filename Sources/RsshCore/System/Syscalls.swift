@@ -88,14 +88,6 @@ internal func system_execve(
     execve(path, argv, envp)
 }
 
-internal func system_glob(
-    _ pattern: UnsafePointer<CChar>,
-    _ flags: Int32,
-    _ result: UnsafeMutablePointer<glob_t>
-) -> Int32 {
-    glob(pattern, flags, nil, result)
-}
-
 /// glob(3) with counting directory callbacks that stop once `budget` is spent (GLOB_ALTDIRFUNC).
 internal func system_glob_budgeted(
     _ pattern: UnsafePointer<CChar>,
