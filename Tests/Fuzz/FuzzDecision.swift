@@ -1,7 +1,8 @@
 // libFuzzer target: the whole decision (split, choose the program, expand, validate) for a user allowed
 // everything. Invariants on every accepted command: no shell hazard in the line; the program is a
 // configured path; no control character or NUL in any argument; scp only with allow-listed options and in
-// server mode; rsync starting with --server and carrying no banned option anywhere.
+// server mode; rsync starting with --server and carrying no banned option anywhere; a checksum program with
+// rssh's own -- before every file.
 
 /// libFuzzer's entry point: runs the whole decision on one input and checks the invariants above.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -12,6 +13,7 @@ public func fuzzDecision(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let vetted = try? CommandVetter.vet(
             line,
             allowed: everything,
+            checksums: true,
             paths: fuzzPaths,
             expansion: LiteralExpansion(homeDirectory: Array("/home/fuzz".utf8))
         )
@@ -47,6 +49,9 @@ public func fuzzDecision(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         invariant(arguments.count == 1, "fixed-argument program accepted extra arguments")
     case .sftpServer:
         break
+    case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
+        // GNU getopt permutes: only rssh's `--` in front makes every later word a file name.
+        invariant(arguments.first == "--", "a checksum program without -- before its files")
     }
     return 0
 }

@@ -11,11 +11,11 @@ func invariant(_ condition: Bool, _ message: @autoclosure () -> String) {
 let fuzzPaths = ProgramPaths(
     configFile: "/etc/rssh.conf",
     chrootHelper: "/usr/libexec/rssh_chroot_helper",
-    programs: [
+    programs: ProgramPaths.checksumPaths(in: "/usr/bin").merging([
         .sftpServer: "/usr/lib/openssh/sftp-server", .scp: "/usr/bin/scp", .cvs: "/usr/bin/cvs",
         .rdist: "/usr/bin/rdist", .rdistd: "/usr/sbin/rdistd", .rsync: "/usr/bin/rsync",
         .svnserve: "/usr/bin/svnserve",
-    ]
+    ]) { first, _ in first }
 )
 
 /// Whether `line` has a character a shell would act on.
