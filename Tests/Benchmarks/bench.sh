@@ -23,6 +23,31 @@ usermod -s /bin/sh rsshbench_sh
 harness_rsyslog
 harness_sshd
 
+# The C original, rssh 2.3.4 (shared/anchors beside the repository), built into the run's own prefix with
+# the same program paths and the same users: the baseline for the plain and the chrooted path. Never
+# installed anywhere else (it is the program with the CVEs).
+C_SRC=${RSSH_C_SOURCE:-$REPO/../shared/anchors/rssh-2.3.4}
+C_PREFIX=$WORK/c-rssh
+C_RSSH=""
+if [ -f "$C_SRC/configure" ]; then
+    echo "== building the C original from $C_SRC into $C_PREFIX"
+    cp -r "$C_SRC" "$WORK/c-src" && chmod -R u+w "$WORK/c-src"
+    if (cd "$WORK/c-src" && find . -exec touch -h -d 2010-08-01 {} + \
+        && ./configure --prefix="$C_PREFIX" --sysconfdir="$C_PREFIX/etc" --libexecdir="$C_PREFIX/libexec" \
+            --with-sftp-server="$SFTP_SERVER" --with-scp=/usr/bin/scp --with-rsync=/usr/bin/rsync \
+            --with-cvs=/usr/bin/cvs --with-rdist=/usr/bin/rdist && make && make install) >"$WORK/c-build.log" 2>&1 \
+        && chown root:root "$C_PREFIX/libexec/rssh_chroot_helper" && chmod 4755 "$C_PREFIX/libexec/rssh_chroot_helper"; then
+        printf 'logfacility = LOG_USER\nuser = rsshbench:022:00010\nuser = rsshbench_jail:022:00010:%s\n' "$JAIL" \
+            >"$C_PREFIX/etc/rssh.conf"
+        C_RSSH=$C_PREFIX/bin/rssh
+    else
+        echo "   the C original did not build (its log: $WORK/c-build.log); its columns are left out"
+        tail -5 "$WORK/c-build.log"
+    fi
+else
+    echo "== no C original at $C_SRC (set RSSH_C_SOURCE): its columns are left out"
+fi
+
 as_user() { local u=$1; shift; setpriv --reuid="$(id -u "$u")" --regid="$(id -g "$u")" --init-groups "$@"; }
 median() { $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(str(r["median"]) for r in d["results"]))' "$1"; }
 ratio() { $PY -c 'import sys; print(f"{float(sys.argv[1])/float(sys.argv[2]):.3f}")' "$1" "$2"; }
@@ -31,15 +56,24 @@ OUT=$WORK/out
 install -d -m 1777 "$OUT"
 cd "$OUT" || exit 1
 
-echo "== 1. start-to-exec, no chroot: rssh -c sftp-server vs sftp-server vs /bin/sh -c sftp-server (stdin at EOF)"
+C_CMD=()
+if [ -n "$C_RSSH" ]; then
+    # hyperfine -i ignores exit statuses: each chain must really reach sftp-server (status 0, nothing said).
+    for u in rsshbench rsshbench_jail; do
+        out=$(as_user "$u" "$C_RSSH" -c "$SFTP_SERVER" </dev/null 2>&1); rc=$?
+        if [ $rc -ne 0 ] || [ -n "$out" ]; then echo "   the C original fails for $u (status $rc): $out"; C_RSSH=""; fi
+    done
+fi
+[ -n "$C_RSSH" ] && C_CMD=("$C_RSSH -c $SFTP_SERVER")
+echo "== 1. start-to-exec, no chroot: rssh -c sftp-server vs sftp-server vs /bin/sh -c sftp-server vs C rssh (stdin at EOF)"
 as_user rsshbench hyperfine -N -i --warmup 30 --runs "$RUNS" --export-json "$OUT/b1.json" --style basic \
-    "$RSSH -c $SFTP_SERVER" "$SFTP_SERVER" "/bin/sh -c $SFTP_SERVER" >/dev/null 2>&1
-read -r R1_RSSH R1_DIRECT R1_SH < <(median "$OUT/b1.json")
+    "$RSSH -c $SFTP_SERVER" "$SFTP_SERVER" "/bin/sh -c $SFTP_SERVER" "${C_CMD[@]}" >/dev/null 2>&1
+read -r R1_RSSH R1_DIRECT R1_SH R1_C < <(median "$OUT/b1.json")
 
-echo "== 2. start-to-exec, chrooted: rssh -> rssh_chroot_helper -> sftp-server vs sftp-server"
+echo "== 2. start-to-exec, chrooted: rssh -> rssh_chroot_helper -> sftp-server vs sftp-server vs C rssh's chain"
 as_user rsshbench_jail hyperfine -N -i --warmup 30 --runs "$RUNS" --export-json "$OUT/b2.json" --style basic \
-    "$RSSH -c $SFTP_SERVER" "$SFTP_SERVER" >/dev/null 2>&1
-read -r R2_JAIL R2_DIRECT < <(median "$OUT/b2.json")
+    "$RSSH -c $SFTP_SERVER" "$SFTP_SERVER" "${C_CMD[@]}" >/dev/null 2>&1
+read -r R2_JAIL R2_DIRECT R2_C < <(median "$OUT/b2.json")
 
 echo "== 3. configuration scale: 10-line rssh.conf vs 10,000 users with the user's line last"
 small=$(cat "$ETC/rssh.conf")
@@ -107,6 +141,14 @@ R1=$(ratio "$R1_RSSH" "$R1_SH"); R1D=$(ratio "$R1_RSSH" "$R1_DIRECT"); R2=$(rati
 R3=$(ratio "$R3L" "$R3S"); R6=$(ratio "$R6R" "$R6S")
 echo "ratio 1  rssh / (/bin/sh -c)            = $R1   (target <= 1.0: $(target "$R1" 1.0)); rssh / direct = $R1D"
 echo "ratio 2  chrooted rssh / direct          = $R2   (target <= 2.5: $(target "$R2" 2.5))"
+if [ -n "${R1_C:-}" ] && [ -n "${R2_C:-}" ]; then
+    RC1=$(ratio "$R1_RSSH" "$R1_C"); RC2=$(ratio "$R2_JAIL" "$R2_C")
+    echo "medians: C rssh 2.3.4 $(ms "$R1_C"), its chroot chain $(ms "$R2_C")"
+    echo "ratio 1c rssh / C rssh, plain            = $RC1   (target <= 1.0: $(target "$RC1" 1.0))"
+    echo "ratio 2c rssh / C rssh, chrooted          = $RC2   (target <= 1.0: $(target "$RC2" 1.0))"
+else
+    echo "ratio 1c, 2c: the C original was not measured"
+fi
 echo "ratio 3  10,000-user / 10-line config    = $R3   (target <= 1.1: $(target "$R3" 1.1))"
 echo "peak 4   max RSS shell $R4_SHELL KiB, helper $R4_HELPER KiB (target <= 2560 KiB: $(target "$R4_SHELL" 2560), $(target "$R4_HELPER" 2560))"
 echo "size 5   stripped rssh $R5_SHELL bytes, helper $R5_HELPER bytes (target <= 1048576: $(target "$R5_SHELL" 1048576), $(target "$R5_HELPER" 1048576))"
