@@ -668,8 +668,9 @@ done
 # rclone probes the shell with `echo ${ShellId}%ComSpec%`, then md5sum and sha1sum with empty input, then
 # hashes each file with `md5sum <backslash-escaped path>`; all of it must work without one denial.
 if ! command -v rclone >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rclone >"$WORK/apt-rclone.log" 2>&1 \
-        || cat "$WORK/apt-rclone.log"
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rclone \
+        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rclone; }; } \
+        >"$WORK/apt-rclone.log" 2>&1 || cat "$WORK/apt-rclone.log"
 fi
 if command -v rclone >/dev/null; then
     RC=$WORK/rclone-src
