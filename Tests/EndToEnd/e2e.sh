@@ -987,6 +987,11 @@ chattr -i "$(home $LL)/.ssh"
 out=$("$SSH" "$LL@127.0.0.1" "$SFTP_SERVER" </dev/null 2>&1); rc=$?
 if [ $rc -ne 0 ] && grep -q "confinement is configured but not safe" <<<"$out"; then pass "sshkeys: rssh refuses a landlocked user whose .ssh is only root-owned"
 else fail "sshkeys: rssh refuses a landlocked user whose .ssh is only root-owned" "rc=$rc $out"; fi
+# No silent lock-out (issue 19): rssh -v, as root, names the account whose sessions will all be refused, and the fix.
+out=$("$RSSH" -v 2>&1)
+if grep -q "error: account $LL: every session is REFUSED: .*root-owned but not immutable" <<<"$out" \
+    && grep -q "fix: rsshctl ssh protect $LL" <<<"$out"; then pass "rssh -v names a landlocked account that will be refused, with the fix"
+else fail "rssh -v names a landlocked account that will be refused, with the fix" "$(sed -n '/^Landlock/,/^$/p' <<<"$out")"; fi
 if [ "${OWN_DEVLOG:-}" != 1 ]; then skip "sshkeys: the log names the condition and the fix" "no /dev/log of the suite's own"
 elif logged "denied user=\"$LL\".*root-owned but not immutable, in a home the user can write.*chattr +i"; then pass "sshkeys: the log names the condition and the fix"
 else fail "sshkeys: the log names the condition and the fix" "$(grep "$LL" "$SYSLOG" | tail -2)"; fi
@@ -994,6 +999,10 @@ out=$("$PREFIX/sbin/rsshctl" ssh protect $LL 2>&1)
 if grep -q "protected $(home $LL)/.ssh: immutable" <<<"$out" && printf 'ls\n' | sftp_batch $LL >/dev/null 2>&1; then
     pass "sshkeys: rsshctl ssh protect fixes it in one step"
 else fail "sshkeys: rsshctl ssh protect fixes it in one step" "$out"; fi
+out=$("$RSSH" -v 2>&1)
+if grep -q "every landlocked account's home and ~/.ssh pass the session's checks" <<<"$out" && ! grep -q "every session is REFUSED" <<<"$out"; then
+    pass "rssh -v: every landlocked account passes once protected"
+else fail "rssh -v: every landlocked account passes once protected" "$(sed -n '/^Landlock/,/^$/p' <<<"$out")"; fi
 # F11: the allowed line names the Landlock rule's path; a home below a directory the user can write is refused.
 if logged "allowed user=\"$LL\".*landlocked (ABI [0-9]*); home rule $(home $LL)"; then pass "sshkeys: a landlocked session's log line names the home rule"
 else fail "sshkeys: a landlocked session's log line names the home rule" "$(grep "allowed user=\"$LL\"" "$SYSLOG" | tail -1)"; fi

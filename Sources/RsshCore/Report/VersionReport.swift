@@ -23,6 +23,9 @@ public struct VersionReport {
     public var pathIsImmutable: SshdConfigCheck.Immutability
     /// The kernel's Landlock ABI (> 0) or -errno.
     public var landlockABI: Int32
+    /// Each landlocked account with an rssh login shell and the session's verdict on its home, or nil when
+    /// the homes were not inspected (`rssh -v` does so only as root).
+    public var landlockHomes: [LandlockAccount]?
 
     /// Creates a report.
     public init(
@@ -35,7 +38,8 @@ public struct VersionReport {
         sshd: SshdEffectiveConfig? = nil,
         pathStatus: @escaping SshdConfigCheck.Status = { _ in nil },
         pathIsImmutable: @escaping SshdConfigCheck.Immutability = { _ in false },
-        landlockABI: Int32 = 0
+        landlockABI: Int32 = 0,
+        landlockHomes: [LandlockAccount]? = nil
     ) {
         self.paths = paths
         self.configuration = configuration
@@ -47,6 +51,21 @@ public struct VersionReport {
         self.pathStatus = pathStatus
         self.pathIsImmutable = pathIsImmutable
         self.landlockABI = landlockABI
+        self.landlockHomes = landlockHomes
+    }
+
+    /// A landlocked account and why its sessions will all be refused (nil when they will not).
+    public struct LandlockAccount: Sendable {
+        /// The account's name.
+        public var name: String
+        /// The session's own check of the home and `~/.ssh` (`LoginShell.landlockHomeProblem`), or nil.
+        public var problem: String?
+
+        /// Creates an entry.
+        public init(name: String, problem: String?) {
+            self.name = name
+            self.problem = problem
+        }
     }
 
     /// The report text, whether rssh.conf is free of errors, and `rssh -v`'s exit status: 0 healthy, 1
@@ -104,6 +123,7 @@ public struct VersionReport {
                 out += "  what Landlock cannot do:\n"
                 for line in LandlockPlan.gaps { out += "    \(line)\n" }
                 out += "  landlocked: \(landlocked.isEmpty ? "nobody" : landlocked.joined(separator: ", "))\n"
+                out += Self.landlockHomeLines(landlockHomes)
             }
             for who in acknowledged {
                 out +=
@@ -244,6 +264,22 @@ public struct VersionReport {
             }
         }
         return result
+    }
+
+    /// What the session's home checks say of each landlocked account: every one whose sessions will all be
+    /// refused is named with the fix (rssh's refusal reaches an sftp client only as "Connection closed").
+    static func landlockHomeLines(_ homes: [LandlockAccount]?) -> String {
+        guard let homes else { return "  each landlocked account's home is checked when rssh -v runs as root\n" }
+        var out = ""
+        for home in homes {
+            guard let problem = home.problem else { continue }
+            out += "  error: account \(home.name): every session is REFUSED: \(problem)\n"
+            out += "    fix: rsshctl ssh protect \(home.name) (or a root-owned home)\n"
+        }
+        if out.isEmpty {
+            out = "  every landlocked account's home and ~/.ssh pass the session's checks (\(homes.count) checked)\n"
+        }
+        return out
     }
 
     /// The configuration check and the policies, as `rssh -v` prints them (and `rsshctl config check`),

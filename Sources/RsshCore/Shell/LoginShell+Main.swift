@@ -32,10 +32,27 @@ extension LoginShell {
             sshd: SshdEffectiveConfig.gather(paths: paths),
             pathStatus: SshdEffectiveConfig.pathStatus,
             pathIsImmutable: SshdEffectiveConfig.pathIsImmutable,
-            landlockABI: Landlock.abi()
+            landlockABI: Landlock.abi(),
+            landlockHomes: system_geteuid() == 0 ? landlockAccounts(paths, configuration) : nil
         ).render()
         writeAll(report.text, to: STDOUT_FILENO)
         exit(report.status)
+    }
+
+    /// Each landlocked account whose login shell is rssh, with what a session's own home check would say.
+    static func landlockAccounts(
+        _ paths: ProgramPaths,
+        _ configuration: Result<Configuration, ConfigFile.Failure>
+    ) -> [VersionReport.LandlockAccount] {
+        guard case .success(let config) = configuration else { return [] }
+        var result: [VersionReport.LandlockAccount] = []
+        for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts {
+            guard case .success(let policy) = config.policy(for: account.name), policy.options.contains(.landlock)
+            else { continue }
+            let problem = LoginShell.landlockHomeProblem(LandlockHome.gather(home: account.home), uid: account.uid)
+            result.append(VersionReport.LandlockAccount(name: account.name, problem: problem))
+        }
+        return result
     }
 
     /// One session: gather the facts, decide, record, and exec the program (or the helper) or refuse.
