@@ -92,9 +92,6 @@ public enum AuditTrail {
         }
     }
 
-    /// Why no record can be written, or nil when one can (the capability, then `destination()`).
-    public static func unavailability() -> String? { assess().problem }
-
     /// What this process knows about its records: its own CAP_AUDIT_WRITE first, then `destination()`.
     public static func assess() -> Assessment {
         switch system_has_audit_write() {
@@ -226,8 +223,7 @@ public enum AuditTrail {
     /// - Returns: what the log line says: `written`, `accepted by the kernel`, or `not written: why`.
     public static func record(_ decision: Decision, comm: String) -> String {
         let assessment = assess()
-        guard assessment.problem == nil else { return assessment.outcome(sendFailure: nil) }
-        return assessment.outcome(sendFailure: send(decision, comm: comm))
+        return assessment.outcome(sendFailure: assessment.problem == nil ? send(decision, comm: comm) : nil)
     }
 
     /// Writes the record without checking availability first (the caller has, once per process).

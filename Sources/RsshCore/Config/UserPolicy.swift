@@ -40,9 +40,6 @@ public struct UserPolicy: Sendable, Equatable {
         self.sftpServerOptions = sftpServerOptions
     }
 
-    /// Whether the user's programs run confined: in a chroot jail, or under Landlock.
-    public var isConfined: Bool { chrootPath != nil || options.contains(.landlock) }
-
     /// What the user may do with files.
     public var accessMode: AccessMode { options.accessMode }
 

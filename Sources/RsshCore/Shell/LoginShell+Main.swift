@@ -46,13 +46,18 @@ extension LoginShell {
     ) -> [VersionReport.LandlockAccount] {
         guard case .success(let config) = configuration else { return [] }
         var result: [VersionReport.LandlockAccount] = []
-        for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts {
-            guard case .success(let policy) = config.policy(for: account.name), policy.options.contains(.landlock)
-            else { continue }
+        for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts
+        where isLandlocked(account.name, in: config) {
             let problem = LoginShell.landlockHomeProblem(LandlockHome.gather(home: account.home), uid: account.uid)
             result.append(VersionReport.LandlockAccount(name: account.name, problem: problem))
         }
         return result
+    }
+
+    /// Whether `name`'s policy in `config` has the `landlock` option (only then is the home inspected).
+    static func isLandlocked(_ name: String, in config: Configuration) -> Bool {
+        guard case .success(let policy) = config.policy(for: name) else { return false }
+        return policy.options.contains(.landlock)
     }
 
     /// One session: gather the facts, decide, record, and exec the program (or the helper) or refuse.
@@ -74,9 +79,7 @@ extension LoginShell {
         shell.facts.helperIsExecutable = system_access(paths.chrootHelper, X_OK) == 0
         shell.facts.landlockABI = Landlock.abi()
         // Only a landlocked session pays for looking at the home (realpath, a few lstat, the .ssh flags).
-        if let account, let config = try? configuration.get(),
-            case .success(let policy) = config.policy(for: account.name), policy.options.contains(.landlock)
-        {
+        if let account, let config = try? configuration.get(), isLandlocked(account.name, in: config) {
             shell.facts.landlockHome = LandlockHome.gather(home: account.home)
         }
         // Only sshd's sessions for rssh users are recorded: anyone else could forge the client address and
@@ -116,7 +119,6 @@ extension LoginShell {
             runResponder(
                 session,
                 decision: decision,
-                scp: paths.path(of: .scp) ?? "",
                 audit: shell.facts.audit,
                 requireAudit: requireAudit,
                 log: log

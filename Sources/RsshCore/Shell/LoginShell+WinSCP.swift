@@ -46,7 +46,6 @@ extension LoginShell {
     static func runResponder(
         _ session: InteractiveSession,
         decision: Decision,
-        scp: String,
         audit: AuditTrail.Assessment,
         requireAudit: Bool,
         log: SyslogLogger
@@ -60,8 +59,7 @@ extension LoginShell {
             writeAll("rssh: cannot confine the session\n", to: STDERR_FILENO)
             exit(ShellOutcome.refusedStatus)
         }
-        var configuration = session.responderConfiguration(paths: .compiledIn)
-        configuration.scpPath = scp
+        let configuration = session.responderConfiguration(paths: .compiledIn)
         var responder = WinSCPResponder(configuration: configuration) { event in
             decision.logWinSCP(event, requireAudit: requireAudit, acknowledged: audit.acknowledged, log: log) { line in
                 audit.problem ?? AuditTrail.send(line, comm: "rssh")
