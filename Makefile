@@ -142,10 +142,13 @@ unit:
 	$(SWIFT) test --skip RsshBlackBoxTests
 
 # The access modes' rsync allow-lists against the real rsync: seeded random client options (and server
-# options smuggled in with -M) through rssh's decision; readonly changes nothing, uploadonly leaks nothing.
+# options smuggled in with -M) through rssh's decision; readonly changes nothing, uploadonly leaks nothing,
+# appendonly (plain and landlocked) leaves every existing path as it was. Then the real sftp-server shows
+# why appendonly refuses sftp (it overwrites and truncates existing files whatever its request list).
 modes:
 	$(SWIFT) build --product rsync-mode-gate
-	python3 Tests/Modes/rsync_modes.py "$$($(SWIFT) build --show-bin-path)/rsync-mode-gate" 400
+	python3 Tests/Modes/rsync_modes.py "$$($(SWIFT) build --show-bin-path)/rsync-mode-gate" 800
+	python3 Tests/Modes/sftp_appendonly.py
 
 blackbox-build:
 	@for p in $(PRIVILEGED) rssh-probe-embedded; do $(SWIFT) build $(BLACKBOX_FLAGS) --product $$p || exit 1; done

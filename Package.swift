@@ -126,7 +126,7 @@ let package = Package(
         // rssh's rsync decision in front of the real rsync, as an rsync -e program, for Tests/Modes/rsync_modes.py.
         .executableTarget(
             name: "rsync-mode-gate",
-            dependencies: ["RsshCore"],
+            dependencies: ["RsshCore", "CRsshShims"],
             path: "Tests/Probe/rsync-mode-gate"
         ),
         // The WinSCP responder alone, on stdin/stdout, for Tests/EndToEnd/winscp_replay.py.

@@ -11,6 +11,10 @@ as rssh would and execs the argument vector rssh builds):
 - uploadonly: no byte of the planted marker reaches the client (its stdout, stderr, debug output or any
   file it writes), nothing but regular files and directories is created, and what existed is unchanged
   (a directory's own times and mode may follow the upload, as with any receiver).
+- appendonly, and appendonly,landlock (the gate then confines the server rsync with the append-only
+  Landlock ruleset, the served tree as its home): downloads and uploads both run, uploads go over names
+  that exist (report.txt, a.txt), and every path that existed is still there, unchanged (a directory's
+  own times and mode may follow the upload).
 
 Usage: rsync_modes.py GATE [CASES] [SEED]. Prints one line per failure and ends with
 "rsync modes: N passed, N failed"; exits 1 on a failure or when too few cases were accepted to mean anything.
@@ -25,6 +29,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+MODES = ('readonly', 'uploadonly', 'appendonly', 'appendonly,landlock')
 MARKER = b'MARKER-7f3a9c1e-never-leaves-the-drop-box'
 
 CLIENT_OPTIONS = [
@@ -95,6 +100,8 @@ def build(work):
     os.makedirs(os.path.join(client, 'sub'))
     with open(os.path.join(client, 'report.txt'), 'wb') as handle:
         handle.write(b'x' * 67)
+    with open(os.path.join(client, 'a.txt'), 'wb') as handle:
+        handle.write(b'would overwrite pub/a.txt\n')
     with open(os.path.join(client, 'new.txt'), 'wb') as handle:
         handle.write(b'a new upload\n')
     with open(os.path.join(client, 'sub', 'deep.txt'), 'wb') as handle:
@@ -110,18 +117,30 @@ def main():
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 20261206)
     smuggled = smuggled_options(rsync_table())
     passed = failed = accepted = 0
+    per_mode, uploaded = {}, {}
     failures = []
     work = tempfile.mkdtemp(prefix='rsync-modes-')
     try:
         server, client = build(work)
         before = snapshot(server)
         for case in range(cases):
-            mode = ('readonly', 'uploadonly')[case % 2]
+            mode = MODES[case % len(MODES)]
             options = rng.sample(CLIENT_OPTIONS, rng.randint(0, 4)) + rng.sample(smuggled, rng.randint(0, 2))
             out = os.path.join(work, 'out-%d' % case)
             os.makedirs(out)
             transport = '%s %s' % (gate, mode)
-            if rng.random() < 0.8:  # the direction the mode allows
+            if case < 2 * len(MODES):  # the plain transfer each mode is for, first over a name that exists
+                options = ['-rt']
+                if mode == 'readonly':
+                    src, dst = 'host:pub/', out + '/'
+                else:
+                    src, dst = client + '/', 'host:' + ('inbox/' if case < len(MODES) else 'drop/new/')
+            elif mode.startswith('appendonly'):  # both directions; every upload meets names that exist
+                if rng.random() < 0.5:
+                    src, dst = 'host:%s' % rng.choice(['pub/', 'pub/a.txt', 'inbox/']), out + '/'
+                else:
+                    src, dst = client + '/', 'host:%s' % rng.choice(['drop/', 'inbox/', 'pub/', 'drop/new/'])
+            elif rng.random() < 0.8:  # the direction the mode allows
                 if mode == 'readonly':
                     src, dst = 'host:%s' % rng.choice(['pub/', 'pub/a.txt', 'pub', 'inbox/']), out + '/'
                 else:
@@ -131,14 +150,24 @@ def main():
             else:
                 src, dst = 'host:%s' % rng.choice(['inbox/', 'inbox/report.txt', 'drop/']), out + '/'
             command = ['rsync'] + options + ['-e', transport, src, dst]
-            run = subprocess.run(command, cwd=server, capture_output=True, timeout=60)
+            run = subprocess.run(command, cwd=server, capture_output=True, timeout=60,
+                                 env=dict(os.environ, RSYNC_GATE_HOME=server))
             if run.returncode == 0:
                 accepted += 1
+                per_mode[mode] = per_mode.get(mode, 0) + 1
+                if dst.startswith('host:') and any(p.endswith('new.txt') for p in snapshot(server)):
+                    uploaded[mode] = uploaded.get(mode, 0) + 1
             problems = []
             after = snapshot(server)
             if mode == 'readonly' and after != before:
                 changed = sorted(set(after.items()) ^ set(before.items()))
                 problems.append('the served tree changed: %s' % changed[:4])
+            if mode.startswith('appendonly'):
+                for path, entry in before.items():
+                    if path not in after:
+                        problems.append('%s was removed or renamed' % path)
+                    elif after[path] != entry and not (stat.S_ISDIR(entry[0]) and after[path][0] == entry[0]):
+                        problems.append('%s changed' % path)
             if mode == 'uploadonly':
                 leaked = MARKER in run.stdout or MARKER in run.stderr
                 for directory, _dirs, files in os.walk(out):
@@ -176,6 +205,15 @@ def main():
     if accepted < cases // 10:
         print('FAIL - too few accepted cases to mean anything')
         failed += 1
+    for mode in MODES:
+        print('rsync modes: %s: %d accepted, %d uploads that created new.txt'
+              % (mode, per_mode.get(mode, 0), uploaded.get(mode, 0)))
+        if per_mode.get(mode, 0) < cases // len(MODES) // 10:
+            print('FAIL - too few accepted %s cases to mean anything' % mode)
+            failed += 1
+        if mode != 'readonly' and not uploaded.get(mode):
+            print('FAIL - no %s upload created a new file' % mode)
+            failed += 1
     print('rsync modes: %d passed, %d failed' % (passed, failed))
     sys.exit(1 if failed else 0)
 

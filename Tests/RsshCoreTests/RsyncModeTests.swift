@@ -105,12 +105,15 @@ struct RsyncModeTests {
 
     @Test func rsshMinusVPrintsTheTableTheManPageRepeats() throws {
         let manPage = try String(contentsOfFile: sourceRoot + "/Man/rssh.conf.5", encoding: .utf8)
-        for mode in [AccessMode.readOnly, .uploadOnly] {
+        for mode in [AccessMode.readOnly, .uploadOnly, .appendOnly] {
             let lines = RsyncOption.allowList(for: mode)
             #expect(manPage.contains(lines.joined(separator: "\n")), "rssh.conf(5) lacks the \(mode) table")
         }
         let config = ConfigParser.parse(
-            Array("allowrsync\nuser = a:022:00001::readonly\nuser = b:022:00001::uploadonly\n".utf8),
+            Array(
+                ("allowrsync\nuser = a:022:00001::readonly\nuser = b:022:00001::uploadonly\n"
+                    + "user = c:022:00001::appendonly\n").utf8
+            ),
             file: "rssh.conf"
         )
         let report = VersionReport(
@@ -123,7 +126,7 @@ struct RsyncModeTests {
             pathStatus: { _ in nil },
             landlockABI: 7
         ).render().text
-        for mode in [AccessMode.readOnly, .uploadOnly] {
+        for mode in [AccessMode.readOnly, .uploadOnly, .appendOnly] {
             let lines = RsyncOption.allowList(for: mode).map { "  " + $0 }
             #expect(report.contains(lines.joined(separator: "\n")), "rssh -v lacks the \(mode) table")
         }

@@ -37,23 +37,36 @@ extension CommandVetter {
                 mode: policy.accessMode
             )
         }
-        try applyAccessMode(policy.accessMode, to: &vetted)
+        try applyAccessMode(policy.accessMode, to: &vetted, landlocked: policy.options.contains(.landlock))
         return vetted
     }
 
     /// Holds the command to the user's access mode, and adds what enforces it (`rsync --ignore-existing
-    /// --whole-file`).
-    static func applyAccessMode(_ mode: AccessMode, to vetted: inout VettedCommand) throws(CommandRejection) {
+    /// --whole-file`; for a `landlocked` append-only receiver `--ignore-existing --inplace`).
+    static func applyAccessMode(
+        _ mode: AccessMode,
+        to vetted: inout VettedCommand,
+        landlocked: Bool = false
+    ) throws(CommandRejection) {
         guard mode != .readWrite else { return }
         let arguments = vetted.arguments.dropFirst()
         func refuse(_ why: String) -> CommandRejection { .accessMode("\(mode) account: \(why)") }
         switch vetted.program {
         case .sftpServer:
+            // sftp-server opens an existing file for writing when asked (with or without truncation), and no
+            // option or request list of its own can refuse that; rssh.conf(5) has the analysis.
+            if mode == .appendOnly {
+                throw refuse("sftp-server cannot be kept from overwriting an existing file; use rsync")
+            }
             return  // -R or the -P list, added when the argument vector was built
         case .scp:
             let direction = (try? ScpValidator.validate(arguments)) ?? 0
             if mode == .readOnly, direction != UInt8(ascii: "f") { throw refuse("scp may only download (-f)") }
             if mode == .uploadOnly, direction != UInt8(ascii: "t") { throw refuse("scp may only upload (-t)") }
+            // scp -t opens the target O_WRONLY|O_CREAT and truncates it to the size sent: an overwrite.
+            if mode == .appendOnly, direction != UInt8(ascii: "f") {
+                throw refuse("scp may only download (-f): scp -t overwrites an existing file; upload with rsync")
+            }
         case .rsync:
             // The mode's own allow-list (RsyncOption's table), not the read-write one minus a deny-list.
             let options: Set<String>
@@ -63,18 +76,24 @@ extension CommandVetter {
                 throw refuse(error.description)
             }
             if mode == .readOnly, !options.contains("sender") { throw refuse("rsync may only send (download)") }
-            // sender and list-only are not in the upload-only allow-list, so the server here is a receiver.
+            // sender and list-only are not in the upload-only allow-list, so the server here is a receiver;
+            // an append-only server that sends changes nothing and gets nothing added.
             // Inserted unless popt read the same option (a word after `--` is a file name, not the option).
-            for option in RsyncOption.forced(in: mode).reversed() where !options.contains(String(option.dropFirst(2))) {
+            let forced = options.contains("sender") ? [] : RsyncOption.forced(in: mode, landlocked: landlocked)
+            for option in forced.reversed() where !options.contains(String(option.dropFirst(2))) {
                 vetted.arguments.insert(Array(option.utf8), at: 2)
             }
         case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
             // A hash reads the file: a drop box would become an oracle for its contents.
             if mode == .uploadOnly { throw refuse("\(vetted.program.name) reads files (a hash is a read)") }
         case .cvs, .rdist, .rdistd, .svnserve:
-            throw refuse(
-                "\(vetted.program.name) cannot be limited to \(mode == .readOnly ? "reading" : "uploading")"
-            )
+            let limit =
+                switch mode {
+                case .readOnly: "reading"
+                case .appendOnly: "adding new files"
+                case .readWrite, .uploadOnly: "uploading"
+                }
+            throw refuse("\(vetted.program.name) cannot be limited to \(limit)")
         }
     }
 }

@@ -1,4 +1,5 @@
-/// What a user may do with files, the same for every protocol (the `readonly` and `uploadonly` options).
+/// What a user may do with files, the same for every protocol (the `readonly`, `uploadonly` and `appendonly`
+/// options).
 ///
 /// Enforced by the argument vectors rssh builds and checks, never by trusting the client.
 public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
@@ -8,6 +9,12 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
     case readOnly
     /// Create and write; read nothing back, list nothing, delete and rename nothing.
     case uploadOnly
+    /// Create and write new files, read back, list; never delete, rename, truncate or overwrite what exists.
+    ///
+    /// Only programs that can be held to that run: rsync with its own allow-list and `--ignore-existing`,
+    /// `scp -f` (reading back); sftp-server and `scp -t` cannot refuse to write into an existing file and
+    /// are refused (rssh.conf(5), "The appendonly mode").
+    case appendOnly
 
     /// The option's name, or `read-write`.
     public var description: String {
@@ -15,6 +22,7 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
         case .readWrite: "read-write"
         case .readOnly: "readonly"
         case .uploadOnly: "uploadonly"
+        case .appendOnly: "appendonly"
         }
     }
 
@@ -28,7 +36,7 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
     /// What the checksum programs (option `checksums`) may do in this mode.
     public var checksumRule: String {
         switch self {
-        case .readWrite, .readOnly: "allowed with the checksums option"
+        case .readWrite, .readOnly, .appendOnly: "allowed with the checksums option"
         case .uploadOnly: "refused (a hash is a read)"
         }
     }
@@ -46,6 +54,17 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
                 + " (no reading back, listing, deleting, renaming, attribute changes, link reading)"
         case (.uploadOnly, .scp): "scp -t only (upload)"
         case (.uploadOnly, .rsync): "rsync as receiver only, with the upload-only allow-list below"
+        // sftp-server opens an existing file for writing (OPEN with WRITE, with or without TRUNC) and has no
+        // option to refuse it; no request list and no Landlock right (a new file needs WRITE_FILE too) can
+        // tell an existing file from a new one.
+        case (.appendOnly, .sftp):
+            "refused (sftp-server writes into or truncates an existing file it is asked to open for writing)"
+        case (.appendOnly, .scp): "scp -f only (download); scp -t opens an existing file and overwrites it"
+        case (.appendOnly, .rsync):
+            "rsync as sender or receiver, with the append-only allow-list below (existing files are skipped)"
+        // Hook for issue 18's borg and git part: in this mode `borg serve` gets --append-only, and
+        // git-receive-pack runs with receive.denyDeletes=true and receive.denyNonFastForwards=true (`git -c`);
+        // a program that cannot be held to the mode is refused in it, as cvs is below.
         case (_, .cvs), (_, .rdist), (_, .svnserve): "refused"
         }
     }

@@ -14,6 +14,7 @@ public struct AccessModeSet: OptionSet, Sendable, Hashable {
         case .readWrite: self = .readWrite
         case .readOnly: self = .readOnly
         case .uploadOnly: self = .uploadOnly
+        case .appendOnly: self = .appendOnly
         }
     }
 
@@ -23,8 +24,10 @@ public struct AccessModeSet: OptionSet, Sendable, Hashable {
     public static let readOnly = AccessModeSet(rawValue: 1 << 1)
     /// `uploadonly`.
     public static let uploadOnly = AccessModeSet(rawValue: 1 << 2)
+    /// `appendonly`.
+    public static let appendOnly = AccessModeSet(rawValue: 1 << 3)
     /// Every mode.
-    public static let every: AccessModeSet = [.readWrite, .readOnly, .uploadOnly]
+    public static let every: AccessModeSet = [.readWrite, .readOnly, .uploadOnly, .appendOnly]
 
     /// Whether `mode` is in the set.
     public func allows(_ mode: AccessMode) -> Bool { contains(AccessModeSet(mode)) }

@@ -4,10 +4,10 @@
 /// Every name is checked: an unknown option is a configuration error, never ignored.
 public struct UserOptions: OptionSet, Sendable, Hashable {
     /// The raw bit field.
-    public var rawValue: UInt8
+    public var rawValue: UInt16
 
     /// Creates a set from a raw bit field.
-    public init(rawValue: UInt8) {
+    public init(rawValue: UInt16) {
         self.rawValue = rawValue
     }
 
@@ -31,10 +31,17 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
     /// rclone and WinSCP use to verify transfers.
     public static let checksums = UserOptions(rawValue: 1 << 5)
 
+    /// `appendonly`: create and write new files, read back and list; nothing that exists is deleted,
+    /// renamed, truncated or overwritten.
+    ///
+    /// Bit 8, leaving 6 and 7 to the options of the same issue's other part (borg, git).
+    public static let appendOnly = UserOptions(rawValue: 1 << 8)
+
     /// Every option with its rssh.conf name, in the order `rssh -v` prints them.
     public static let all: [(name: String, option: UserOptions)] = [
         ("unconfinedexec", .unconfinedExec), ("landlock", .landlock), ("readonly", .readOnly),
-        ("uploadonly", .uploadOnly), ("winscp", .winscp), ("checksums", .checksums),
+        ("uploadonly", .uploadOnly), ("appendonly", .appendOnly), ("winscp", .winscp),
+        ("checksums", .checksums),
     ]
 
     /// Why an options value was refused.
@@ -68,15 +75,20 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
             }
             result.insert(known.option)
         }
-        if result.contains(.readOnly) && result.contains(.uploadOnly) {
-            throw .conflicting("readonly and uploadonly cannot be combined")
+        // One access mode per user: each is its own allow-list, and no combination is a mode of its own.
+        let modes = [("readonly", UserOptions.readOnly), ("uploadonly", .uploadOnly), ("appendonly", .appendOnly)]
+        let chosen = modes.filter { result.contains($0.1) }.map { $0.0 }
+        if chosen.count > 1 {
+            throw .conflicting("\(chosen.joined(separator: " and ")) cannot be combined (one access mode per user)")
         }
         return result
     }
 
     /// What the options allow a user to do with files.
     public var accessMode: AccessMode {
-        contains(.readOnly) ? .readOnly : contains(.uploadOnly) ? .uploadOnly : .readWrite
+        if contains(.readOnly) { return .readOnly }
+        if contains(.uploadOnly) { return .uploadOnly }
+        return contains(.appendOnly) ? .appendOnly : .readWrite
     }
 
     /// The names of the options set, comma-separated (empty when none).

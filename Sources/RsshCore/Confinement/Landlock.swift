@@ -14,6 +14,10 @@ public enum Landlock {
         public static let readFile: UInt64 = 1 << 2
         /// LANDLOCK_ACCESS_FS_READ_DIR.
         public static let readDir: UInt64 = 1 << 3
+        /// LANDLOCK_ACCESS_FS_REMOVE_DIR.
+        public static let removeDir: UInt64 = 1 << 4
+        /// LANDLOCK_ACCESS_FS_REMOVE_FILE (also needed by rename(2), which removes the old name).
+        public static let removeFile: UInt64 = 1 << 5
         /// LANDLOCK_ACCESS_FS_MAKE_CHAR.
         public static let makeChar: UInt64 = 1 << 6
         /// LANDLOCK_ACCESS_FS_MAKE_BLOCK.

@@ -38,11 +38,21 @@ public struct LandlockPlan: Sendable, Equatable {
     /// (sftp-server and scp exit without them), NSS's configuration, the time zone.
     static let systemFiles = ["/etc/ld.so.cache", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/localtime"]
 
-    /// The plan for a session of a user whose home is `home`, on a kernel with Landlock ABI `abi`.
-    public static func session(abi: Int32, home: [UInt8]) -> LandlockPlan {
+    /// The plan for a session of a user whose home is `home`, on a kernel with Landlock ABI `abi`; for an
+    /// `appendOnly` user the home rule lacks REMOVE_FILE and REMOVE_DIR, so nothing there can be unlinked,
+    /// removed or renamed (rename(2) needs REMOVE_FILE on the old name's directory, and on the new name's
+    /// when it replaces one).
+    ///
+    /// TRUNCATE stays: rsync's in-place receiver, the one program that writes in that mode, calls
+    /// ftruncate(2) on every file it has just created (measured: without the right each file ends in
+    /// "ftruncate failed", exit 23), and Landlock cannot grant truncation of new files only. Denying it would
+    /// not close the gap anyway: an open for writing without O_TRUNC overwrites with WRITE_FILE alone,
+    /// which a new file needs too. Overwrites are kept out by the programs' allow-lists.
+    public static func session(abi: Int32, home: [UInt8], appendOnly: Bool = false) -> LandlockPlan {
         typealias A = Landlock.Access
         let all = A.filesystem(abi: abi)
-        let homeRights = all & ~(A.execute | A.makeChar | A.makeBlock | A.ioctlDev)
+        let removal = appendOnly ? A.removeFile | A.removeDir : 0
+        let homeRights = all & ~(A.execute | A.makeChar | A.makeBlock | A.ioctlDev | removal)
         let readExecute = A.execute | A.readFile | A.readDir
         var rules = [Rule(path: home, access: homeRights, required: true)]
         rules += systemDirectories.map { Rule(path: Array($0.utf8), access: readExecute, required: false) }
@@ -62,6 +72,7 @@ public struct LandlockPlan: Sendable, Equatable {
     /// What a Landlock-confined session gets on a kernel with ABI `abi`, for `rssh -v`.
     public static func protections(abi: Int32) -> [String] {
         var lines = ["files: home read-write (no execute, no devices); programs and libraries read-only"]
+        lines.append("appendonly: nothing in home can be removed or renamed (no REMOVE_FILE, REMOVE_DIR)")
         lines.append(
             abi >= 3 ? "truncation outside home denied (ABI 3)" : "truncation outside home NOT controlled (needs ABI 3)"
         )

@@ -103,7 +103,7 @@ public struct VersionReport {
             }
             let policies = Self.policies(config)
             let modes = policies.map { $0.policy.accessMode }.filter { $0 != .readWrite }
-            for mode in [AccessMode.readOnly, .uploadOnly] where modes.contains(mode) {
+            for mode in [AccessMode.readOnly, .uploadOnly, .appendOnly] where modes.contains(mode) {
                 out += "\nAccess mode \(mode)\n"
                 for program in TransferProgram.allCases { out += "  \(program.name): \(mode.rule(for: program))\n" }
                 out += "  checksums: \(mode.checksumRule)\n"

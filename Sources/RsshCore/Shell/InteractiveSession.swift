@@ -54,6 +54,7 @@ public struct InteractiveSession: Sendable, Equatable {
         case .readWrite: .readWrite
         case .readOnly: .readOnly
         case .uploadOnly: .uploadOnly
+        case .appendOnly: .appendOnly
         }
     }
 }

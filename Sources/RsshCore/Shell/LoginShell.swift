@@ -155,7 +155,11 @@ public struct LoginShell {
         )
         if landlocked {
             let home = facts.landlockHome?.resolved ?? account.home
-            vetted.confinement = LandlockPlan.session(abi: facts.landlockABI, home: home)
+            vetted.confinement = LandlockPlan.session(
+                abi: facts.landlockABI,
+                home: home,
+                appendOnly: policy.accessMode == .appendOnly
+            )
             decision.reason += "; landlocked (ABI \(facts.landlockABI)); home rule \(Printable.text(home))"
         }
         if jail != nil || (vetted.hasPatterns && !expansion.expandsPatterns) {
@@ -212,7 +216,11 @@ public struct LoginShell {
         var confinement: LandlockPlan?
         if policy.options.contains(.landlock) {
             let home = facts.landlockHome?.resolved ?? account.home
-            confinement = LandlockPlan.session(abi: facts.landlockABI, home: home)
+            confinement = LandlockPlan.session(
+                abi: facts.landlockABI,
+                home: home,
+                appendOnly: policy.accessMode == .appendOnly
+            )
             decision.reason += "; landlocked (ABI \(facts.landlockABI)); home rule \(Printable.text(home))"
             environment.append(Array("TMPDIR=".utf8) + account.home)
         }

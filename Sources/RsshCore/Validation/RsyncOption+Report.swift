@@ -3,11 +3,13 @@ extension RsyncOption {
     public static func allowList(for mode: AccessMode) -> [String] {
         let long = table.filter { $0.modes.allows(mode) }.map { "--" + $0.name }
         let letters = flags.filter { $0.modes.allows(mode) }.map { Character(Unicode.Scalar($0.letter)) }
-        let forced = forced(in: mode)
+        var added = forced(in: mode).joined(separator: " ")
+        let landlocked = forced(in: mode, landlocked: true).joined(separator: " ")
+        if landlocked != added { added += " (a landlocked user: \(landlocked))" }
         var lines = ["rsync in \(mode) mode, \(role(in: mode)):"]
         lines += wrapped(long, prefix: "  options: ")
         lines.append("  flags: -" + String(letters) + (mode == .uploadOnly ? " (at most one -v)" : ""))
-        lines.append("  added by rssh: " + (forced.isEmpty ? "nothing" : forced.joined(separator: " ")))
+        lines.append("  added by rssh: " + (added.isEmpty ? "nothing" : added))
         return lines
     }
 
@@ -16,6 +18,7 @@ extension RsyncOption {
         case .readWrite: "sender or receiver"
         case .readOnly: "sender only (--sender required)"
         case .uploadOnly: "receiver only"
+        case .appendOnly: "sender or receiver; a receiver skips every existing name"
         }
     }
 

@@ -66,10 +66,16 @@ struct RsyncOption {
     }
 
     private static let all = AccessModeSet.every
-    /// Sent to a server that sends (a download) and to one that receives.
-    private static let download: AccessModeSet = [.readWrite, .readOnly]
-    /// Sent only to a server that receives (an upload), and harmless in a drop box.
-    private static let upload: AccessModeSet = [.readWrite, .uploadOnly]
+    /// Sent to a server that sends (a download) and to one that receives, and harmless to an append-only
+    /// receiver (whose server may also send).
+    private static let download: AccessModeSet = [.readWrite, .readOnly, .appendOnly]
+    /// Sent to a server that sends, but not harmless to an append-only receiver.
+    private static let senderSide: AccessModeSet = [.readWrite, .readOnly]
+    /// Sent only to a server that receives (an upload), and harmless in a drop box and an append-only target.
+    private static let upload: AccessModeSet = [.readWrite, .uploadOnly, .appendOnly]
+    /// Harmless in a drop box, whose server never sends, but not in an append-only target, whose server may
+    /// send (and would then delete what it sent) or leaves a partial file under a name it never replaces.
+    private static let dropBox: AccessModeSet = [.readWrite, .uploadOnly]
     private static let readWrite: AccessModeSet = [.readWrite]
 
     /// Every long option in rsync's table (rsync 3.2.7 to 3.5.0), in its order, classified per access mode.
@@ -127,15 +133,19 @@ struct RsyncOption {
         refuse("ignore-non-existing", .otherSpelling), allow("ignore-existing", .none, upload),
         allow("max-size", .text, upload), allow("min-size", .text, upload), allow("max-alloc", .text, all),
         refuse("sparse", .otherSpelling), refuse("no-sparse", .clientSide), refuse("no-S", .clientSide),
-        allow("preallocate", .none, upload), allow("inplace", .none, all), refuse("no-inplace", .clientSide),
-        allow("append", .none, download), refuse("append-verify", .otherSpelling), refuse("no-append", .clientSide),
+        // Not in appendonly: the receiver opens the final name without O_EXCL and follows a symbolic link
+        // planted there after its check, so a client's --inplace could write into any existing file.
+        allow("preallocate", .none, upload), allow("inplace", .none, [.readWrite, .readOnly, .uploadOnly]),
+        refuse("no-inplace", .clientSide),
+        allow("append", .none, senderSide), refuse("append-verify", .otherSpelling), refuse("no-append", .clientSide),
         refuse("del", .otherSpelling),
         allow("delete", .none, readWrite), allow("delete-before", .none, readWrite),
         allow("delete-during", .none, readWrite), allow("delete-delay", .none, readWrite),
         allow("delete-after", .none, readWrite), allow("delete-excluded", .none, readWrite),
         allow("delete-missing-args", .none, readWrite), allow("ignore-missing-args", .none, download),
-        // The sender deletes what it sent; a receiver only reports success, so an upload may carry them.
-        allow("remove-sent-files", .none, upload), allow("remove-source-files", .none, upload),
+        // The sender deletes what it sent; a receiver only reports success, so an upload may carry them, but
+        // an append-only server may be the sender.
+        allow("remove-sent-files", .none, dropBox), allow("remove-source-files", .none, dropBox),
         allow("force", .none, readWrite), refuse("no-force", .clientSide),
         allow("ignore-errors", .none, all), refuse("no-ignore-errors", .clientSide),
         allow("max-delete", .integer, readWrite),
@@ -157,9 +167,9 @@ struct RsyncOption {
         allow("compress-level", .natural, all), refuse("zl", .otherSpelling),
         refuse("compress-threads", .unclassified), refuse("zt", .unclassified),
         refuse("progress", .clientSide), refuse("no-progress", .clientSide),
-        allow("partial", .none, upload), refuse("no-partial", .clientSide),
+        allow("partial", .none, dropBox), refuse("no-partial", .clientSide),
         allow("partial-dir", .text, readWrite),
-        allow("delay-updates", .none, upload), refuse("no-delay-updates", .clientSide),
+        allow("delay-updates", .none, dropBox), refuse("no-delay-updates", .clientSide),
         refuse("prune-empty-dirs", .otherSpelling), refuse("no-prune-empty-dirs", .clientSide),
         refuse("no-m", .clientSide),
         refuse("log-file", .dangerous), refuse("log-file-format", .dangerous), refuse("out-format", .otherSpelling),
@@ -229,7 +239,7 @@ struct RsyncOption {
         flag("d", "dirs", all), flag("K", "keep-dirlinks", readWrite), flag("m", "prune-empty-dirs", upload),
         flag("O", "omit-dir-times", upload), flag("J", "omit-link-times", upload), flag("y", "fuzzy", readWrite),
         flag("L", "copy-links", download), flag("k", "copy-dirlinks", download), flag("W", "whole-file", all),
-        flag("H", "hard-links", download), flag("o", "owner", all), flag("g", "group", all),
+        flag("H", "hard-links", senderSide), flag("o", "owner", all), flag("g", "group", all),
         flag("D", "devices and specials", download), flag("t", "times", all), flag("U", "atimes", all),
         flag("N", "crtimes", all), flag("p", "perms", all), flag("E", "executability", upload),
         flag("A", "acls", download), flag("X", "xattrs", download), flag("r", "recursive", all),
@@ -256,13 +266,22 @@ struct RsyncOption {
         (UInt8(ascii: "u"), "uid 0 and gid 0 names"),
     ]
 
-    /// What rssh adds to the server's command line in `mode`, whatever the client sent.
-    static func forced(in mode: AccessMode) -> [String] {
+    /// What rssh adds to a receiving server's command line in `mode` (for a `landlocked` user or not),
+    /// whatever the client sent.
+    static func forced(in mode: AccessMode, landlocked: Bool = false) -> [String] {
         switch mode {
         case .readWrite, .readOnly: []
         // What exists already is never overwritten, and with whole files the receiver picks no basis file
         // and sends no block checksums (the review's read-back channel).
         case .uploadOnly: ["--ignore-existing", "--whole-file"]
+        // The generator skips every name that exists. The receiver then writes a temporary file and renames
+        // it onto the name: rename(2) never follows a symbolic link, so the one thing it can replace is a
+        // name another session created in the window between the check and the rename (no file that
+        // existed when the transfer looked at it). A landlocked user's kernel refuses that rename (it needs
+        // REMOVE_FILE, which the appendonly ruleset drops), so there rsync writes in place instead: a new
+        // file is opened O_WRONLY|O_CREAT under its final name, and rsync's closing ftruncate(2) on it is why
+        // that ruleset keeps TRUNCATE. --inplace stays out of the client's allow-list (see its entry).
+        case .appendOnly: landlocked ? ["--ignore-existing", "--inplace"] : ["--ignore-existing"]
         }
     }
 

@@ -14,6 +14,10 @@ public enum WinSCPAccessMode: Equatable, Sendable, CustomStringConvertible {
     /// scp itself replaces a file that already has an uploaded file's name; only the confinement around
     /// the session (Landlock without truncate, or the file system's permissions) can prevent that.
     case uploadOnly
+    /// Browse, download, hash and create directories: no upload (scp's sink opens an existing file and
+    /// truncates it, and a check before it would race), and nothing that deletes, renames, changes modes or
+    /// links. New files reach an append-only account through rsync.
+    case appendOnly
 
     /// Why `command` is refused in this mode, or nil when it is allowed.
     public func refusal(of command: WinSCPCommand) -> String? {
@@ -24,8 +28,13 @@ public enum WinSCPAccessMode: Equatable, Sendable, CustomStringConvertible {
             (_, .groups), (_, .printDirectory), (_, .changeDirectory), (_, .list):
             return nil
         case (.readOnly, .scp(.download, _, _)), (.readOnly, .checksum), (.uploadOnly, .makeDirectory),
-            (.uploadOnly, .scp(.upload, _, _)):
+            (.uploadOnly, .scp(.upload, _, _)), (.appendOnly, .scp(.download, _, _)), (.appendOnly, .checksum),
+            (.appendOnly, .makeDirectory):
             return nil
+        case (.appendOnly, .scp(.upload, _, _)):
+            return "this account may only add new files, and scp overwrites existing ones (upload with rsync)"
+        case (.appendOnly, _):
+            return "this account may only add new files (nothing can be deleted, renamed, changed or linked)"
         case (.uploadOnly, .checksum):
             return "this account may upload only (a hash is a read)"
         case (.readOnly, _):
@@ -37,12 +46,13 @@ public enum WinSCPAccessMode: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// `readwrite`, `readonly` or `uploadonly`.
+    /// `readwrite`, `readonly`, `uploadonly` or `appendonly`.
     public var description: String {
         switch self {
         case .readWrite: "readwrite"
         case .readOnly: "readonly"
         case .uploadOnly: "uploadonly"
+        case .appendOnly: "appendonly"
         }
     }
 }

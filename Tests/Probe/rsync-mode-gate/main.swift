@@ -3,8 +3,12 @@
 // mode, and execs the real rsync with the argument vector rssh would run (or exits 1 with the refusal),
 // so the property test drives the real rsync binary through rssh's decision.
 //
+// MODE is the user's options field (`readonly`, `appendonly,landlock`, …). With `landlock` the gate also
+// confines the real rsync as rssh would, with the served directory (RSYNC_GATE_HOME) as the home.
+//
 // Usage (as rsync runs it): rsync-mode-gate MODE HOST WORD...
 import CRsshLibc
+import CRsshShims
 import RsshCore
 
 /// Writes `text` to standard error (a test tool: short writes are not retried).
@@ -38,6 +42,18 @@ do {
         paths: paths,
         expansion: FileSystemExpansion(homeDirectory: Array(".".utf8))
     )
+    if policy.options.contains(.landlock) {
+        let home = Array((getenv("RSYNC_GATE_HOME").map { String(cString: $0) } ?? "").utf8)
+        let plan = LandlockPlan.session(abi: Landlock.abi(), home: home, appendOnly: policy.accessMode == .appendOnly)
+        guard !home.isEmpty, CRsshShims_set_no_new_privs() == 0 else {
+            say("rsync-mode-gate: RSYNC_GATE_HOME is not set, or no_new_privs failed\n")
+            exit(2)
+        }
+        if let failure = plan.apply() {
+            say("rsync-mode-gate: landlock: \(failure.description)\n")
+            exit(2)
+        }
+    }
     let failure = ProcessImage.exec(
         path: vetted.executable,
         arguments: vetted.arguments,
