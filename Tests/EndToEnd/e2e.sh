@@ -1042,6 +1042,68 @@ if grep -q "protected $JH/.ssh: immutable" <<<"$out" && protected "$JH" && "$PRE
 else fail "sshkeys: rsshctl jail build makes an old jail's .ssh immutable, and jail check passes again" "$out"; fi
 # --- END sshkeys -----------------------------------------------------------------------------------
 
+# --- BEGIN issue 18: the appendonly access mode ------------------------------------------------------
+# A plain and a landlocked appendonly user: new files go up with rsync and come back; no rsync option set,
+# sftp, scp or scp -O changes a byte of a file that existed, removes or renames it.
+AO=rsshe2e_ao AOL=rsshe2e_aol
+USERS+=($AO $AOL)
+for u in $AO $AOL; do
+    useradd -m -s "$RSSH" $u && usermod -p '*' $u && install -m 644 "$WORK/client/id.pub" "$WORK/keys/$u"
+done
+"$PREFIX/sbin/rsshctl" ssh protect $AOL >/dev/null 2>&1 || fail "appendonly: rsshctl ssh protect" "$AOL"
+printf 'user = %s:022:10011::appendonly\nuser = %s:022:10011::landlock,appendonly\n' $AO $AOL >>"$ETC/rssh.conf"
+mkdir -p "$WORK/ao-src/sub" "$WORK/ao-empty"
+head -c 300000 /dev/urandom >"$WORK/ao-src/big.bin"; echo deep >"$WORK/ao-src/sub/deep.txt"
+printf 'NEW CONTENT, LONGER THAN THE OLD ONE\n' >"$WORK/ao-src/existing.txt"
+appendonly_case() { # USER LABEL
+    local u=$1 label=$2 h out rc
+    h=$(home "$u")
+    printf 'backup made yesterday\n%.0s' $(seq 50) >"$h/existing.txt"
+    install -d "$h/old" && echo kept >"$h/old/keep.txt" && ln -s existing.txt "$h/link"
+    chown -R -h "$u:" "$h/existing.txt" "$h/old" "$h/link"
+    (cd "$h" && find . -path ./.ssh -prune -o ! -type d -print0 | sort -z | xargs -0 sha256sum) >"$WORK/ao-$label.sums"
+    check "appendonly ($label): rsync -a uploads new files, and they come back" bash -c "
+rsync -a -e '$SSH' '$WORK/ao-src/' $u@127.0.0.1:new/ && rm -rf '$WORK/ao-back' \
+ && rsync -a -e '$SSH' $u@127.0.0.1:new/ '$WORK/ao-back/' && diff -r '$WORK/ao-src' '$WORK/ao-back' \
+ && [ -z \"\$(find '$h' -name '.*.??????' -print -quit)\" ]"
+    # Over the existing names: a plain upload, -I, -c, --inplace, --append, --delete, backups, -P.
+    for opts in "" "-I" "-c" "--inplace" "--append" "--append-verify" "-b --backup-dir=bk" "-P" "--delete" \
+        "--delete-after --force" "-I --partial --delay-updates" "--link-dest=old" "-M--delete"; do
+        # shellcheck disable=SC2086
+        rsync -r $opts -e "$SSH" "$WORK/ao-src/" "$u@127.0.0.1:" >/dev/null 2>&1
+        rsync -r $opts -e "$SSH" "$WORK/ao-empty/" "$u@127.0.0.1:old/" >/dev/null 2>&1
+    done
+    rsync --remove-source-files -e "$SSH" "$u@127.0.0.1:existing.txt" "$WORK/ao-rs.txt" >/dev/null 2>&1
+    out=$(printf 'put %s existing.txt\nreput %s existing.txt\nrm existing.txt\nrename existing.txt moved.txt\n' \
+        "$LOCAL/a.txt" "$LOCAL/a.txt" | sftp_batch "$u" 2>&1); rc=$?
+    if [ $rc -ne 0 ] && { [ "${OWN_DEVLOG:-}" != 1 ] || logged "denied user=\"$u\".*sftp-server cannot be kept from overwriting"; }; then
+        pass "appendonly ($label): sftp is refused, and the log says why"
+    else fail "appendonly ($label): sftp is refused, and the log says why" "rc=$rc $out"; fi
+    scp "${SCPS[@]}" "$LOCAL/a.txt" "$u@127.0.0.1:existing.txt" >/dev/null 2>&1
+    scp -O "${SCPS[@]}" "$LOCAL/a.txt" "$u@127.0.0.1:existing.txt" >/dev/null 2>&1
+    scp -O "${SCPS[@]}" "$LOCAL/a.txt" "$u@127.0.0.1:scp-new.txt" >/dev/null 2>&1
+    if [ ! -e "$h/scp-new.txt" ]; then pass "appendonly ($label): scp -O and scp uploads are refused"
+    else fail "appendonly ($label): scp -O and scp uploads are refused"; fi
+    check "appendonly ($label): scp -O download works" bash -c "
+scp -O ${SCPS[*]} $u@127.0.0.1:old/keep.txt '$WORK/ao-keep.txt' && grep -q kept '$WORK/ao-keep.txt'"
+    out=$(cd "$h" && sha256sum --quiet -c "$WORK/ao-$label.sums" 2>&1)
+    if [ $? -eq 0 ] && [ -L "$h/link" ] && [ ! -e "$h/moved.txt" ] && [ ! -e "$h/bk" ]; then
+        pass "appendonly ($label): all $(wc -l <"$WORK/ao-$label.sums") existing files byte-identical after 27 rsync, sftp and 2 scp attempts"
+    else fail "appendonly ($label): every existing file is byte-identical" "$out $(ls -la "$h")"; fi
+}
+SCPS=(-q -S "$SSH")
+appendonly_case $AO plain
+appendonly_case $AOL landlocked
+if logged "allowed user=\"$AOL\".*landlocked"; then pass "appendonly (landlocked): the session ran landlocked"
+else fail "appendonly (landlocked): the session ran landlocked" "$(grep "$AOL" "$SYSLOG" | tail -2)"; fi
+out=$("$RSSH" -v 2>&1)
+if grep -q "^Access mode appendonly" <<<"$out" && grep -q "sftp: refused (sftp-server writes into" <<<"$out" \
+    && grep -q "added by rssh: --ignore-existing (a landlocked user: --ignore-existing --inplace)" <<<"$out"; then
+    pass "appendonly: rssh -v shows the mode's table and rsync list"
+else fail "appendonly: rssh -v shows the mode's table and rsync list" "$(sed -n '/^Access mode appendonly/,/^$/p' <<<"$out")"; fi
+sed -i "/^user = $AO:/d; /^user = $AOL:/d" "$ETC/rssh.conf"
+# --- END issue 18: the appendonly access mode --------------------------------------------------------
+
 # --- summary ----------------------------------------------------------------------------------
 echo
 for f in "${SKIPS[@]}"; do echo "skipped: $f"; done

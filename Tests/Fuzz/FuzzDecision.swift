@@ -2,7 +2,9 @@
 // everything. Invariants on every accepted command: no shell hazard in the line; the program is a
 // configured path; no control character or NUL in any argument; scp only with allow-listed options and in
 // server mode; rsync starting with --server and carrying no banned option anywhere; a checksum program with
-// rssh's own -- before every file.
+// rssh's own -- before every file. The same line vetted for an appendonly user (issue 18): no sftp-server,
+// scp only with -f, and an rsync receiver with --ignore-existing and no deleting, backup, in-place or
+// appending option before its `--`.
 
 /// libFuzzer's entry point: runs the whole decision on one input and checks the invariants above.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -53,5 +55,51 @@ public func fuzzDecision(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         // GNU getopt permutes: only rssh's `--` in front makes every later word a file name.
         invariant(arguments.first == "--", "a checksum program without -- before its files")
     }
+    appendOnlyInvariants(line)
     return 0
+}
+
+/// An appendonly user allowed every program but cvs, rdist and svnserve.
+private let appendOnlyPolicy: UserPolicy? = {
+    let config = ConfigParser.parse(Array("user = fuzz:022:10011::appendonly\n".utf8), file: "rssh.conf")
+    guard case .success(let policy) = config.policy(for: "fuzz") else { return nil }
+    return policy
+}()
+
+/// The appendonly mode's invariants on `line`, when its decision accepts it.
+private func appendOnlyInvariants(_ line: [UInt8]) {
+    guard let policy = appendOnlyPolicy else {
+        invariant(false, "the appendonly policy does not parse")
+        return
+    }
+    guard
+        let vetted = try? CommandVetter.vet(
+            line,
+            policy: policy,
+            paths: fuzzPaths,
+            expansion: LiteralExpansion(homeDirectory: Array("/home/fuzz".utf8))
+        )
+    else { return }
+    let arguments = vetted.arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
+    let options = arguments.prefix { $0 != "--" }
+    switch vetted.program {
+    case .sftpServer:
+        invariant(false, "appendonly accepted sftp-server")
+    case .scp:
+        invariant(
+            !options.contains { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("t") },
+            "appendonly scp -t"
+        )
+    case .rsync:
+        let forbidden = [
+            "--del", "--remove-", "--backup", "--suffix", "--append", "--partial", "--link-dest", "--force",
+        ]
+        for word in options { invariant(!forbidden.contains { word.hasPrefix($0) }, "appendonly rsync took \(word)") }
+        if !options.contains("--sender") {
+            invariant(options.contains("--ignore-existing"), "an appendonly rsync receiver without --ignore-existing")
+            invariant(!options.contains("--inplace"), "a plain appendonly rsync receiver with --inplace")
+        }
+    default:
+        break
+    }
 }
