@@ -143,7 +143,8 @@ unit:
 
 # The access modes' rsync allow-lists against the real rsync: seeded random client options (and server
 # options smuggled in with -M) through rssh's decision; readonly changes nothing, uploadonly leaks nothing,
-# appendonly (plain and landlocked) leaves every existing path as it was. Then the real sftp-server shows
+# appendonly (plain and landlocked) leaves every existing path as it was, and its Landlock ruleset alone
+# (rssh's decision skipped) removes and renames nothing. Then the real sftp-server shows
 # why appendonly refuses sftp (it overwrites and truncates existing files whatever its request list).
 modes:
 	$(SWIFT) build --product rsync-mode-gate

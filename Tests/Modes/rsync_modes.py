@@ -15,6 +15,9 @@ as rssh would and execs the argument vector rssh builds):
   Landlock ruleset, the served tree as its home): downloads and uploads both run, uploads go over names
   that exist (report.txt, a.txt), and every path that existed is still there, unchanged (a directory's
   own times and mode may follow the upload).
+- then the append-only Landlock ruleset alone, with rssh's decision skipped: deleting, moving-source,
+  replacing and backup transfers remove or rename nothing; an in-place overwrite (kept out by the
+  allow-list, not by the kernel) goes through.
 
 Usage: rsync_modes.py GATE [CASES] [SEED]. Prints one line per failure and ends with
 "rsync modes: N passed, N failed"; exits 1 on a failure or when too few cases were accepted to mean anything.
@@ -111,6 +114,46 @@ def build(work):
     return server, client
 
 
+def kernel_backing(gate):
+    """The append-only Landlock ruleset alone, under rsync commands rssh would refuse (the gate runs them
+    unvetted): nothing that existed is removed or renamed. An in-place overwrite still goes through: that
+    gap is the allow-list's to close (rssh.conf(5)), and the last case shows it is real."""
+    cases = [
+        (['-r', '--delete'], 'EMPTY/', 'host:pub/', 'kept'),
+        (['-r', '--delete', '--force'], 'EMPTY/', 'host:.', 'kept'),
+        (['--remove-source-files'], 'host:pub/a.txt', 'OUT/', 'kept'),
+        (['-r', '-I'], 'CLIENT/', 'host:inbox/', 'kept'),
+        (['-r', '-I', '-b', '--backup-dir=bk'], 'CLIENT/', 'host:pub/', 'kept'),
+        (['-r', '-I', '--inplace'], 'CLIENT/', 'host:inbox/', 'overwritten'),
+    ]
+    failures = []
+    for options, src, dst, expected in cases:
+        work = tempfile.mkdtemp(prefix='rsync-kernel-')
+        try:
+            server, client = build(work)
+            os.makedirs(os.path.join(work, 'empty'))
+            os.makedirs(os.path.join(work, 'out'))
+            places = {'EMPTY/': os.path.join(work, 'empty') + '/', 'CLIENT/': client + '/',
+                      'OUT/': os.path.join(work, 'out') + '/'}
+            before = snapshot(server)
+            command = ['rsync'] + options + ['-e', '%s appendonly,landlock' % gate, places.get(src, src),
+                                             places.get(dst, dst)]
+            subprocess.run(command, cwd=server, capture_output=True, timeout=60,
+                           env=dict(os.environ, RSYNC_GATE_HOME=server, RSYNC_GATE_UNVETTED='1'))
+            after = snapshot(server)
+            gone = sorted(set(before) - set(after))
+            changed = sorted(p for p in before if p in after and after[p] != before[p]
+                             and not stat.S_ISDIR(before[p][0]))
+            outcome = 'overwritten' if changed and not gone else 'kept' if not gone and not changed else 'removed'
+            line = 'kernel: %s -> %s (removed %s, changed %s)' % (' '.join(options), outcome, gone[:3], changed[:3])
+            print(('ok - ' if outcome == expected else 'FAIL - ') + line)
+            if outcome != expected:
+                failures.append(line)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return failures
+
+
 def main():
     gate = os.path.abspath(sys.argv[1])
     cases = int(sys.argv[2]) if len(sys.argv) > 2 else 300
@@ -201,6 +244,8 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     for line in failures:
         print('FAIL - ' + line)
+    kernel = kernel_backing(gate)
+    failed += len(kernel)
     print('rsync modes: %d cases, %d accepted by rssh and completed by rsync' % (cases, accepted))
     if accepted < cases // 10:
         print('FAIL - too few accepted cases to mean anything')

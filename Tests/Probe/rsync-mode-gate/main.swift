@@ -4,7 +4,9 @@
 // so the property test drives the real rsync binary through rssh's decision.
 //
 // MODE is the user's options field (`readonly`, `appendonly,landlock`, …). With `landlock` the gate also
-// confines the real rsync as rssh would, with the served directory (RSYNC_GATE_HOME) as the home.
+// confines the real rsync as rssh would, with the served directory (RSYNC_GATE_HOME) as the home. With
+// RSYNC_GATE_UNVETTED set it skips rssh's decision and runs the client's words as they are, to show what the
+// Landlock ruleset alone refuses (the kernel's backing of a mode, should an allow-list ever let too much by).
 //
 // Usage (as rsync runs it): rsync-mode-gate MODE HOST WORD...
 import CRsshLibc
@@ -36,12 +38,18 @@ let paths = ProgramPaths(
 )
 let line = Array(arguments.dropFirst(3).joined(separator: " ").utf8)
 do {
-    let vetted = try CommandVetter.vet(
-        line,
-        policy: policy,
-        paths: paths,
-        expansion: FileSystemExpansion(homeDirectory: Array(".".utf8))
-    )
+    var executable = "/usr/bin/rsync"
+    var argv = arguments.dropFirst(3).map { Array($0.utf8) }
+    if getenv("RSYNC_GATE_UNVETTED") == nil || !policy.options.contains(.landlock) {
+        let vetted = try CommandVetter.vet(
+            line,
+            policy: policy,
+            paths: paths,
+            expansion: FileSystemExpansion(homeDirectory: Array(".".utf8))
+        )
+        executable = vetted.executable
+        argv = vetted.arguments
+    }
     if policy.options.contains(.landlock) {
         let home = Array((getenv("RSYNC_GATE_HOME").map { String(cString: $0) } ?? "").utf8)
         let plan = LandlockPlan.session(abi: Landlock.abi(), home: home, appendOnly: policy.accessMode == .appendOnly)
@@ -55,8 +63,8 @@ do {
         }
     }
     let failure = ProcessImage.exec(
-        path: vetted.executable,
-        arguments: vetted.arguments,
+        path: executable,
+        arguments: argv,
         environment: [Array("PATH=/usr/bin:/bin".utf8)],
         umask: 0o022,
         forbidNewPrivileges: true
