@@ -7,8 +7,9 @@ import RsshJail
 struct RsshCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rsshctl",
-        abstract: "Administer rssh: build and check chroot jails, protect ~/.ssh, check configurations.",
-        subcommands: [Jail.self, Ssh.self, ConfigCommand.self]
+        abstract:
+            "Administer rssh: set up accounts, build and check chroot jails, protect ~/.ssh, check configurations.",
+        subcommands: [User.self, Jail.self, Ssh.self, ConfigCommand.self]
     )
 }
 

@@ -189,3 +189,32 @@ struct UserConfigEditTests {
         #expect(String(decoding: try #require(Self.contents(path)), as: UTF8.self).hasPrefix(Self.header))
     }
 }
+
+/// `--key` files: public key lines only, options allowed, private keys and junk refused.
+struct AuthorizedKeysTests {
+    static let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPShkgjLOEmCxI0djy2sTXIV90neLqk+3L3gUeqLRE4O a@b"
+
+    @Test(arguments: [
+        (key + "\n", key + "\n"),
+        ("# comment\n\n  " + key, key + "\n"),
+        ("restrict,from=\"10.0.0.1\" " + key + "\n", "restrict,from=\"10.0.0.1\" " + key + "\n"),
+        (
+            "ecdsa-sha2-nistp256 AAAAE2VjZHNh x\nsk-ssh-ed25519@openssh.com AAAA y\n",
+            "ecdsa-sha2-nistp256 AAAAE2VjZHNh x\nsk-ssh-ed25519@openssh.com AAAA y\n"
+        ),
+    ])
+    func publicKeysAreAccepted(_ text: String, _ installed: String) throws {
+        #expect(try AuthorizedKeys.check(Array(text.utf8), file: "k") == Array(installed.utf8))
+    }
+
+    @Test(arguments: [
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+        "",
+        "# only a comment\n",
+        "ssh-ed25519\n",
+        key + "\u{1B}[2J\n",
+    ])
+    func otherTextIsRefused(_ text: String) {
+        #expect(throws: AuthorizedKeys.Refusal.self) { try AuthorizedKeys.check(Array(text.utf8), file: "k") }
+    }
+}

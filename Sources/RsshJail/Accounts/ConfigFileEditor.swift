@@ -86,7 +86,7 @@ public struct ConfigFileEditor {
         case .failure(let refusal): throw .refused(refusal)
         }
         let before = ConfigEdit.userLineRanges(name, in: text).first.map { String(decoding: text[$0], as: UTF8.self) }
-        if edited == text && existing != nil { return .unchanged }
+        if edited == text && (existing != nil || line == nil) { return .unchanged }
         if dryRun { return .changed(before: before) }
         let owner = existing.map { ($0.info.st_uid, $0.info.st_gid, $0.info.st_mode & 0o7777) } ?? (0, 0, 0o644)
         try replace(with: edited, uid: owner.0, gid: owner.1, mode: owner.2)
