@@ -56,6 +56,7 @@ public struct UserSetup {
     /// Makes `line.name` an rssh account as `line` says, with `keys` (nil: the installed keys are kept).
     public func add(_ line: UserLine, keys: [UInt8]?) throws(Failure) {
         let name = line.name
+        try preflight(name, line: line)
         var account = try lookup(name)
         if let existing = account {
             guard existing.uid != 0 else { throw .refused("\(name) has uid 0; rssh is not for root") }
@@ -102,6 +103,7 @@ public struct UserSetup {
             throw .refused("\(name)'s login shell is \(account.shell), not \(paths.shell): not deleting that account")
         }
         if let account, account.uid == 0 { throw .refused("\(name) has uid 0; rsshctl does not touch it") }
+        try preflight(name, line: nil)
         try editConfig(name, line: nil)
         guard let account else {
             report("no account \(name)")
@@ -223,6 +225,15 @@ public struct UserSetup {
         if FileSystem.status(jail + "/dev/log") == nil {
             report("note: the jail has no log socket yet; add to rsyslog and restart it:")
             report(builder.rsyslogSnippet)
+        }
+    }
+
+    /// Validates the config edit before anything else is done, so a refused edit changes nothing at all.
+    private func preflight(_ name: String, line: UserLine?) throws(Failure) {
+        do {
+            _ = try ConfigFileEditor(file: configFile).set(name, line: line, dryRun: true)
+        } catch {
+            throw .config(error)
         }
     }
 
