@@ -130,7 +130,7 @@ public struct UserSetup {
         if !dryRun { try tool("userdel", ["-r", "--", name]) }
         if let jail {
             report("\(would)rewrite the jail \(jail)'s passwd and group without \(name)")
-            if !dryRun { try buildJail(jail, adding: nil) }
+            if !dryRun { try buildJail(jail, adding: nil, removing: name) }
         }
     }
 
@@ -189,8 +189,9 @@ public struct UserSetup {
         }
     }
 
-    /// Builds or updates `jail` for the users it has (its passwd and the rssh.conf lines naming it) and `user`.
-    private func buildJail(_ jail: String, adding user: JailUser?) throws(Failure) {
+    /// Builds or updates `jail` for the users it has (its passwd and the rssh.conf lines naming it) and `user`,
+    /// without `removed`.
+    private func buildJail(_ jail: String, adding user: JailUser?, removing removed: String? = nil) throws(Failure) {
         var names: [String] = []
         if let passwd = try? FileSystem.read(jail + "/etc/passwd", limit: 16 << 20) {
             for line in String(decoding: passwd, as: UTF8.self).split(separator: "\n") {
@@ -199,7 +200,7 @@ public struct UserSetup {
         }
         for entry in currentConfig()?.users ?? [] where entry.chrootPath == jail { names.append(entry.name) }
         var users: [JailUser] = []
-        for name in names where name != user?.name && !users.contains(where: { $0.name == name }) {
+        for name in names where name != user?.name && name != removed && !users.contains(where: { $0.name == name }) {
             guard let found = try lookup(name) else {
                 report("note: \(name) (in the jail or its config lines) has no account; left out of the jail")
                 continue
@@ -222,7 +223,7 @@ public struct UserSetup {
             throw .build(error)
         }
         if copied > 0 { report("jail: copied \(copied) files") }
-        if FileSystem.status(jail + "/dev/log") == nil {
+        if user != nil, FileSystem.status(jail + "/dev/log") == nil {
             report("note: the jail has no log socket yet; add to rsyslog and restart it:")
             report(builder.rsyslogSnippet)
         }
