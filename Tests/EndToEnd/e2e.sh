@@ -1049,8 +1049,8 @@ else fail "sshkeys: rsshctl jail build makes an old jail's .ssh immutable, and j
 # the file byte-identical; the config's comments survive; remove takes back the line, the keys and (asked) the
 # account, and the file ends byte-identical to how it started.
 CTL=$PREFIX/sbin/rsshctl
-UP=rsshe2e_uplain ULL=rsshe2e_ull UJ=rsshe2e_ujail UC1=rsshe2e_uc1 UC2=rsshe2e_uc2
-USERS+=($UP $ULL $UJ $UC1 $UC2)
+UP=rsshe2e_uplain ULL=rsshe2e_ull UJ=rsshe2e_ujail UC1=rsshe2e_uc1 UC2=rsshe2e_uc2 UC3=rsshe2e_uc3
+USERS+=($UP $ULL $UJ $UC1 $UC2 $UC3)
 sed -i '1i # issue 21: this comment must survive rsshctl user' "$ETC/rssh.conf"
 cp -p "$ETC/rssh.conf" "$WORK/rssh.conf.before-user"
 UPORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -1116,6 +1116,20 @@ wait $p1; r1=$?; wait $p2; r2=$?
 if [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && grep -q "^user = $UC1:022:00010$" "$ETC/rssh.conf" && grep -q "^user = $UC2:022:00001$" "$ETC/rssh.conf" \
     && "$CTL" config check "$ETC/rssh.conf" >/dev/null 2>&1; then pass "user add: two concurrent adds (two processes) leave both lines"
 else fail "user add: two concurrent adds (two processes) leave both lines" "$r1 $r2 $(cat "$WORK/uc1.log" "$WORK/uc2.log")"; fi
+# Converting an existing account: the login shell is changed (usermod -s); one whose ~/.ssh its user owns is
+# refused before anything changes (it may hold keys the user planted).
+useradd -m -s /bin/sh -p '*' $UC3 && install -d -o $UC3 -m 700 "$(home $UC3)/.ssh"
+out=$("$CTL" user add $UC3 --sftp 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "is owned by uid $(id -u $UC3), not root" <<<"$out" && [ "$(getent passwd $UC3 | cut -d: -f7)" = /bin/sh ] \
+    && ! grep -q "^user = $UC3:" "$ETC/rssh.conf"; then pass "user add: an account whose ~/.ssh its user owns is refused, nothing changed"
+else fail "user add: an account whose ~/.ssh its user owns is refused, nothing changed" "rc=$rc $out"; fi
+rm -r "$(home $UC3)/.ssh"
+out=$("$CTL" user add $UC3 --sftp "${KEYARG[@]}" 2>&1); rc=$?
+if [ $rc -eq 0 ] && grep -q "set $UC3's login shell to $RSSH (was /bin/sh)" <<<"$out" && [ "$(getent passwd $UC3 | cut -d: -f7)" = "$RSSH" ] \
+    && printf 'ls\n' | sftp -b - -i "$WORK/client/id" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+        -o BatchMode=yes -o LogLevel=ERROR -P "$UPORT" "$UC3@127.0.0.1" >/dev/null 2>&1; then
+    pass "user add: an existing account is converted (usermod -s) and works with sftp"
+else fail "user add: an existing account is converted (usermod -s) and works with sftp" "rc=$rc $out"; fi
 out=$("$CTL" user show $ULL 2>&1); rc=$?
 if [ $rc -eq 0 ] && grep -q "user = $ULL:027:10011::landlock" <<<"$out" && grep -q "^  ssh-ed25519 " <<<"$out" \
     && grep -q "landlock: the home and ~/.ssh pass the session's checks" <<<"$out"; then pass "user show: the line, the keys, the check"
@@ -1127,7 +1141,7 @@ if [ $rc -eq 0 ] && ! grep -q "^user = $UP:" "$ETC/rssh.conf" && [ ! -e "$(home 
     pass "user remove: no line, no key (the key no longer logs in), the account kept"
 else fail "user remove: no line, no key (the key no longer logs in), the account kept" "rc=$rc $out"; fi
 gone=0
-for u in $UP $ULL $UJ $UC1 $UC2; do
+for u in $UP $ULL $UJ $UC1 $UC2 $UC3; do
     h=$(home $u)
     out=$("$CTL" user remove $u --delete-account 2>&1) || { gone=1; echo "$out"; }
     { id $u >/dev/null 2>&1 || [ -e "$h" ] || grep -q "^user = $u:" "$ETC/rssh.conf"; } && { gone=1; echo "$u left behind"; }

@@ -60,6 +60,14 @@ public struct UserSetup {
         var account = try lookup(name)
         if let existing = account {
             guard existing.uid != 0 else { throw .refused("\(name) has uid 0; rssh is not for root") }
+            // A ~/.ssh the user controls may hold keys the user planted: refused before anything changes.
+            let ssh = SshDirectory.inspect(home: Array(existing.home.utf8), homeStatus: FileStatus.lstat(existing.home))
+            if let problem = ssh.problem, problem.isTakenOver {
+                throw .refused(
+                    "\(problem.description(path: existing.home + "/.ssh")); check what is in it, remove it and run "
+                        + "again (nothing was changed)"
+                )
+            }
             if existing.shell != paths.shell {
                 report("\(would)set \(name)'s login shell to \(paths.shell) (was \(existing.shell)): usermod -s")
                 if !dryRun { try tool("usermod", ["-s", paths.shell, "--", name]) }
