@@ -7,8 +7,9 @@ import RsshJail
 struct RsshCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rsshctl",
-        abstract: "Administer rssh: build and check chroot jails, protect ~/.ssh, check configurations.",
-        subcommands: [Jail.self, Ssh.self, ConfigCommand.self]
+        abstract:
+            "Administer rssh: set up accounts, build and check chroot jails, protect ~/.ssh, check configurations.",
+        subcommands: [User.self, Jail.self, Ssh.self, ConfigCommand.self]
     )
 }
 
@@ -168,25 +169,13 @@ extension Jail {
             let root = try JailCommand.canonical(directory)
             try JailCommand.requireRoot()
             let paths = ProgramPaths.compiledIn
-            var required: Set<TransferProgram> = []
-            var checksums = false
+            var config: Configuration?
             switch ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner) {
-            case .success(let bytes):
-                let config = ConfigParser.parse(bytes, file: paths.configFile)
-                if config.chrootPath == root {
-                    required.formUnion(config.allowed.programs)
-                    checksums = config.options.contains(.checksums)
-                }
-                for user in config.users where user.chrootPath == root {
-                    required.formUnion(user.programs.programs)
-                    checksums = checksums || user.options.contains(.checksums)
-                }
+            case .success(let bytes): config = ConfigParser.parse(bytes, file: paths.configFile)
             case .failure(let failure):
                 print("note: \(failure); only the programs present in the jail are checked")
             }
-            let requiredPaths = ServerProgram.allCases.filter {
-                $0 != .rdist && ($0.permission.map { required.contains($0) } ?? checksums)
-            }.compactMap { paths.path(of: $0) }
+            let requiredPaths = JailChecker.requiredPrograms(root: root, config: config, paths: paths)
             let optional = ServerProgram.allCases.compactMap { paths.path(of: $0) }
             let findings = JailChecker(root: root, requiredPrograms: requiredPaths, optionalPrograms: optional).check()
             for finding in findings { print(finding) }

@@ -1103,6 +1103,120 @@ if grep -q "^Access mode appendonly" <<<"$out" && grep -q "sftp: refused (sftp-s
 else fail "appendonly: rssh -v shows the mode's table and rsync list" "$(sed -n '/^Access mode appendonly/,/^$/p' <<<"$out")"; fi
 sed -i "/^user = $AO:/d; /^user = $AOL:/d" "$ETC/rssh.conf"
 # --- END issue 18: the appendonly access mode --------------------------------------------------------
+# --- BEGIN user (issue 21): rsshctl user add / remove / show ------------------------------------------
+# Three accounts set up by rsshctl alone (plain, landlocked, jailed), each then used through an sshd that reads
+# the keys where rsshctl installs them (sshd's default AuthorizedKeysFile; the suite's own sshd reads
+# $WORK/keys); a re-run changes nothing; a concurrent add of two users keeps both lines; a refused edit leaves
+# the file byte-identical; the config's comments survive; remove takes back the line, the keys and (asked) the
+# account, and the file ends byte-identical to how it started.
+CTL=$PREFIX/sbin/rsshctl
+UP=rsshe2e_uplain ULL=rsshe2e_ull UJ=rsshe2e_ujail UC1=rsshe2e_uc1 UC2=rsshe2e_uc2 UC3=rsshe2e_uc3
+USERS+=($UP $ULL $UJ $UC1 $UC2 $UC3)
+sed -i '1i # issue 21: this comment must survive rsshctl user' "$ETC/rssh.conf"
+cp -p "$ETC/rssh.conf" "$WORK/rssh.conf.before-user"
+UPORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sed -e "s/^Port .*/Port $UPORT/" -e "s|^PidFile .*|PidFile $WORK/sshd-user.pid|" \
+    -e "s|^AuthorizedKeysFile .*|AuthorizedKeysFile .ssh/authorized_keys|" "$WORK/sshd_config" >"$WORK/sshd_config.user"
+/usr/sbin/sshd -f "$WORK/sshd_config.user" -E "$WORK/sshd-user.log"
+for _ in $(seq 50); do [ -s "$WORK/sshd-user.pid" ] && break; sleep 0.1; done
+printf '#!/bin/sh\nexec ssh %s -p %s "$@"\n' "${SSHOPTS[*]}" "$UPORT" >"$WORK/client/ssh-user" && chmod 755 "$WORK/client/ssh-user"
+USSH=$WORK/client/ssh-user
+# user_transfers USER: sftp put/get, scp -O up/down, rsync up/down, all through the second sshd.
+user_transfers() {
+    local u=$1 d=$WORK/ut-$1
+    rm -rf "$d" && mkdir -p "$d" && cd "$d" || return 1
+    printf 'put %s u.bin\nget u.bin sftp.bin\n' "$LOCAL/blob.bin" \
+        | sftp -b - -i "$WORK/client/id" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes \
+            -o LogLevel=ERROR -P "$UPORT" "$u@127.0.0.1" >/dev/null || { echo "sftp failed"; return 1; }
+    cmp "$LOCAL/blob.bin" sftp.bin || return 1
+    scp -O -q -S "$USSH" "$LOCAL/a.txt" "$u@127.0.0.1:s.txt" && scp -O -q -S "$USSH" "$u@127.0.0.1:s.txt" scp.txt \
+        && cmp "$LOCAL/a.txt" scp.txt || { echo "scp -O failed"; return 1; }
+    rsync -a -e "$USSH" "$LOCAL/blob.bin" "$u@127.0.0.1:r.bin" && rsync -a -e "$USSH" "$u@127.0.0.1:r.bin" rsync.bin \
+        && cmp "$LOCAL/blob.bin" rsync.bin || { echo "rsync failed"; return 1; }
+}
+KEYARG=(--key "$WORK/client/id.pub")
+declare -A UARGS=([$UP]="--sftp --scp --rsync" [$ULL]="--sftp --scp --rsync --landlock --umask 027"
+    [$UJ]="--sftp --scp --rsync --jail $JAIL")
+for u in $UP $ULL $UJ; do
+    # shellcheck disable=SC2086
+    out=$("$CTL" user add $u ${UARGS[$u]} "${KEYARG[@]}" 2>&1); rc=$?
+    if [ $rc -eq 0 ] && grep -q "create account $u" <<<"$out" && grep -q "Result: $u: OK" <<<"$out" \
+        && grep -q "^user = $u:" "$ETC/rssh.conf" && [ "$(stat -c '%U %a' "$(home $u)/.ssh/authorized_keys")" = "root 644" ] \
+        && lsattr -d "$(home $u)/.ssh" | cut -c1-20 | grep -q i; then
+        pass "user add $u (${UARGS[$u]}): account, immutable ~/.ssh, keys, line, check OK"
+    else fail "user add $u (${UARGS[$u]}): account, immutable ~/.ssh, keys, line, check OK" "rc=$rc $out"; fi
+    check "user add $u: sftp, scp -O and rsync through sshd with the installed key" user_transfers $u
+done
+sum=$(md5sum <"$ETC/rssh.conf") ino=$(stat -c %i "$ETC/rssh.conf")
+again=0
+for u in $UP $ULL $UJ; do
+    # shellcheck disable=SC2086
+    out=$("$CTL" user add $u ${UARGS[$u]} "${KEYARG[@]}" 2>&1) && grep -q "rssh.conf: unchanged" <<<"$out" \
+        && ! grep -qE "^(create|set|created|installed|protected)" <<<"$out" || { again=1; echo "$out"; }
+done
+if [ $again -eq 0 ] && [ "$(md5sum <"$ETC/rssh.conf")" = "$sum" ] && [ "$(stat -c %i "$ETC/rssh.conf")" = "$ino" ]; then
+    pass "user add: a re-run changes nothing (config byte-identical, not rewritten)"
+else fail "user add: a re-run changes nothing (config byte-identical, not rewritten)"; fi
+out=$("$CTL" user add $UC1 --sftp --dry-run 2>&1); rc=$?
+if [ $rc -eq 0 ] && grep -q "would create account $UC1" <<<"$out" && ! id $UC1 >/dev/null 2>&1 \
+    && [ "$(md5sum <"$ETC/rssh.conf")" = "$sum" ]; then pass "user add --dry-run: says the plan, changes nothing"
+else fail "user add --dry-run: says the plan, changes nothing" "rc=$rc $out"; fi
+echo "user = rsshe2e_broken:022:0001x" >>"$ETC/rssh.conf"
+broken=$(md5sum <"$ETC/rssh.conf")
+out=$("$CTL" user add $UC1 --sftp 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "would have errors, so nothing was changed" <<<"$out" && [ "$(md5sum <"$ETC/rssh.conf")" = "$broken" ] \
+    && ! grep -q "^user = $UC1:" "$ETC/rssh.conf" && ! id $UC1 >/dev/null 2>&1; then
+    pass "user add: an edit that would leave rssh.conf invalid changes nothing, says why"
+else fail "user add: an edit that would leave rssh.conf invalid changes nothing, says why" "rc=$rc $out"; fi
+sed -i '/^user = rsshe2e_broken:/d' "$ETC/rssh.conf"
+# The accounts first (useradd itself refuses to run twice at once): the two adds then race on rssh.conf alone.
+useradd -m -s "$RSSH" -p '*' $UC1 && useradd -m -s "$RSSH" -p '*' $UC2
+"$CTL" user add $UC1 --sftp >"$WORK/uc1.log" 2>&1 & p1=$!
+"$CTL" user add $UC2 --scp >"$WORK/uc2.log" 2>&1 & p2=$!
+wait $p1; r1=$?; wait $p2; r2=$?
+if [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && grep -q "^user = $UC1:022:00010$" "$ETC/rssh.conf" && grep -q "^user = $UC2:022:00001$" "$ETC/rssh.conf" \
+    && "$CTL" config check "$ETC/rssh.conf" >/dev/null 2>&1; then pass "user add: two concurrent adds (two processes) leave both lines"
+else fail "user add: two concurrent adds (two processes) leave both lines" "$r1 $r2 $(cat "$WORK/uc1.log" "$WORK/uc2.log")"; fi
+# Converting an existing account: the login shell is changed (usermod -s); one whose ~/.ssh its user owns is
+# refused before anything changes (it may hold keys the user planted).
+useradd -m -s /bin/sh -p '*' $UC3 && install -d -o $UC3 -m 700 "$(home $UC3)/.ssh"
+out=$("$CTL" user add $UC3 --sftp 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "is owned by uid $(id -u $UC3), not root" <<<"$out" && [ "$(getent passwd $UC3 | cut -d: -f7)" = /bin/sh ] \
+    && ! grep -q "^user = $UC3:" "$ETC/rssh.conf"; then pass "user add: an account whose ~/.ssh its user owns is refused, nothing changed"
+else fail "user add: an account whose ~/.ssh its user owns is refused, nothing changed" "rc=$rc $out"; fi
+rm -r "$(home $UC3)/.ssh"
+out=$("$CTL" user add $UC3 --sftp "${KEYARG[@]}" 2>&1); rc=$?
+if [ $rc -eq 0 ] && grep -q "set $UC3's login shell to $RSSH (was /bin/sh)" <<<"$out" && [ "$(getent passwd $UC3 | cut -d: -f7)" = "$RSSH" ] \
+    && printf 'ls\n' | sftp -b - -i "$WORK/client/id" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+        -o BatchMode=yes -o LogLevel=ERROR -P "$UPORT" "$UC3@127.0.0.1" >/dev/null 2>&1; then
+    pass "user add: an existing account is converted (usermod -s) and works with sftp"
+else fail "user add: an existing account is converted (usermod -s) and works with sftp" "rc=$rc $out"; fi
+out=$("$CTL" user show $ULL 2>&1); rc=$?
+if [ $rc -eq 0 ] && grep -q "user = $ULL:027:10011::landlock" <<<"$out" && grep -q "^  ssh-ed25519 " <<<"$out" \
+    && grep -q "landlock: the home and ~/.ssh pass the session's checks" <<<"$out"; then pass "user show: the line, the keys, the check"
+else fail "user show: the line, the keys, the check" "rc=$rc $out"; fi
+out=$("$CTL" user remove $UP 2>&1); rc=$?
+if [ $rc -eq 0 ] && ! grep -q "^user = $UP:" "$ETC/rssh.conf" && [ ! -e "$(home $UP)/.ssh/authorized_keys" ] && id $UP >/dev/null 2>&1 \
+    && ! printf 'ls\n' | sftp -b - -i "$WORK/client/id" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+        -o BatchMode=yes -o LogLevel=ERROR -P "$UPORT" "$UP@127.0.0.1" >/dev/null 2>&1; then
+    pass "user remove: no line, no key (the key no longer logs in), the account kept"
+else fail "user remove: no line, no key (the key no longer logs in), the account kept" "rc=$rc $out"; fi
+gone=0
+for u in $UP $ULL $UJ $UC1 $UC2 $UC3; do
+    h=$(home $u)
+    out=$("$CTL" user remove $u --delete-account 2>&1) || { gone=1; echo "$out"; }
+    { id $u >/dev/null 2>&1 || [ -e "$h" ] || grep -q "^user = $u:" "$ETC/rssh.conf"; } && { gone=1; echo "$u left behind"; }
+done
+if [ $gone -eq 0 ] && ! grep -q "^$UJ:" "$JAIL/etc/passwd" && "$CTL" jail check "$JAIL" >/dev/null 2>&1; then
+    pass "user remove --delete-account: no account, home or line; the jail's passwd rewritten, jail check passes"
+else fail "user remove --delete-account: no account, home or line; the jail's passwd rewritten, jail check passes" "$(grep rsshe2e_u "$JAIL/etc/passwd")"; fi
+if cmp -s "$ETC/rssh.conf" "$WORK/rssh.conf.before-user" && [ "$(stat -c '%U %a' "$ETC/rssh.conf")" = "$(stat -c '%U %a' "$WORK/rssh.conf.before-user")" ]; then
+    pass "user: after add and remove, rssh.conf is byte-identical to before (comments kept, owner and mode kept)"
+else fail "user: after add and remove, rssh.conf is byte-identical to before (comments kept, owner and mode kept)" "$(diff "$WORK/rssh.conf.before-user" "$ETC/rssh.conf")"; fi
+kill "$(cat "$WORK/sshd-user.pid")" 2>/dev/null
+sed -i '1{/^# issue 21: this comment must survive/d}' "$ETC/rssh.conf"
+cd "$WORK" || true
+# --- END user ------------------------------------------------------------------------------------------
 
 # --- summary ----------------------------------------------------------------------------------
 echo

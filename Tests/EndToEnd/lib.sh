@@ -65,7 +65,7 @@ harness_unprotect() {
 }
 
 harness_cleanup() {
-    [ -f "$WORK/sshd.pid" ] && kill "$(cat "$WORK/sshd.pid")" 2>/dev/null
+    for f in "$WORK"/sshd*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
     [ -f "$WORK/rsyslogd.pid" ] && kill "$(cat "$WORK/rsyslogd.pid")" 2>/dev/null && sleep 0.2
     # Off the overlay (in this namespace only), so userdel logs to the host's /dev/log as useradd did.
     if [ -n "${DEVLOG_OVERLAY:-}" ]; then

@@ -297,6 +297,30 @@ public struct VersionReport {
         return (out, errors.isEmpty)
     }
 
+    /// What `rssh -v` says of the one user `name` (`rsshctl user add` and `user show`): the diagnostics that
+    /// concern it (the whole file's and its own line's), its policy line, and whether it is locked out.
+    public static func userCheck(_ config: Configuration, name: String) -> (text: String, lockedOut: Bool) {
+        var out = ""
+        for diagnostic in config.diagnostics {
+            switch diagnostic.scope {
+            case .global: out += "  \(diagnostic.description)\n"
+            case .user(let who) where who == name: out += "  \(diagnostic.description)\n"
+            case .user: break
+            }
+        }
+        switch config.policy(for: name) {
+        case .success(let policy):
+            let who =
+                config.users.first { $0.name == name }.map { "user \(name) (line \($0.line))" }
+                ?? "user \(name) (no user line: the defaults)"
+            out += policyLine(who, policy)
+            return (out, false)
+        case .failure(let reason):
+            out += "  user \(name): LOCKED OUT (\(reason))\n"
+            return (out, true)
+        }
+    }
+
     private static func policyLine(_ who: String, _ policy: UserPolicy) -> String {
         let programs = policy.programs
         let allowed = programs.isEmpty ? "locked out" : programs.programs.map { $0.name }.joined(separator: " ")

@@ -240,7 +240,7 @@ public struct LoginShell {
     /// Landlock only grants: it cannot keep the user out of `~/.ssh` inside the read-write home, so `.ssh` must
     /// be one the user can neither write nor rename away (`SshDirectory`), and the rule's path must be a home
     /// the user cannot re-point.
-    static func landlockHomeProblem(_ home: LandlockHome?, uid: uid_t) -> String? {
+    public static func landlockHomeProblem(_ home: LandlockHome?, uid: uid_t) -> String? {
         guard let home else { return "the home directory was not inspected" }
         if let problem = home.problem(uid: uid) { return "landlock refused: " + problem }
         if let problem = home.ssh.problem {

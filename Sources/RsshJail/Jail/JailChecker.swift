@@ -30,6 +30,27 @@ public struct JailChecker {
         self.lookup = lookup
     }
 
+    /// The programs a jail must run (`rsshctl jail check`, `rsshctl user add`): those `config` allows for
+    /// the global chroot path or a user line naming `root`, and the checksum programs when one of them has the
+    /// option; rdist is never required (rdistd stands in for it).
+    public static func requiredPrograms(root: String, config: Configuration?, paths: ProgramPaths) -> [String] {
+        var required: Set<TransferProgram> = []
+        var checksums = false
+        if let config {
+            if config.chrootPath == root {
+                required.formUnion(config.allowed.programs)
+                checksums = config.options.contains(.checksums)
+            }
+            for user in config.users where user.chrootPath == root {
+                required.formUnion(user.programs.programs)
+                checksums = checksums || user.options.contains(.checksums)
+            }
+        }
+        return ServerProgram.allCases.filter {
+            $0 != .rdist && ($0.permission.map { required.contains($0) } ?? checksums)
+        }.compactMap { paths.path(of: $0) }
+    }
+
     /// Runs every check.
     public func check() -> [JailFinding] {
         var findings: [JailFinding] = []

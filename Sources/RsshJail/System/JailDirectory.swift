@@ -255,7 +255,7 @@ public struct JailDirectory: ~Copyable {
     }
 
     /// Opens the regular file `name` for reading, only when it is one (never a symlink, FIFO or device).
-    private func openRegularFile(_ name: String) -> Int32? {
+    func openRegularFile(_ name: String) -> Int32? {
         guard let before = entryStatus(name), before.st_mode & S_IFMT == S_IFREG else { return nil }
         let file = jail_openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard file >= 0 else { return nil }

@@ -188,3 +188,20 @@ internal func jail_getgrouplist(
 ) -> Int32 {
     getgrouplist(name, gid, groups, count)
 }
+
+/// flock(2), retried on EINTR: `LOCK_EX` waits for the lock.
+internal func jail_flock(_ fd: Int32, _ operation: Int32) -> Int32 {
+    while true {
+        let status = flock(fd, operation)
+        if status == 0 || errno != EINTR { return status }
+    }
+}
+
+/// fsync(2).
+internal func jail_fsync(_ fd: Int32) -> Int32 { fsync(fd) }
+
+/// getpid(2), for temporary names.
+internal func jail_getpid() -> pid_t { getpid() }
+
+/// geteuid(2).
+internal func jail_geteuid() -> uid_t { geteuid() }
