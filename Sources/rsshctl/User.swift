@@ -62,6 +62,7 @@ extension User {
         var jail: String?
         @Flag(help: "List and download only.") var readonly = false
         @Flag(help: "Create and write only.") var uploadonly = false
+        @Flag(help: "Create, write new files and read back; never delete or overwrite.") var appendonly = false
         @Option(
             name: .customLong("key"),
             help: "A public key file to install (repeatable; replaces the installed keys)."
@@ -82,7 +83,8 @@ extension User {
             var options: UserOptions = []
             for (on, option) in [
                 (landlock, UserOptions.landlock), (readonly, .readOnly), (uploadonly, .uploadOnly),
-                (checksums, .checksums), (winscp, .winscp), (unconfinedExec, .unconfinedExec),
+                (appendonly, .appendOnly), (checksums, .checksums), (winscp, .winscp),
+                (unconfinedExec, .unconfinedExec),
             ] where on {
                 options.insert(option)
             }

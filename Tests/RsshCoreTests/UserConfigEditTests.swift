@@ -25,6 +25,7 @@ struct UserConfigEditTests {
         ),
         (line("carol", [.sftp, .svnserve], chroot: "/srv/jail"), "user = carol:022:000101:/srv/jail"),
         (line("dave", [.sftp], options: [.checksums, .uploadOnly]), "user = dave:022:00010::uploadonly,checksums"),
+        (line("erin", [.rsync], options: [.landlock, .appendOnly]), "user = erin:022:10000::landlock,appendonly"),
     ]
 
     @Test(arguments: lineCases)
@@ -39,7 +40,9 @@ struct UserConfigEditTests {
         ("alice", .sftp, "/srv/ja il", [], "jail path"),
         ("alice", .sftp, "srv/jail", [], "jail path"),
         ("alice", .sftp, "/srv/jail", [.landlock], "landlock and a jail"),
-        ("alice", .sftp, nil, [.readOnly, .uploadOnly], "readonly and uploadonly"),
+        ("alice", .sftp, nil, [.readOnly, .uploadOnly], "one access mode per user"),
+        ("alice", .rsync, nil, [.appendOnly, .uploadOnly], "one access mode per user"),
+        ("alice", .rsync, nil, [.readOnly, .appendOnly], "one access mode per user"),
         ("alice", .sftp, nil, [.winscp], "winscp needs scp"),
     ]
 

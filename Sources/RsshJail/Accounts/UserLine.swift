@@ -11,7 +11,7 @@ public struct UserLine: Sendable, Equatable {
     public var programs: ProgramSet
     /// The jail, or nil.
     public var chrootPath: String?
-    /// The options (landlock, readonly, uploadonly, checksums, winscp, unconfinedexec).
+    /// The options (landlock, readonly, uploadonly, appendonly, checksums, winscp, unconfinedexec).
     public var options: UserOptions
 
     /// Why a request cannot become a line.
@@ -59,8 +59,8 @@ public struct UserLine: Sendable, Equatable {
                 throw .conflicting("landlock and a jail cannot be combined (choose one confinement)")
             }
         }
-        if options.contains(.readOnly) && options.contains(.uploadOnly) {
-            throw .conflicting("readonly and uploadonly cannot be combined")
+        if [UserOptions.readOnly, .uploadOnly, .appendOnly].filter({ options.contains($0) }).count > 1 {
+            throw .conflicting("readonly, uploadonly and appendonly cannot be combined (one access mode per user)")
         }
         if options.contains(.winscp) && !programs.allows(.scp) {
             throw .conflicting("winscp needs scp allowed (WinSCP's SCP mode runs scp)")
