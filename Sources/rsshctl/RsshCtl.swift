@@ -144,7 +144,15 @@ extension Jail {
             for name in users {
                 accounts.append(try JailCommand.lookup(name))
             }
-            let programs = ServerProgram.allCases.compactMap { ProgramPaths.compiledIn.path(of: $0) }
+            // borg is a Python program: its script alone cannot run in a jail, and rssh refuses borg for chrooted
+            // users. git's three programs are the one git binary (listed once).
+            var programs: [String] = []
+            for program in ServerProgram.allCases where program != .borg {
+                if let path = ProgramPaths.compiledIn.path(of: program), !programs.contains(path) {
+                    programs.append(path)
+                }
+            }
+            print("note: borg is not installed in jails (a Python program); rssh refuses it for chrooted users")
             let builder = JailBuilder(root: root, users: accounts, programs: programs, resolver: .system())
             do {
                 try builder.build { print($0) }
@@ -169,25 +177,34 @@ extension Jail {
             try JailCommand.requireRoot()
             let paths = ProgramPaths.compiledIn
             var required: Set<TransferProgram> = []
-            var checksums = false
+            var options: UserOptions = []
             switch ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner) {
             case .success(let bytes):
                 let config = ConfigParser.parse(bytes, file: paths.configFile)
                 if config.chrootPath == root {
                     required.formUnion(config.allowed.programs)
-                    checksums = config.options.contains(.checksums)
+                    options = config.options
                 }
                 for user in config.users where user.chrootPath == root {
                     required.formUnion(user.programs.programs)
-                    checksums = checksums || user.options.contains(.checksums)
+                    options.formUnion(user.options)
                 }
             case .failure(let failure):
                 print("note: \(failure); only the programs present in the jail are checked")
             }
-            let requiredPaths = ServerProgram.allCases.filter {
-                $0 != .rdist && ($0.permission.map { required.contains($0) } ?? checksums)
-            }.compactMap { paths.path(of: $0) }
-            let optional = ServerProgram.allCases.compactMap { paths.path(of: $0) }
+            var requiredPaths: [String] = []
+            for program in ServerProgram.allCases where program != .rdist && program != .borg {
+                guard
+                    program.permission.map({ required.contains($0) }) ?? program.option.map({ options.contains($0) })
+                        ?? false,
+                    let path = paths.path(of: program), !requiredPaths.contains(path)
+                else { continue }
+                requiredPaths.append(path)
+            }
+            var optional: [String] = []
+            for program in ServerProgram.allCases where program != .borg {
+                if let path = paths.path(of: program), !optional.contains(path) { optional.append(path) }
+            }
             let findings = JailChecker(root: root, requiredPrograms: requiredPaths, optionalPrograms: optional).check()
             for finding in findings { print(finding) }
             let problems = findings.filter(\.isProblem).count

@@ -13,7 +13,7 @@ public func fuzzDecision(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let vetted = try? CommandVetter.vet(
             line,
             allowed: everything,
-            checksums: true,
+            options: [.checksums, .borg, .git],
             paths: fuzzPaths,
             expansion: LiteralExpansion(homeDirectory: Array("/home/fuzz".utf8))
         )

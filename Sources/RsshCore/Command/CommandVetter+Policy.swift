@@ -13,11 +13,12 @@ extension CommandVetter {
         var vetted = try vet(
             line,
             allowed: policy.programs,
-            checksums: policy.options.contains(.checksums),
+            options: policy.options,
+            umask: policy.umask,
             paths: paths,
             expansion: expansion
         )
-        if let permission = vetted.program.permission, let problem = policy.confinementProblem(permission) {
+        if let problem = policy.confinementProblem(for: vetted.program) {
             throw .needsConfinement(problem)
         }
         if vetted.program == .sftpServer {
@@ -71,6 +72,15 @@ extension CommandVetter {
         case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
             // A hash reads the file: a drop box would become an oracle for its contents.
             if mode == .uploadOnly { throw refuse("\(vetted.program.name) reads files (a hash is a read)") }
+        case .gitUploadPack, .gitUploadArchive:
+            // upload-pack and upload-archive only read; a drop box lists nothing, so it fetches nothing either.
+            if mode == .uploadOnly { throw refuse("\(vetted.program.name) reads the repository") }
+        case .gitReceivePack:
+            // receive-pack writes, and advertises every ref it has (a read): neither mode allows it.
+            throw refuse("git-receive-pack changes the repository and lists its refs")
+        case .borg:
+            // borg serve answers reads and writes over one RPC channel; borg 1.2 has no read-only server.
+            throw refuse("borg serve cannot be limited to \(mode == .readOnly ? "reading" : "uploading")")
         case .cvs, .rdist, .rdistd, .svnserve:
             throw refuse(
                 "\(vetted.program.name) cannot be limited to \(mode == .readOnly ? "reading" : "uploading")"

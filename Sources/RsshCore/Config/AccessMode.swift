@@ -33,6 +33,24 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// What borg (option `borg`) may do in this mode.
+    public var borgRule: String {
+        switch self {
+        case .readWrite: "borg serve restricted to the home (--restrict-to-path) with the borg option"
+        case .readOnly, .uploadOnly:
+            "refused (borg serve cannot be limited to \(self == .readOnly ? "reading" : "uploading"))"
+        }
+    }
+
+    /// What git (option `git`) may do in this mode.
+    public var gitRule: String {
+        switch self {
+        case .readWrite: "git-upload-pack, git-receive-pack, git-upload-archive with the git option"
+        case .readOnly: "git-upload-pack and git-upload-archive only (clone, fetch, archive; no push)"
+        case .uploadOnly: "refused (every git server program reads the repository and lists its refs)"
+        }
+    }
+
     /// What each program may do in this mode, as rssh enforces it: the one table `rssh -v` prints, the
     /// man page repeats and the unit tests hold the decisions to.
     public func rule(for program: TransferProgram) -> String {

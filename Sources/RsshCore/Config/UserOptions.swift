@@ -4,10 +4,10 @@
 /// Every name is checked: an unknown option is a configuration error, never ignored.
 public struct UserOptions: OptionSet, Sendable, Hashable {
     /// The raw bit field.
-    public var rawValue: UInt8
+    public var rawValue: UInt16
 
     /// Creates a set from a raw bit field.
-    public init(rawValue: UInt8) {
+    public init(rawValue: UInt16) {
         self.rawValue = rawValue
     }
 
@@ -31,10 +31,24 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
     /// rclone and WinSCP use to verify transfers.
     public static let checksums = UserOptions(rawValue: 1 << 5)
 
+    /// `borg`: BorgBackup's `borg serve`, always restricted to the user's home (`--restrict-to-path`) by rssh.
+    ///
+    /// Not for chrooted users (borg is a Python program; a jail would need the whole runtime).
+    public static let borg = UserOptions(rawValue: 1 << 8)
+
+    /// `git`: `git-upload-pack`, `git-receive-pack` and `git-upload-archive` on one repository under the home.
+    ///
+    /// git runs commands by design (hooks, repository configuration), so it needs a jail or `unconfinedexec`.
+    public static let git = UserOptions(rawValue: 1 << 9)
+
+    /// The options that allow programs of their own, so a user with one of them is not locked out.
+    public static let programs: UserOptions = [.checksums, .borg, .git]
+
     /// Every option with its rssh.conf name, in the order `rssh -v` prints them.
     public static let all: [(name: String, option: UserOptions)] = [
         ("unconfinedexec", .unconfinedExec), ("landlock", .landlock), ("readonly", .readOnly),
         ("uploadonly", .uploadOnly), ("winscp", .winscp), ("checksums", .checksums),
+        ("borg", .borg), ("git", .git),
     ]
 
     /// Why an options value was refused.

@@ -38,8 +38,13 @@ public struct LandlockPlan: Sendable, Equatable {
     /// (sftp-server and scp exit without them), NSS's configuration, the time zone.
     static let systemFiles = ["/etc/ld.so.cache", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/localtime"]
 
-    /// The plan for a session of a user whose home is `home`, on a kernel with Landlock ABI `abi`.
-    public static func session(abi: Int32, home: [UInt8]) -> LandlockPlan {
+    /// Configuration directories Python reads at start-up (Debian's `sitecustomize.py` is a link into
+    /// `/etc/python3.N`), read-only for borg; skipped when missing.
+    static let pythonDirectories = ["/etc/python3", "/etc/python3.11", "/etc/python3.12", "/etc/python3.13"]
+
+    /// The plan for a session of a user whose home is `home`, on a kernel with Landlock ABI `abi`, running
+    /// `program` (borg also reads Python's configuration).
+    public static func session(abi: Int32, home: [UInt8], program: ServerProgram? = nil) -> LandlockPlan {
         typealias A = Landlock.Access
         let all = A.filesystem(abi: abi)
         let homeRights = all & ~(A.execute | A.makeChar | A.makeBlock | A.ioctlDev)
@@ -47,6 +52,11 @@ public struct LandlockPlan: Sendable, Equatable {
         var rules = [Rule(path: home, access: homeRights, required: true)]
         rules += systemDirectories.map { Rule(path: Array($0.utf8), access: readExecute, required: false) }
         rules += systemFiles.map { Rule(path: Array($0.utf8), access: A.readFile, required: false) }
+        if program == .borg {
+            rules += pythonDirectories.map {
+                Rule(path: Array($0.utf8), access: A.readFile | A.readDir, required: false)
+            }
+        }
         let null = A.readFile | A.writeFile | (abi >= 3 ? A.truncate : 0)
         rules.append(Rule(path: Array("/dev/null".utf8), access: null, required: true))
         return LandlockPlan(

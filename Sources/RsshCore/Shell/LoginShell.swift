@@ -155,7 +155,7 @@ public struct LoginShell {
         )
         if landlocked {
             let home = facts.landlockHome?.resolved ?? account.home
-            vetted.confinement = LandlockPlan.session(abi: facts.landlockABI, home: home)
+            vetted.confinement = LandlockPlan.session(abi: facts.landlockABI, home: home, program: vetted.program)
             decision.reason += "; landlocked (ABI \(facts.landlockABI)); home rule \(Printable.text(home))"
         }
         if jail != nil || (vetted.hasPatterns && !expansion.expandsPatterns) {
