@@ -2,7 +2,8 @@
 // everything. Invariants on every accepted command: no shell hazard in the line; the program is a
 // configured path; no control character or NUL in any argument; scp only with allow-listed options and in
 // server mode; rsync starting with --server and carrying no banned option anywhere; a checksum program with
-// rssh's own -- before every file.
+// rssh's own -- before every file; borg restricted to the home by rssh, never widened; git hardened, with one
+// path beneath the home.
 
 /// libFuzzer's entry point: runs the whole decision on one input and checks the invariants above.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -52,6 +53,25 @@ public func fuzzDecision(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
         // GNU getopt permutes: only rssh's `--` in front makes every later word a file name.
         invariant(arguments.first == "--", "a checksum program without -- before its files")
+    case .borg:
+        // rssh's restriction first, one umask of its own, and nothing that widens, writes or runs elsewhere.
+        invariant(Array(arguments.prefix(3)) == ["serve", "--restrict-to-path", "/home/fuzz"], "borg unrestricted")
+        invariant(arguments.filter { $0.hasPrefix("--umask") }.count == 1, "borg without exactly one --umask")
+        for word in arguments.dropFirst(3) {
+            for banned in ["--restrict-to", "--append-only", "--storage-quota", "--debug-profile", "--rsh", "--remote"]
+            {
+                invariant(!word.hasPrefix(banned), "borg accepted \(word)")
+            }
+        }
+    case .gitUploadPack, .gitReceivePack, .gitUploadArchive:
+        // git with rssh's hardening, the subcommand, and one absolute path beneath the home without `..`.
+        let hardening = GitServerValidator.configuration.flatMap { ["-c", $0] }
+        invariant(vetted.arguments.first == Array("git".utf8), "git run under another name")
+        invariant(Array(arguments.prefix(hardening.count)) == hardening, "git without rssh's -c settings first")
+        invariant(arguments.count == hardening.count + 2, "git with other than one path")
+        let path = arguments.last ?? ""
+        invariant(path == "/home/fuzz" || path.hasPrefix("/home/fuzz/"), "git repository outside the home: \(path)")
+        invariant(!path.split(separator: "/").contains(".."), "git repository path with ..")
     }
     return 0
 }
