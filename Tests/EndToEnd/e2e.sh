@@ -1136,7 +1136,7 @@ git_flow() { # USER REPO-URL-PATH: push to a new bare repository, clone it, push
     gitq -C "$w/two" pull -q --ff-only 2>&1 && [ "$(cat "$w/two/f.txt")" = two ] || { echo "fetch"; return 1; }
 }
 GJH=$(home $GJ)
-install -d -o $GJ -m 755 "$GJH/r.git" && su -s /bin/sh $GJ -c "git init -q --bare '$GJH/r.git'" 2>/dev/null
+install -d -o $GJ -m 755 "$GJH/r.git" && su -s /bin/sh $GJ -c "git init -q --bare -b main '$GJH/r.git'" 2>/dev/null
 out=$(git_flow $GJ r.git 2>&1); rc=$?
 if [ $rc -eq 0 ]; then pass "git: push, clone, push again, fetch for a jailed user"
 else fail "git: push, clone, push again, fetch for a jailed user" "$out $(grep "user=\"$GJ\"\|rssh_chroot_helper" "$SYSLOG" | tail -3)"; fi
@@ -1175,7 +1175,7 @@ else fail "git: refused under landlock alone (runs commands by design)" "rc=$rc 
 
 # Hooks and command-running keys planted through sftp by the same (unconfinedexec) user: nothing runs.
 GUH=$(home $GU)
-install -d -o $GU -m 755 "$GUH/r.git" && su -s /bin/sh $GU -c "git init -q --bare '$GUH/r.git'" 2>/dev/null
+install -d -o $GU -m 755 "$GUH/r.git" && su -s /bin/sh $GU -c "git init -q --bare -b main '$GUH/r.git'" 2>/dev/null
 P=$WORK/git-plant
 mkdir -p "$P/hooks"
 printf '#!/bin/sh\necho "$0 $*" >>%s/HOOK-RAN\ncat >/dev/null\nexit 0\n' "$GUH" >"$P/evil.sh"
