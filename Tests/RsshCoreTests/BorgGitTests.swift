@@ -190,6 +190,23 @@ struct GitServerTests {
         #expect(!environment(.rsync, ["GIT_PROTOCOL=version=2"]).contains { $0.hasPrefix("GIT_PROTOCOL") })
     }
 
+    @Test func theReportMarksGitUnderLandlockAloneAndListsTheModeRules() {
+        let config = ConfigParser.parse(
+            Array("user = alice:022:00000::landlock,git\nuser = bob:022:00000::borg\n".utf8),
+            file: "rssh.conf"
+        )
+        let text = VersionReport.configurationCheck(config).text
+        #expect(
+            text.contains(
+                "user alice (line 1): no allow* program; umask 0022; no chroot; options landlock,git; git REFUSED"
+            )
+        )
+        #expect(text.contains("user bob (line 2): no allow* program; umask 0022; no chroot; options borg\n"))
+        #expect(!text.contains("every user is locked out"), "\(text)")
+        #expect(AccessMode.readOnly.gitRule.contains("git-upload-pack and git-upload-archive only"))
+        #expect(AccessMode.uploadOnly.borgRule.hasPrefix("refused"))
+    }
+
     @Test func hooksAndCommandKeysAreOverriddenOnTheCommandLine() {
         for key in ["core.hooksPath", "core.fsmonitor", "receive.autogc", "gc.auto", "maintenance.auto"] {
             #expect(GitServerValidator.configuration.contains { $0.hasPrefix(key + "=") }, "\(key)")
