@@ -1141,7 +1141,7 @@ out=$(git_flow $GJ r.git 2>&1); rc=$?
 if [ $rc -eq 0 ]; then pass "git: push, clone, push again, fetch for a jailed user"
 else fail "git: push, clone, push again, fetch for a jailed user" "$out $(grep "user=\"$GJ\"\|rssh_chroot_helper" "$SYSLOG" | tail -3)"; fi
 out=$(GIT_TRACE_PACKET=1 gitq -c protocol.version=2 ls-remote "$GJ@127.0.0.1:~/r.git" 2>&1)
-if grep -q "git< version 2" <<<"$out" && grep -q "refs/heads/main" <<<"$out"; then
+if grep -q "< version 2" <<<"$out" && grep -q "> command=ls-refs" <<<"$out" && grep -q "refs/heads/main" <<<"$out"; then
     pass "git: protocol v2 (GIT_PROTOCOL accepted by sshd reaches git in the jail), ~/ path"
 else fail "git: protocol v2 (GIT_PROTOCOL accepted by sshd reaches git in the jail), ~/ path" "$(tail -5 <<<"$out")"; fi
 out=$(gitq archive --remote="$GJ@127.0.0.1:r.git" main 2>&1 | tar -tf - 2>&1)
