@@ -207,6 +207,15 @@ struct GitServerTests {
         #expect(AccessMode.uploadOnly.borgRule.hasPrefix("refused"))
     }
 
+    @Test func aModeCanAddSettingsBeforeTheSubcommand() {
+        var argv = GitServerValidator.arguments(.gitReceivePack, path: Array("/home/alice/r.git".utf8))
+        GitServerValidator.add(["receive.denyDeletes=true"], to: &argv)
+        let text = argv.map { String(decoding: $0, as: UTF8.self) }
+        #expect(
+            text == ["git"] + Self.hardening + ["-c", "receive.denyDeletes=true", "receive-pack", "/home/alice/r.git"]
+        )
+    }
+
     @Test func hooksAndCommandKeysAreOverriddenOnTheCommandLine() {
         for key in ["core.hooksPath", "core.fsmonitor", "receive.autogc", "gc.auto", "maintenance.auto"] {
             #expect(GitServerValidator.configuration.contains { $0.hasPrefix(key + "=") }, "\(key)")

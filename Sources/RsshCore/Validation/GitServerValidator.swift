@@ -69,6 +69,13 @@ public enum GitServerValidator {
         return result
     }
 
+    /// Adds `settings` (`receive.denyDeletes=true`, for an access mode) as `-c` pairs after rssh's own, before
+    /// the subcommand, in an argument vector built by `arguments(_:path:)`.
+    public static func add(_ settings: [String], to arguments: inout [[UInt8]]) {
+        let position = min(1 + 2 * configuration.count, arguments.count)
+        arguments.insert(contentsOf: settings.flatMap { [Array("-c".utf8), Array($0.utf8)] }, at: position)
+    }
+
     /// The argument vector rssh runs: `git -c KEY=VALUE… SUBCOMMAND PATH`, PATH already resolved.
     public static func arguments(_ program: ServerProgram, path: [UInt8]) -> [[UInt8]] {
         var result: [[UInt8]] = [Array("git".utf8)]
