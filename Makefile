@@ -32,6 +32,10 @@ RDISTD      ?= $(call find_prog,/usr/sbin/rdistd /usr/bin/rdistd /usr/local/sbin
 SVNSERVE    ?= $(call find_prog,/usr/bin/svnserve /usr/local/bin/svnserve,/usr/bin/svnserve)
 # Where md5sum, sha1sum, sha224sum, sha256sum, sha384sum and sha512sum are (option checksums).
 COREUTILS_DIR ?= /usr/bin
+# BorgBackup (option borg; a Python script) and git (option git: it runs git-upload-pack, git-receive-pack and
+# git-upload-archive as git upload-pack …).
+BORG        ?= $(call find_prog,/usr/bin/borg /usr/local/bin/borg,/usr/bin/borg)
+GIT         ?= $(call find_prog,/usr/bin/git /usr/local/bin/git,/usr/bin/git)
 # What rssh -v checks: the sshd it asks (sshd -T) and the configuration file it passes (-f) or reads.
 SSHD        ?= /usr/sbin/sshd
 SSHD_CONFIG ?= /etc/ssh/sshd_config
@@ -48,6 +52,8 @@ define path_flags
 -Xcc '-DRSSH_SVNSERVE_PATH="$(9)"' \
 -Xcc '-DRSSH_SHELL_PATH="$(10)"' \
 -Xcc '-DRSSH_COREUTILS_DIR="$(11)"' \
+-Xcc '-DRSSH_BORG_PATH="$(12)"' \
+-Xcc '-DRSSH_GIT_PATH="$(13)"' \
 -Xcc '-DRSSH_VERSION="$(VERSION)"'
 endef
 
@@ -60,7 +66,7 @@ endef
 # directory without the Embedded stdlib), built into .build. rsshctl is ordinary Swift with the static
 # runtime, built in its own scratch path.
 RELEASE_FLAGS = -c release --disable-local-rpath \
-	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE),$(BINDIR)/rssh,$(COREUTILS_DIR)) \
+	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE),$(BINDIR)/rssh,$(COREUTILS_DIR),$(BORG),$(GIT)) \
 	$(call sshd_flags,$(SSHD),$(SSHD_CONFIG))
 ADMIN_FLAGS = $(RELEASE_FLAGS) --static-swift-stdlib --scratch-path $(CURDIR)/.build-admin -Xlinker -z -Xlinker now
 PRIVILEGED = rssh rssh_chroot_helper
@@ -69,7 +75,7 @@ PRIVILEGED = rssh rssh_chroot_helper
 BLACKBOX   := $(CURDIR)/.build-blackbox
 FIXTURE    := $(BLACKBOX)/fixture
 BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
-	$(call path_flags,$(FIXTURE)/rssh.conf,$(FIXTURE)/rssh_chroot_helper,$(FIXTURE)/bin/sftp-server,$(FIXTURE)/bin/scp,$(FIXTURE)/bin/rsync,$(FIXTURE)/bin/cvs,$(FIXTURE)/bin/rdist,$(FIXTURE)/bin/rdistd,$(FIXTURE)/bin/svnserve,$(FIXTURE)/rssh,$(FIXTURE)/bin) \
+	$(call path_flags,$(FIXTURE)/rssh.conf,$(FIXTURE)/rssh_chroot_helper,$(FIXTURE)/bin/sftp-server,$(FIXTURE)/bin/scp,$(FIXTURE)/bin/rsync,$(FIXTURE)/bin/cvs,$(FIXTURE)/bin/rdist,$(FIXTURE)/bin/rdistd,$(FIXTURE)/bin/svnserve,$(FIXTURE)/rssh,$(FIXTURE)/bin,$(FIXTURE)/bin/borg,$(FIXTURE)/bin/git) \
 	$(call sshd_flags,$(FIXTURE)/bin/sshd,$(FIXTURE)/sshd_config) -Xcc -DRSSH_CONFIG_OWNER_UID=$(shell id -u) \
 	-Xcc '-DRSSH_LANDLOCK_SIMULATION_PATH="$(FIXTURE)/no-landlock"'
 

@@ -34,6 +34,12 @@
 #ifndef RSSH_COREUTILS_DIR
 #define RSSH_COREUTILS_DIR "/usr/bin"
 #endif
+#ifndef RSSH_BORG_PATH
+#define RSSH_BORG_PATH "/usr/bin/borg"
+#endif
+#ifndef RSSH_GIT_PATH
+#define RSSH_GIT_PATH "/usr/bin/git"
+#endif
 #ifndef RSSH_SSHD_PATH
 #define RSSH_SSHD_PATH "/usr/sbin/sshd"
 #endif
@@ -66,3 +72,5 @@ unsigned int CRsshBuildConfig_config_owner_uid(void) { return RSSH_CONFIG_OWNER_
 const char *CRsshBuildConfig_landlock_simulation_path(void) { return RSSH_LANDLOCK_SIMULATION_PATH; }
 const char *CRsshBuildConfig_version(void) { return RSSH_VERSION; }
 const char *CRsshBuildConfig_coreutils_dir(void) { return RSSH_COREUTILS_DIR; }
+const char *CRsshBuildConfig_borg_path(void) { return RSSH_BORG_PATH; }
+const char *CRsshBuildConfig_git_path(void) { return RSSH_GIT_PATH; }

@@ -145,7 +145,15 @@ extension Jail {
             for name in users {
                 accounts.append(try JailCommand.lookup(name))
             }
-            let programs = ServerProgram.allCases.compactMap { ProgramPaths.compiledIn.path(of: $0) }
+            // borg is a Python program: its script alone cannot run in a jail, and rssh refuses borg for chrooted
+            // users. git's three programs are the one git binary (listed once).
+            var programs: [String] = []
+            for program in ServerProgram.allCases where program != .borg {
+                if let path = ProgramPaths.compiledIn.path(of: program), !programs.contains(path) {
+                    programs.append(path)
+                }
+            }
+            print("note: borg is not installed in jails (a Python program); rssh refuses it for chrooted users")
             let builder = JailBuilder(root: root, users: accounts, programs: programs, resolver: .system())
             do {
                 try builder.build { print($0) }
@@ -176,10 +184,10 @@ extension Jail {
                 print("note: \(failure); only the programs present in the jail are checked")
             }
             let requiredPaths = JailChecker.requiredPrograms(root: root, config: config, paths: paths)
-            let optional = ServerProgram.allCases.compactMap { paths.path(of: $0) }
+            let optional = JailChecker.optionalPrograms(paths: paths)
             let findings = JailChecker(root: root, requiredPrograms: requiredPaths, optionalPrograms: optional).check()
             for finding in findings { print(finding) }
-            let problems = findings.filter(\.isProblem).count
+            let problems = findings.filter { $0.isProblem }.count
             print(problems == 0 ? "jail \(root): OK" : "jail \(root): \(problems) problem(s)")
             if problems > 0 { throw ExitCode.failure }
         }

@@ -1217,6 +1217,179 @@ kill "$(cat "$WORK/sshd-user.pid")" 2>/dev/null
 sed -i '1{/^# issue 21: this comment must survive/d}' "$ETC/rssh.conf"
 cd "$WORK" || true
 # --- END user ------------------------------------------------------------------------------------------
+# --- BEGIN borg-git: borg serve and git's server programs through sshd (issue 18) ----------------------
+# The Debian clients against rssh's borg (a landlocked and a plain user) and git (a jailed user, a plain one
+# with unconfinedexec and planted hooks, a readonly one), and the refusals: a path outside the home, a
+# client's own --restrict-to-path, a readonly push, git under landlock alone, borg on a chroot line.
+for pkg in borgbackup:borg git:git; do
+    command -v "${pkg#*:}" >/dev/null && continue
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkg%%:*}" \
+        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkg%%:*}"; }; } \
+        >>"$WORK/apt-borg-git.log" 2>&1 || cat "$WORK/apt-borg-git.log"
+done
+BG=rsshe2e_borg BP=rsshe2e_borgp GJ=rsshe2e_gitj GR=rsshe2e_gitro GU=rsshe2e_gitu GL=rsshe2e_gitl
+USERS+=($BG $BP $GJ $GR $GU $GL)
+for u in $BG $BP $GU $GL; do useradd -m -s "$RSSH" $u && usermod -p '*' $u; done
+for u in $GJ $GR; do useradd -M -d "$JAIL/home/$u" -s "$RSSH" $u && usermod -p '*' $u; done
+for u in $BG $BP $GJ $GR $GU $GL; do install -m 644 "$WORK/client/id.pub" "$WORK/keys/$u"; done
+"$PREFIX/sbin/rsshctl" ssh protect $BG $GL >>"$WORK/ssh-protect.log" 2>&1 || fail "borg-git: rsshctl ssh protect" "$(tail -3 "$WORK/ssh-protect.log")"
+# The jail again, now that git is installed: it copies git with its libraries, and makes the new homes.
+out=$("$PREFIX/sbin/rsshctl" jail build "$JAIL" --user "$JAIL_USER" --user $WJ --user $GJ --user $GR 2>&1)
+if [ -x "$JAIL/usr/bin/git" ] && grep -q "borg is not installed in jails" <<<"$out"; then
+    pass "borg-git: rsshctl jail build copies git (not borg, a Python program) into the jail"
+else fail "borg-git: rsshctl jail build copies git (not borg, a Python program) into the jail" "$out"; fi
+cat >>"$ETC/rssh.conf" <<CONF
+user = $BG:022:00000::landlock,borg
+user = $BP:022:00010::borg
+user = $GJ:022:00000:$JAIL:git
+user = $GR:022:00000:$JAIL:git,readonly
+user = $GU:022:00010::git,unconfinedexec
+user = $GL:022:00000::landlock,git
+CONF
+out=$("$RSSH" -v 2>&1)
+if grep -q "user $GL (line [0-9]*):.*git REFUSED (runs commands by design; landlock does not confine" <<<"$out" \
+    && grep -q "^  git: /usr/bin/git: present" <<<"$out" && grep -q "^  borg: /usr/bin/borg: present" <<<"$out" \
+    && grep -q "^  git: git-upload-pack and git-upload-archive only" <<<"$out"; then
+    pass "borg-git: rssh -v lists borg and git, the readonly git rule, and git REFUSED under landlock alone"
+else fail "borg-git: rssh -v lists borg and git, the readonly git rule, and git REFUSED under landlock alone" "$out"; fi
+printf 'user = x:022:00000:%s:borg\n' "$JAIL" >"$WORK/borg-jail.conf"
+out=$("$PREFIX/sbin/rsshctl" config check "$WORK/borg-jail.conf" 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "borg and a chroot path cannot be combined" <<<"$out"; then
+    pass "borg-git: borg on a chroot line is a configuration error (rsshctl config check)"
+else fail "borg-git: borg on a chroot line is a configuration error (rsshctl config check)" "rc=$rc $out"; fi
+
+# borg: init, create, list, extract, the same files back; for a landlocked and a plain user.
+BSRC=$WORK/borg-src
+mkdir -p "$BSRC/sub" && head -c 400000 /dev/urandom >"$BSRC/blob.bin" && printf 'borg\n' >"$BSRC/sub/a.txt"
+for u in $BG $BP; do
+    h=$(home $u)
+    # A Python start-up file the user could upload: PYTHONNOUSERSITE keeps borg from importing it.
+    install -d -o $u -m 755 "$h/.local" "$h/.local/lib" "$h/.local/lib/python3.11" "$h/.local/lib/python3.11/site-packages"
+    printf 'open(%s, "w").write("ran")\n' "'$h/usercustomize-ran'" >"$h/.local/lib/python3.11/site-packages/usercustomize.py"
+    chown $u "$h/.local/lib/python3.11/site-packages/usercustomize.py"
+    export BORG_RSH="$SSH" BORG_BASE_DIR="$WORK/borg-client-$u" BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes \
+        BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_REPO="ssh://$u@127.0.0.1/./backup"
+    rm -rf "$WORK/borg-x-$u" && mkdir -p "$WORK/borg-x-$u"
+    out=$( { timeout 120 borg init -e none && timeout 120 borg create --info ::one "$BSRC" \
+        && timeout 120 borg list ::one && (cd "$WORK/borg-x-$u" && timeout 120 borg extract ::one); } 2>&1); rc=$?
+    if [ $rc -eq 0 ] && diff -r "$BSRC" "$WORK/borg-x-$u$BSRC" >/dev/null && grep -q "sub/a.txt" <<<"$out" \
+        && [ -f "$h/backup/config" ] && [ "$(stat -c %U "$h/backup/config")" = $u ]; then
+        pass "borg: init, create, list, extract give the same files back ($u)"
+    else fail "borg: init, create, list, extract give the same files back ($u)" "rc=$rc $out"; fi
+    if [ ! -e "$h/usercustomize-ran" ]; then pass "borg: a planted usercustomize.py is never imported ($u)"
+    else fail "borg: a planted usercustomize.py is never imported ($u)"; fi
+    if [ "${OWN_DEVLOG:-}" != 1 ] || logged "allowed user=\"$u\".*program=borg"; then pass "borg: the session is logged as borg ($u)"
+    else fail "borg: the session is logged as borg ($u)" "$(grep "user=\"$u\"" "$SYSLOG" | tail -2)"; fi
+    out=$(BORG_REPO="ssh://$u@127.0.0.1/tmp/elsewhere" timeout 60 borg init -e none 2>&1); rc=$?
+    if [ $rc -ne 0 ] && grep -qi "not allowed" <<<"$out" && [ ! -e /tmp/elsewhere ]; then
+        pass "borg: a repository outside the home is refused by the restriction rssh adds ($u)"
+    else fail "borg: a repository outside the home is refused by the restriction rssh adds ($u)" "rc=$rc $out"; fi
+    unset BORG_RSH BORG_BASE_DIR BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK BORG_RELOCATED_REPO_ACCESS_IS_OK BORG_REPO
+done
+out=$("$SSH" "$BP@127.0.0.1" "borg serve --restrict-to-path /" </dev/null 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "option --restrict-to-path is not allowed" <<<"$out"; then
+    pass "borg: a client's own --restrict-to-path (a widening) is refused"
+else fail "borg: a client's own --restrict-to-path (a widening) is refused" "rc=$rc $out"; fi
+out=$("$SSH" "$BP@127.0.0.1" "borg serve --debug-profile=/tmp/p" </dev/null 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q 'option "--debug-profile=/tmp/p" is not allowed' <<<"$out"; then pass "borg: an option outside borg's client set is refused"
+else fail "borg: an option outside borg's client set is refused" "rc=$rc $out"; fi
+
+# git for the jailed user: push, clone, fetch, protocol v2, git archive --remote.
+E2E_HOME=$HOME
+export GIT_SSH="$SSH" GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=e2e GIT_AUTHOR_EMAIL=e2e@example.invalid \
+    GIT_COMMITTER_NAME=e2e GIT_COMMITTER_EMAIL=e2e@example.invalid HOME="$WORK/git-home"
+mkdir -p "$HOME"
+gitq() { timeout 120 git "$@"; }
+git_flow() { # USER REPO-URL-PATH: push to a new bare repository, clone it, push again, fetch; prints what failed
+    local u=$1 r=$2 w="$WORK/git-$1"
+    rm -rf "$w" && mkdir -p "$w" && gitq init -q -b main "$w/one" && echo one >"$w/one/f.txt" \
+        && gitq -C "$w/one" add f.txt && gitq -C "$w/one" commit -q -m one || { echo "local repository"; return 1; }
+    gitq -C "$w/one" push -q "$u@127.0.0.1:$r" main 2>&1 || { echo "push"; return 1; }
+    gitq clone -q "$u@127.0.0.1:$r" "$w/two" 2>&1 && [ "$(cat "$w/two/f.txt")" = one ] || { echo "clone"; return 1; }
+    echo two >"$w/one/f.txt" && gitq -C "$w/one" commit -q -a -m two \
+        && gitq -C "$w/one" push -q "$u@127.0.0.1:$r" main 2>&1 || { echo "second push"; return 1; }
+    gitq -C "$w/two" pull -q --ff-only 2>&1 && [ "$(cat "$w/two/f.txt")" = two ] || { echo "fetch"; return 1; }
+}
+GJH=$(home $GJ)
+install -d -o $GJ -m 755 "$GJH/r.git" && su -s /bin/sh $GJ -c "git init -q --bare -b main '$GJH/r.git'" 2>/dev/null
+out=$(git_flow $GJ r.git 2>&1); rc=$?
+if [ $rc -eq 0 ]; then pass "git: push, clone, push again, fetch for a jailed user"
+else fail "git: push, clone, push again, fetch for a jailed user" "$out $(grep "user=\"$GJ\"\|rssh_chroot_helper" "$SYSLOG" | tail -3)"; fi
+out=$(GIT_TRACE_PACKET=1 gitq -c protocol.version=2 ls-remote "$GJ@127.0.0.1:~/r.git" 2>&1)
+if grep -q "< version 2" <<<"$out" && grep -q "> command=ls-refs" <<<"$out" && grep -q "refs/heads/main" <<<"$out"; then
+    pass "git: protocol v2 (GIT_PROTOCOL accepted by sshd reaches git in the jail), ~/ path"
+else fail "git: protocol v2 (GIT_PROTOCOL accepted by sshd reaches git in the jail), ~/ path" "$(tail -5 <<<"$out")"; fi
+out=$(gitq archive --remote="$GJ@127.0.0.1:r.git" main 2>&1 | tar -tf - 2>&1)
+if [ "$out" = f.txt ]; then pass "git: git archive --remote (git-upload-archive) for a jailed user"
+else fail "git: git archive --remote (git-upload-archive) for a jailed user" "$out"; fi
+out=$(gitq ls-remote "$GJ@127.0.0.1:/etc" 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q 'the repository "/etc" is not beneath the home directory' <<<"$out"; then
+    pass "git: a repository outside the home is refused"
+else fail "git: a repository outside the home is refused" "rc=$rc $out"; fi
+out=$("$SSH" "$GJ@127.0.0.1" "git-upload-pack '/home/$GJ/r.git' --strict" </dev/null 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "exactly one repository path is allowed" <<<"$out"; then pass "git: extra arguments are refused"
+else fail "git: extra arguments are refused" "rc=$rc $out"; fi
+
+# readonly: clone and fetch, no push.
+GRH=$(home $GR)
+rm -rf "$GRH/r.git" && cp -a "$GJH/r.git" "$GRH/r.git" && chown -R $GR "$GRH/r.git"
+before=$(git --git-dir="$GRH/r.git" rev-parse main)
+out=$(gitq clone -q "$GR@127.0.0.1:r.git" "$WORK/git-ro" 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ "$(cat "$WORK/git-ro/f.txt" 2>/dev/null)" = two ]; then pass "git: a readonly user clones"
+else fail "git: a readonly user clones" "rc=$rc $out"; fi
+(cd "$WORK/git-ro" && echo three >f.txt && gitq commit -q -a -m three) >/dev/null 2>&1
+out=$(gitq -C "$WORK/git-ro" push -q origin main 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "readonly account: git-receive-pack changes the repository" <<<"$out" \
+    && [ "$(git --git-dir="$GRH/r.git" rev-parse main)" = "$before" ]; then pass "git: a readonly user's push is refused"
+else fail "git: a readonly user's push is refused" "rc=$rc $out"; fi
+
+# landlock alone is not confinement for git.
+out=$(gitq ls-remote "$GL@127.0.0.1:r.git" 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "landlock is not enough" <<<"$out"; then pass "git: refused under landlock alone (runs commands by design)"
+else fail "git: refused under landlock alone (runs commands by design)" "rc=$rc $out"; fi
+
+# Hooks and command-running keys planted through sftp by the same (unconfinedexec) user: nothing runs.
+GUH=$(home $GU)
+install -d -o $GU -m 755 "$GUH/r.git" && su -s /bin/sh $GU -c "git init -q --bare -b main '$GUH/r.git'" 2>/dev/null
+P=$WORK/git-plant
+mkdir -p "$P/hooks"
+printf '#!/bin/sh\necho "$0 $*" >>%s/HOOK-RAN\ncat >/dev/null\nexit 0\n' "$GUH" >"$P/evil.sh"
+for hook in pre-receive update post-receive post-update reference-transaction push-to-checkout pre-auto-gc \
+    proc-receive fsmonitor-watchman post-checkout; do cp "$P/evil.sh" "$P/hooks/$hook"; done
+cat >"$P/config" <<GITCONF
+[core]
+	repositoryformatversion = 0
+	bare = true
+	fsmonitor = $GUH/evil.sh
+	hooksPath = $GUH/hooks
+[receive]
+	autogc = true
+[gc]
+	auto = 1
+	autoDetach = false
+	autoPackLimit = 1
+[maintenance]
+	auto = true
+[uploadpack]
+	packObjectsHook = $GUH/evil.sh
+GITCONF
+printf '[uploadpack]\n\tpackObjectsHook = %s/evil.sh\n' "$GUH" >"$P/gitconfig"
+{
+    printf 'put %s/evil.sh evil.sh\nchmod 755 evil.sh\nput %s/gitconfig .gitconfig\nmkdir hooks\nput %s/config r.git/config\n' "$P" "$P" "$P"
+    for hook in "$P"/hooks/*; do
+        printf 'put %s hooks/%s\nchmod 755 hooks/%s\nput %s r.git/hooks/%s\nchmod 755 r.git/hooks/%s\n' "$hook" "${hook##*/}" "${hook##*/}" "$hook" "${hook##*/}" "${hook##*/}"
+    done
+} | sftp_batch $GU >"$WORK/git-plant.log" 2>&1 || fail "git: planting hooks through sftp" "$(tail -3 "$WORK/git-plant.log")"
+out=$(git_flow $GU r.git 2>&1); rc=$?
+out2=$(gitq archive --remote="$GU@127.0.0.1:r.git" main 2>&1 | tar -tf - 2>&1)
+if [ $rc -eq 0 ] && [ "$out2" = f.txt ] && [ -x "$GUH/r.git/hooks/post-receive" ] && [ -x "$GUH/hooks/pre-receive" ] \
+    && [ ! -e "$GUH/HOOK-RAN" ]; then
+    pass "git: every planted hook, core.hooksPath, fsmonitor, auto gc and packObjectsHook: nothing runs on push, clone, fetch, archive"
+else fail "git: every planted hook, core.hooksPath, fsmonitor, auto gc and packObjectsHook: nothing runs on push, clone, fetch, archive" \
+    "rc=$rc $out $out2 ran: $(cat "$GUH/HOOK-RAN" 2>/dev/null)"; fi
+unset GIT_SSH GIT_CONFIG_NOSYSTEM GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
+export HOME="$E2E_HOME"
+# --- END borg-git ----------------------------------------------------------------------------------
 
 # --- summary ----------------------------------------------------------------------------------
 echo

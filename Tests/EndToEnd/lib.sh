@@ -242,7 +242,7 @@ CONF
 # An sshd on a free 127.0.0.1 port with its own keys and config, and a client wrapper "$SSH".
 harness_sshd() {
     harness_sshd_config "${USERS[@]}" <<CONF
-AcceptEnv LANG LC_* LD_PRELOAD
+AcceptEnv LANG LC_* LD_PRELOAD GIT_PROTOCOL
 PermitUserRC yes
 MaxStartups 200
 MaxSessions 200

@@ -2,9 +2,11 @@
 // everything. Invariants on every accepted command: no shell hazard in the line; the program is a
 // configured path; no control character or NUL in any argument; scp only with allow-listed options and in
 // server mode; rsync starting with --server and carrying no banned option anywhere; a checksum program with
-// rssh's own -- before every file. The same line vetted for an appendonly user (issue 18): no sftp-server,
+// rssh's own -- before every file; borg restricted to the home by rssh, never widened; git hardened, with one
+// path beneath the home. The same line vetted for an appendonly user (issue 18): no sftp-server,
 // scp only with -f, and an rsync receiver with --ignore-existing and no deleting, backup, in-place or
-// appending option before its `--`.
+// appending option before its `--`; borg with --append-only right after rssh's restriction; git-receive-pack
+// with rssh's receive.denyDeletes and receive.denyNonFastForwards.
 
 /// libFuzzer's entry point: runs the whole decision on one input and checks the invariants above.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -15,7 +17,7 @@ public func fuzzDecision(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let vetted = try? CommandVetter.vet(
             line,
             allowed: everything,
-            checksums: true,
+            options: [.checksums, .borg, .git],
             paths: fuzzPaths,
             expansion: LiteralExpansion(homeDirectory: Array("/home/fuzz".utf8))
         )
@@ -54,14 +56,36 @@ public func fuzzDecision(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
         // GNU getopt permutes: only rssh's `--` in front makes every later word a file name.
         invariant(arguments.first == "--", "a checksum program without -- before its files")
+    case .borg:
+        // rssh's restriction first, one umask of its own, and nothing that widens, writes or runs elsewhere.
+        invariant(Array(arguments.prefix(3)) == ["serve", "--restrict-to-path", "/home/fuzz"], "borg unrestricted")
+        invariant(arguments.filter { $0.hasPrefix("--umask") }.count == 1, "borg without exactly one --umask")
+        for word in arguments.dropFirst(3) {
+            for banned in ["--restrict-to", "--append-only", "--storage-quota", "--debug-profile", "--rsh", "--remote"]
+            {
+                invariant(!word.hasPrefix(banned), "borg accepted \(word)")
+            }
+        }
+    case .gitUploadPack, .gitReceivePack, .gitUploadArchive:
+        // git with rssh's hardening, the subcommand, and one absolute path beneath the home without `..`.
+        let hardening = GitServerValidator.configuration.flatMap { ["-c", $0] }
+        invariant(vetted.arguments.first == Array("git".utf8), "git run under another name")
+        invariant(Array(arguments.prefix(hardening.count)) == hardening, "git without rssh's -c settings first")
+        invariant(arguments.count == hardening.count + 2, "git with other than one path")
+        let path = arguments.last ?? ""
+        invariant(path == "/home/fuzz" || path.hasPrefix("/home/fuzz/"), "git repository outside the home: \(path)")
+        invariant(!path.split(separator: "/").contains(".."), "git repository path with ..")
     }
     appendOnlyInvariants(line)
     return 0
 }
 
-/// An appendonly user allowed every program but cvs, rdist and svnserve.
+/// An appendonly user allowed every program but cvs, rdist and svnserve, and borg and git.
 private let appendOnlyPolicy: UserPolicy? = {
-    let config = ConfigParser.parse(Array("user = fuzz:022:10011::appendonly\n".utf8), file: "rssh.conf")
+    let config = ConfigParser.parse(
+        Array("user = fuzz:022:10011::appendonly,borg,git,unconfinedexec\n".utf8),
+        file: "rssh.conf"
+    )
     guard case .success(let policy) = config.policy(for: "fuzz") else { return nil }
     return policy
 }()
@@ -98,6 +122,16 @@ private func appendOnlyInvariants(_ line: [UInt8]) {
         if !options.contains("--sender") {
             invariant(options.contains("--ignore-existing"), "an appendonly rsync receiver without --ignore-existing")
             invariant(!options.contains("--inplace"), "a plain appendonly rsync receiver with --inplace")
+        }
+    case .borg:
+        invariant(
+            Array(arguments.prefix(4)) == ["serve", "--restrict-to-path", "/home/fuzz", "--append-only"],
+            "appendonly borg without --append-only after the restriction"
+        )
+    case .gitReceivePack:
+        let settings = arguments.prefix { !$0.hasSuffix("-pack") }
+        for setting in ["receive.denyDeletes=true", "receive.denyNonFastForwards=true"] {
+            invariant(settings.contains(setting), "appendonly git-receive-pack without \(setting)")
         }
     default:
         break

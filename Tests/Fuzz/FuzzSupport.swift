@@ -11,10 +11,14 @@ func invariant(_ condition: Bool, _ message: @autoclosure () -> String) {
 let fuzzPaths = ProgramPaths(
     configFile: "/etc/rssh.conf",
     chrootHelper: "/usr/libexec/rssh_chroot_helper",
-    programs: ProgramPaths.checksumPaths(in: "/usr/bin").merging([
+    programs: ProgramPaths.checksumPaths(in: "/usr/bin").merging(ProgramPaths.gitPaths(git: "/usr/bin/git")) {
+        first,
+        _ in first
+    }
+    .merging([
         .sftpServer: "/usr/lib/openssh/sftp-server", .scp: "/usr/bin/scp", .cvs: "/usr/bin/cvs",
         .rdist: "/usr/bin/rdist", .rdistd: "/usr/sbin/rdistd", .rsync: "/usr/bin/rsync",
-        .svnserve: "/usr/bin/svnserve",
+        .svnserve: "/usr/bin/svnserve", .borg: "/usr/bin/borg",
     ]) { first, _ in first }
 )
 

@@ -4,7 +4,11 @@
 let debianPaths = ProgramPaths(
     configFile: "/etc/rssh.conf",
     chrootHelper: "/usr/libexec/rssh_chroot_helper",
-    programs: ProgramPaths.checksumPaths(in: "/usr/bin").merging([
+    programs: ProgramPaths.checksumPaths(in: "/usr/bin").merging(ProgramPaths.gitPaths(git: "/usr/bin/git")) {
+        first,
+        _ in first
+    }
+    .merging([
         .sftpServer: "/usr/lib/openssh/sftp-server",
         .scp: "/usr/bin/scp",
         .cvs: "/usr/bin/cvs",
@@ -12,6 +16,7 @@ let debianPaths = ProgramPaths(
         .rdistd: "/usr/sbin/rdistd",
         .rsync: "/usr/bin/rsync",
         .svnserve: "/usr/bin/svnserve",
+        .borg: "/usr/bin/borg",
     ]) { first, _ in first }
 )
 

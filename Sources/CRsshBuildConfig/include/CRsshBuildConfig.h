@@ -27,6 +27,10 @@ const char *CRsshBuildConfig_svnserve_path(void);
 /// The directory of the coreutils checksum programs (md5sum, sha1sum, sha224sum, sha256sum, sha384sum,
 /// sha512sum).
 const char *CRsshBuildConfig_coreutils_dir(void);
+/// The compiled-in path of borg (BorgBackup, option borg).
+const char *CRsshBuildConfig_borg_path(void);
+/// The compiled-in path of git, which runs git-upload-pack, git-receive-pack and git-upload-archive (option git).
+const char *CRsshBuildConfig_git_path(void);
 /// The sshd that `rssh -v` asks for its effective configuration (`sshd -T`).
 const char *CRsshBuildConfig_sshd_path(void);
 /// The sshd configuration file `rssh -v` checks (passed to sshd as `-f`, or read when not root).

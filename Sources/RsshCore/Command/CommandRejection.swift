@@ -8,8 +8,8 @@ public enum CommandRejection: Error, Sendable, Equatable, CustomStringConvertibl
     case programNotLiteral(String)
     /// The program exists but this user may not run it.
     case notAllowed(TransferProgram)
-    /// A checksum program, and the user lacks the `checksums` option.
-    case checksumsNotAllowed(String)
+    /// A program allowed by a user option (`checksums`, `borg`, `git`) the user lacks.
+    case optionNotSet(program: String, option: String)
     /// The program's arguments are outside its allow-list.
     case arguments(ArgumentRejection)
     /// The program runs commands by design and the user is neither confined nor acknowledged.
@@ -24,7 +24,7 @@ public enum CommandRejection: Error, Sendable, Equatable, CustomStringConvertibl
         case .unknownProgram(let word): "\"\(word)\" is not an allowed program"
         case .programNotLiteral(let word): "the program name \"\(word)\" must be given without quotes or patterns"
         case .notAllowed(let program): "\(program.name) is not allowed for this user"
-        case .checksumsNotAllowed(let name): "\(name) is not allowed for this user (no checksums option)"
+        case .optionNotSet(let name, let option): "\(name) is not allowed for this user (no \(option) option)"
         case .arguments(let rejection): rejection.description
         case .needsConfinement(let problem): problem
         case .accessMode(let problem): problem

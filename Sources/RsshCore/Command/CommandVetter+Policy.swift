@@ -13,11 +13,12 @@ extension CommandVetter {
         var vetted = try vet(
             line,
             allowed: policy.programs,
-            checksums: policy.options.contains(.checksums),
+            options: policy.options,
+            umask: policy.umask,
             paths: paths,
             expansion: expansion
         )
-        if let permission = vetted.program.permission, let problem = policy.confinementProblem(permission) {
+        if let problem = policy.confinementProblem(for: vetted.program) {
             throw .needsConfinement(problem)
         }
         if vetted.program == .sftpServer {
@@ -86,6 +87,28 @@ extension CommandVetter {
         case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
             // A hash reads the file: a drop box would become an oracle for its contents.
             if mode == .uploadOnly { throw refuse("\(vetted.program.name) reads files (a hash is a read)") }
+        case .gitUploadPack, .gitUploadArchive:
+            // upload-pack and upload-archive only read; a drop box lists nothing, so it fetches nothing either.
+            if mode == .uploadOnly { throw refuse("\(vetted.program.name) reads the repository") }
+        case .gitReceivePack:
+            // receive-pack writes, and advertises every ref it has (a read): readonly and uploadonly refuse it.
+            // Append-only: command-line settings outrank every configuration file git reads, so the
+            // repository's own config cannot turn these back off.
+            guard mode == .appendOnly else {
+                throw refuse("git-receive-pack changes the repository and lists its refs")
+            }
+            GitServerValidator.add(
+                ["receive.denyDeletes=true", "receive.denyNonFastForwards=true"],
+                to: &vetted.arguments
+            )
+        case .borg:
+            // borg serve answers reads and writes over one RPC channel; borg 1.2 has no read-only server. Its
+            // --append-only keeps every old segment (a delete or prune only appends), which is the mode.
+            guard mode == .appendOnly else {
+                throw refuse("borg serve cannot be limited to \(mode == .readOnly ? "reading" : "uploading")")
+            }
+            // After rssh's restriction (`borg serve --restrict-to-path AREA`), which stays first.
+            vetted.arguments.insert(Array("--append-only".utf8), at: min(4, vetted.arguments.count))
         case .cvs, .rdist, .rdistd, .svnserve:
             let limit =
                 switch mode {

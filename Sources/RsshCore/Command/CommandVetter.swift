@@ -1,3 +1,5 @@
+import CRsshLibc
+
 /// Decides whether a raw command line may run: split, choose the program, expand, validate.
 ///
 /// The program is chosen from the first word alone, which must be given literally and equal a compiled-in
@@ -28,7 +30,8 @@ public enum CommandVetter {
     /// - Parameters:
     ///   - line: the command exactly as received with `-c`.
     ///   - allowed: the user's programs.
-    ///   - checksums: whether the user has the `checksums` option (the checksum programs).
+    ///   - options: the user's options; `checksums`, `borg` and `git` allow those programs.
+    ///   - umask: the administrator's umask, which borg's `--umask` always includes.
     ///   - paths: the compiled-in program paths.
     ///   - expansion: where `~` and globs resolve (the jail, for the helper).
     /// - Returns: the program and argument vector to exec.
@@ -36,7 +39,8 @@ public enum CommandVetter {
     public static func vet(
         _ line: [UInt8],
         allowed: ProgramSet,
-        checksums: Bool = false,
+        options: UserOptions = [],
+        umask: mode_t = 0,
         paths: ProgramPaths,
         expansion: some PathExpansion
     ) throws(CommandRejection) -> VettedCommand {
@@ -50,7 +54,7 @@ public enum CommandVetter {
                 note: "PuTTY/FileZilla sftp-server fallback command"
             )
         }
-        let words: [ShellWord]
+        var words: [ShellWord]
         do {
             words = try CommandSplitter.split(line)
         } catch {
@@ -58,13 +62,25 @@ public enum CommandVetter {
         }
         let first = words[0]
         guard first.isPlain else { throw .programNotLiteral(Printable.text(first.text)) }
-        guard let program = paths.program(named: first.text), let path = paths.path(of: program) else {
+        var found = paths.program(named: first.text)
+        // git-shell's other spelling, `git upload-pack PATH`: the two words name the program.
+        if found == nil, words.count > 1, words[1].isPlain, let git = paths.path(of: .gitUploadPack),
+            first.text == Array("git".utf8) || first.text == Array(git.utf8),
+            let program = ServerProgram.git.first(where: { Array($0.name.utf8.dropFirst(4)) == words[1].text })
+        {
+            found = program
+            words.removeFirst()
+        }
+        guard let program = found, let path = paths.path(of: program) else {
             throw .unknownProgram(Printable.text(first.text))
         }
         if let permission = program.permission {
             guard allowed.allows(permission) else { throw .notAllowed(permission) }
-        } else if !checksums {
-            throw .checksumsNotAllowed(program.name)
+        } else if let option = program.option, !options.contains(option) {
+            throw .optionNotSet(
+                program: program.name,
+                option: UserOptions.all.first { $0.option == option }?.name ?? ""
+            )
         }
         let arguments: [[UInt8]]
         do {
@@ -80,10 +96,48 @@ public enum CommandVetter {
         var vetted = VettedCommand(
             program: program,
             executable: path,
-            arguments: program.isChecksum ? ChecksumValidator.arguments(arguments) : arguments
+            arguments: try builtArguments(program, arguments, home: expansion.homeDirectory, umask: umask)
         )
         vetted.hasPatterns = words.contains { $0.globPattern != nil }
         return vetted
+    }
+
+    /// The argument vector rssh runs for a vetted `program`: coreutils with `--` before the files, borg with the
+    /// restriction to `home`, git with its hardening and the repository path resolved beneath `home`; the
+    /// client's vector for the others.
+    static func builtArguments(
+        _ program: ServerProgram,
+        _ arguments: [[UInt8]],
+        home: [UInt8],
+        umask: mode_t
+    ) throws(CommandRejection) -> [[UInt8]] {
+        switch program {
+        case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
+            return ChecksumValidator.arguments(arguments)
+        case .borg:
+            let request: BorgServeValidator.Request
+            do {
+                request = try BorgServeValidator.parse(arguments.dropFirst())
+            } catch {
+                throw .arguments(error)
+            }
+            return BorgServeValidator.arguments(
+                programWord: arguments[0],
+                request: request,
+                area: home,
+                administratorUmask: umask
+            )
+        case .gitUploadPack, .gitReceivePack, .gitUploadArchive:
+            guard arguments.count == 2, let path = GitServerValidator.resolve(arguments[1], home: home) else {
+                let path = arguments.count == 2 ? Printable.text(arguments[1]) : ""
+                throw .arguments(
+                    ArgumentRejection(program, "the repository \"\(path)\" is not beneath the home directory")
+                )
+            }
+            return GitServerValidator.arguments(program, path: path)
+        case .sftpServer, .scp, .cvs, .rdist, .rdistd, .rsync, .svnserve:
+            return arguments
+        }
     }
 
     /// Applies `program`'s allow-list to its arguments (without the program name).
@@ -95,6 +149,8 @@ public enum CommandVetter {
         case .cvs, .rdist, .rdistd, .svnserve: try FixedArgumentsValidator.validate(program, arguments)
         case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
             try ChecksumValidator.validate(program, arguments)
+        case .borg: try BorgServeValidator.validate(arguments)
+        case .gitUploadPack, .gitReceivePack, .gitUploadArchive: try GitServerValidator.validate(program, arguments)
         }
     }
 }

@@ -43,7 +43,9 @@ public struct ProgramPaths: Sendable, Equatable {
         shell: String(cString: CRsshBuildConfig_shell_path()),
         sshd: String(cString: CRsshBuildConfig_sshd_path()),
         sshdConfig: String(cString: CRsshBuildConfig_sshd_config_path()),
-        programs: checksumPaths(in: String(cString: CRsshBuildConfig_coreutils_dir())).adding([
+        programs: checksumPaths(in: String(cString: CRsshBuildConfig_coreutils_dir())).adding(
+            gitPaths(git: String(cString: CRsshBuildConfig_git_path()))
+        ).adding([
             .sftpServer: String(cString: CRsshBuildConfig_sftp_server_path()),
             .scp: String(cString: CRsshBuildConfig_scp_path()),
             .cvs: String(cString: CRsshBuildConfig_cvs_path()),
@@ -51,6 +53,7 @@ public struct ProgramPaths: Sendable, Equatable {
             .rdistd: String(cString: CRsshBuildConfig_rdistd_path()),
             .rsync: String(cString: CRsshBuildConfig_rsync_path()),
             .svnserve: String(cString: CRsshBuildConfig_svnserve_path()),
+            .borg: String(cString: CRsshBuildConfig_borg_path()),
         ])
     )
 
@@ -58,6 +61,13 @@ public struct ProgramPaths: Sendable, Equatable {
     public static func checksumPaths(in directory: String) -> [ServerProgram: String] {
         var result: [ServerProgram: String] = [:]
         for program in ServerProgram.checksums { result[program] = directory + "/" + program.name }
+        return result
+    }
+
+    /// git's server programs, each run by the one git binary `git` (`git upload-pack …`).
+    public static func gitPaths(git: String) -> [ServerProgram: String] {
+        var result: [ServerProgram: String] = [:]
+        for program in ServerProgram.git { result[program] = git }
         return result
     }
 
@@ -70,10 +80,17 @@ public struct ProgramPaths: Sendable, Equatable {
     }
 
     /// The program whose full path or basename is exactly `word`, as rssh's `check_command()` matches.
+    ///
+    /// git's programs all run from the git binary: they are named `git-upload-pack` (or that name in git's
+    /// directory, `/usr/bin/git-upload-pack`), never `git` alone (`CommandVetter` joins `git upload-pack`).
     public func program(named word: [UInt8]) -> ServerProgram? {
         for program in ServerProgram.allCases {
             guard let path = programs[program], !path.isEmpty else { continue }
-            let full = Array(path.utf8)
+            var full = Array(path.utf8)
+            if program.isGit {
+                let directory = full.lastIndex(of: UInt8(ascii: "/")).map { Array(full[...$0]) } ?? []
+                full = directory + Array(program.name.utf8)
+            }
             if word == full { return program }
             if let slash = full.lastIndex(of: UInt8(ascii: "/")), word == Array(full[(slash + 1)...]) {
                 return program

@@ -15,7 +15,7 @@ public struct VettedCommand: Sendable, Equatable {
 
     /// The executable's file name, for logs (`sftp-server`).
     public var programName: String {
-        executable.split(separator: "/").last.map(String.init) ?? executable
+        program.isGit ? program.name : executable.split(separator: "/").last.map(String.init) ?? executable
     }
 
     /// Creates a vetted command.

@@ -41,6 +41,27 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// What borg (option `borg`) may do in this mode.
+    public var borgRule: String {
+        switch self {
+        case .readWrite: "borg serve restricted to the home (--restrict-to-path) with the borg option"
+        case .appendOnly: "borg serve restricted to the home, with --append-only added by rssh"
+        case .readOnly, .uploadOnly:
+            "refused (borg serve cannot be limited to \(self == .readOnly ? "reading" : "uploading"))"
+        }
+    }
+
+    /// What git (option `git`) may do in this mode.
+    public var gitRule: String {
+        switch self {
+        case .readWrite: "git-upload-pack, git-receive-pack, git-upload-archive with the git option"
+        case .readOnly: "git-upload-pack and git-upload-archive only (clone, fetch, archive; no push)"
+        case .uploadOnly: "refused (every git server program reads the repository and lists its refs)"
+        case .appendOnly:
+            "all three; git-receive-pack with receive.denyDeletes and receive.denyNonFastForwards set by rssh"
+        }
+    }
+
     /// What each program may do in this mode, as rssh enforces it: the one table `rssh -v` prints, the
     /// man page repeats and the unit tests hold the decisions to.
     public func rule(for program: TransferProgram) -> String {
@@ -62,9 +83,8 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
         case (.appendOnly, .scp): "scp -f only (download); scp -t opens an existing file and overwrites it"
         case (.appendOnly, .rsync):
             "rsync as sender or receiver, with the append-only allow-list below (existing files are skipped)"
-        // Hook for issue 18's borg and git part: in this mode `borg serve` gets --append-only, and
-        // git-receive-pack runs with receive.denyDeletes=true and receive.denyNonFastForwards=true (`git -c`);
-        // a program that cannot be held to the mode is refused in it, as cvs is below.
+        // borg and git have their own rules (borgRule, gitRule): options, not access bits. A program that
+        // cannot be held to the mode is refused in it, as cvs is below.
         case (_, .cvs), (_, .rdist), (_, .svnserve): "refused"
         }
     }

@@ -86,7 +86,13 @@ public struct ConfigParser {
         if config.options.contains(.landlock), config.chrootPath != nil {
             error(0, "options landlock and chrootpath cannot be combined (choose one confinement)")
         }
-        if config.allowed.isEmpty && config.users.allSatisfy({ $0.programs.isEmpty }) && onlyUser == nil {
+        if config.options.contains(.borg), config.chrootPath != nil {
+            error(0, "options borg and chrootpath cannot be combined (borg is a Python program; a jail has no Python)")
+        }
+        if config.allowed.isEmpty && config.options.isDisjoint(with: UserOptions.programs)
+            && config.users.allSatisfy({ $0.programs.isEmpty && $0.options.isDisjoint(with: UserOptions.programs) })
+            && onlyUser == nil
+        {
             warn(0, "no program is allowed to anyone: every user is locked out")
         }
     }
@@ -408,6 +414,15 @@ public struct ConfigParser {
             error(
                 number,
                 "user line for '\(name)': winscp needs scp allowed (WinSCP's SCP mode runs scp)",
+                scope: scope
+            )
+            return
+        }
+        if options.contains(.borg), jail != nil {
+            error(
+                number,
+                "user line for '\(name)': borg and a chroot path cannot be combined (borg is a Python program; a "
+                    + "jail has no Python: use landlock)",
                 scope: scope
             )
             return

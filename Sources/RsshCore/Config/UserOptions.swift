@@ -33,15 +33,26 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
 
     /// `appendonly`: create and write new files, read back and list; nothing that exists is deleted,
     /// renamed, truncated or overwritten.
-    ///
-    /// Bit 8, leaving 6 and 7 to the options of the same issue's other part (borg, git).
     public static let appendOnly = UserOptions(rawValue: 1 << 8)
+
+    /// `borg`: BorgBackup's `borg serve`, always restricted to the user's home (`--restrict-to-path`) by rssh.
+    ///
+    /// Not for chrooted users (borg is a Python program; a jail would need the whole runtime).
+    public static let borg = UserOptions(rawValue: 1 << 6)
+
+    /// `git`: `git-upload-pack`, `git-receive-pack` and `git-upload-archive` on one repository under the home.
+    ///
+    /// git runs commands by design (hooks, repository configuration), so it needs a jail or `unconfinedexec`.
+    public static let git = UserOptions(rawValue: 1 << 7)
+
+    /// The options that allow programs of their own, so a user with one of them is not locked out.
+    public static let programs: UserOptions = [.checksums, .borg, .git]
 
     /// Every option with its rssh.conf name, in the order `rssh -v` prints them.
     public static let all: [(name: String, option: UserOptions)] = [
         ("unconfinedexec", .unconfinedExec), ("landlock", .landlock), ("readonly", .readOnly),
         ("uploadonly", .uploadOnly), ("appendonly", .appendOnly), ("winscp", .winscp),
-        ("checksums", .checksums),
+        ("checksums", .checksums), ("borg", .borg), ("git", .git),
     ]
 
     /// Why an options value was refused.

@@ -49,14 +49,30 @@ public struct UserPolicy: Sendable, Equatable {
     /// still send UDP, connect to pathname unix sockets (before ABI 9) and ask `systemd --user` or D-Bus to
     /// start a process outside the ruleset.
     public func confinementProblem(_ program: TransferProgram) -> String? {
-        guard program.runsCommandsByDesign, chrootPath == nil, !options.contains(.unconfinedExec) else { return nil }
+        confinementProblem(name: program.name, runsCommands: program.runsCommandsByDesign)
+    }
+
+    /// Why `program` may not run for this user even though it is allowed, or nil (git as cvs; borg in a jail).
+    public func confinementProblem(for program: ServerProgram) -> String? {
+        if program == .borg, chrootPath != nil {
+            return "borg cannot run in a chroot jail (it is a Python program); use landlock instead"
+        }
+        return confinementProblem(
+            name: program.isGit ? "git" : program.permission?.name ?? program.name,
+            runsCommands: program.runsCommandsByDesign
+        )
+    }
+
+    private func confinementProblem(name: String, runsCommands: Bool) -> String? {
+        guard runsCommands, chrootPath == nil, !options.contains(.unconfinedExec) else { return nil }
         let landlock =
             options.contains(.landlock)
             ? " (landlock is not enough: the commands it runs can reach host services outside the ruleset)" : ""
-        return "\(program.name) runs commands on the server by design; it is allowed only to a chrooted user, "
+        return "\(name) runs commands on the server by design; it is allowed only to a chrooted user, "
             + "or with the unconfinedexec option\(landlock)"
     }
 
-    /// True when nothing is allowed ("This user is locked out.").
-    public var isLockedOut: Bool { programs.isEmpty }
+    /// True when nothing is allowed ("This user is locked out."): no `allow*` program and no option that allows
+    /// one (`checksums`, `borg`, `git`).
+    public var isLockedOut: Bool { programs.isEmpty && options.isDisjoint(with: UserOptions.programs) }
 }

@@ -38,17 +38,26 @@ public struct LandlockPlan: Sendable, Equatable {
     /// (sftp-server and scp exit without them), NSS's configuration, the time zone.
     static let systemFiles = ["/etc/ld.so.cache", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/localtime"]
 
-    /// The plan for a session of a user whose home is `home`, on a kernel with Landlock ABI `abi`; for an
-    /// `appendOnly` user the home rule lacks REMOVE_FILE and REMOVE_DIR, so nothing there can be unlinked,
-    /// removed or renamed (rename(2) needs REMOVE_FILE on the old name's directory, and on the new name's
-    /// when it replaces one).
+    /// Configuration directories Python reads at start-up (Debian's `sitecustomize.py` is a link into
+    /// `/etc/python3.N`), read-only for borg; skipped when missing.
+    static let pythonDirectories = ["/etc/python3", "/etc/python3.11", "/etc/python3.12", "/etc/python3.13"]
+
+    /// The plan for a session of a user whose home is `home`, on a kernel with Landlock ABI `abi`, running
+    /// `program` (borg also reads Python's configuration); for an `appendOnly` user the home rule lacks
+    /// REMOVE_FILE and REMOVE_DIR, so nothing there can be unlinked, removed or renamed (rename(2) needs
+    /// REMOVE_FILE on the old name's directory, and on the new name's when it replaces one).
     ///
     /// TRUNCATE stays: rsync's in-place receiver, the one program that writes in that mode, calls
     /// ftruncate(2) on every file it has just created (measured: without the right each file ends in
     /// "ftruncate failed", exit 23), and Landlock cannot grant truncation of new files only. Denying it would
     /// not close the gap anyway: an open for writing without O_TRUNC overwrites with WRITE_FILE alone,
     /// which a new file needs too. Overwrites are kept out by the programs' allow-lists.
-    public static func session(abi: Int32, home: [UInt8], appendOnly: Bool = false) -> LandlockPlan {
+    public static func session(
+        abi: Int32,
+        home: [UInt8],
+        program: ServerProgram? = nil,
+        appendOnly: Bool = false
+    ) -> LandlockPlan {
         typealias A = Landlock.Access
         let all = A.filesystem(abi: abi)
         let removal = appendOnly ? A.removeFile | A.removeDir : 0
@@ -57,6 +66,11 @@ public struct LandlockPlan: Sendable, Equatable {
         var rules = [Rule(path: home, access: homeRights, required: true)]
         rules += systemDirectories.map { Rule(path: Array($0.utf8), access: readExecute, required: false) }
         rules += systemFiles.map { Rule(path: Array($0.utf8), access: A.readFile, required: false) }
+        if program == .borg {
+            rules += pythonDirectories.map {
+                Rule(path: Array($0.utf8), access: A.readFile | A.readDir, required: false)
+            }
+        }
         let null = A.readFile | A.writeFile | (abi >= 3 ? A.truncate : 0)
         rules.append(Rule(path: Array("/dev/null".utf8), access: null, required: true))
         return LandlockPlan(

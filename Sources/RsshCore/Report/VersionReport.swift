@@ -107,6 +107,8 @@ public struct VersionReport {
                 out += "\nAccess mode \(mode)\n"
                 for program in TransferProgram.allCases { out += "  \(program.name): \(mode.rule(for: program))\n" }
                 out += "  checksums: \(mode.checksumRule)\n"
+                out += "  borg: \(mode.borgRule)\n"
+                out += "  git: \(mode.gitRule)\n"
                 for line in RsyncOption.allowList(for: mode) { out += "  \(line)\n" }
             }
             let landlocked = policies.filter { $0.policy.options.contains(.landlock) }.map { $0.who }
@@ -127,7 +129,7 @@ public struct VersionReport {
             }
             for who in acknowledged {
                 out +=
-                    "  warning: \(who): unconfinedexec is set: cvs, rdist and svnserve run commands on the server "
+                    "  warning: \(who): unconfinedexec is set: cvs, rdist, svnserve and git run commands on the server "
                     + "outside any jail for it\n"
             }
             var lockedOut: [String] = []
@@ -138,12 +140,17 @@ public struct VersionReport {
             out += "\nPrograms\n"
             var needed = config.allowed
             for user in config.users { needed.formUnion(user.programs) }
-            let checksums = policies.contains { $0.policy.options.contains(.checksums) }
-            for program in ServerProgram.allCases {
-                guard program.permission.map({ needed.allows($0) }) ?? checksums else { continue }
+            var options: UserOptions = []
+            for (_, policy) in policies { options.formUnion(policy.options) }
+            for program in ServerProgram.allCases where program != .gitReceivePack && program != .gitUploadArchive {
+                guard
+                    program.permission.map({ needed.allows($0) }) ?? program.option.map({ options.contains($0) })
+                        ?? false
+                else { continue }
                 let path = paths.path(of: program) ?? ""
                 let state = isExecutable(path) ? "present" : "MISSING (allowed but not installed)"
-                out += "  \(program.permission?.name ?? program.name): \(path): \(state)\n"
+                let name = program.isGit ? "git" : program.permission?.name ?? program.name
+                out += "  \(name): \(path): \(state)\n"
             }
             if config.chrootPath != nil || config.users.contains(where: { $0.chrootPath != nil }) {
                 let state = isExecutable(paths.chrootHelper) ? "present" : "MISSING (chrooted users are refused)"
@@ -323,7 +330,10 @@ public struct VersionReport {
 
     private static func policyLine(_ who: String, _ policy: UserPolicy) -> String {
         let programs = policy.programs
-        let allowed = programs.isEmpty ? "locked out" : programs.programs.map { $0.name }.joined(separator: " ")
+        let allowed =
+            policy.isLockedOut
+            ? "locked out"
+            : programs.isEmpty ? "no allow* program" : programs.programs.map { $0.name }.joined(separator: " ")
         let mask = String(policy.umask, radix: 8)
         let octal = String(repeating: "0", count: max(0, 3 - mask.count)) + mask
         var line = "  \(who): \(allowed); umask 0\(octal); "
@@ -333,6 +343,11 @@ public struct VersionReport {
             let why =
                 policy.options.contains(.landlock) ? "landlock does not confine the commands it runs" : "not chrooted"
             line += "; \(program.name) REFUSED (runs commands by design; \(why), no unconfinedexec)"
+        }
+        if policy.options.contains(.git), policy.confinementProblem(for: .gitUploadPack) != nil {
+            let why =
+                policy.options.contains(.landlock) ? "landlock does not confine the commands it runs" : "not chrooted"
+            line += "; git REFUSED (runs commands by design; \(why), no unconfinedexec)"
         }
         return line + "\n"
     }

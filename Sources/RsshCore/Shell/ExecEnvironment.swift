@@ -1,7 +1,8 @@
 /// Builds the environment a transfer program gets: an allow-list, never the inherited environment.
 ///
 /// HOME, USER, LOGNAME and SHELL come from passwd, PATH is fixed, and only a few inherited variables pass,
-/// each only with a plain value: SSH_CLIENT, SSH_CONNECTION, SSH_TTY, TZ, LANG and LC_*. Everything else,
+/// each only with a plain value: SSH_CLIENT, SSH_CONNECTION, SSH_TTY, TZ, LANG and LC_*, and GIT_PROTOCOL for git
+/// (with `GIT_CONFIG_NOSYSTEM` and `GIT_CONFIG_GLOBAL=/dev/null`; `PYTHONNOUSERSITE` for borg). Everything else,
 /// `LD_*` above all, is dropped. rsync gets no HOME, so popt cannot read an uploaded `~/.popt`
 /// (CVE-2019-3464).
 public enum ExecEnvironment {
@@ -23,12 +24,21 @@ public enum ExecEnvironment {
         result.append(Array("LOGNAME=\(account.name)".utf8))
         result.append(Array("SHELL=".utf8) + account.shell)
         result.append(Array("PATH=\(path)".utf8))
+        if program.isGit {
+            // No configuration outside the repository but rssh's own -c settings (the user can upload a
+            // ~/.gitconfig, which git trusts like the system's: uploadpack.packObjectsHook).
+            result.append(Array("GIT_CONFIG_NOSYSTEM=1".utf8))
+            result.append(Array("GIT_CONFIG_GLOBAL=/dev/null".utf8))
+        }
+        // Python would import from ~/.local/lib/python3.*/site-packages, which the user can upload.
+        if program == .borg { result.append(Array("PYTHONNOUSERSITE=1".utf8)) }
         var seen: Set<[UInt8]> = []
         for entry in inherited {
             guard let equals = entry.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let name = Array(entry[..<equals])
             let value = entry[(equals + 1)...]
-            guard !seen.contains(name), passes(name: name, value: value) else { continue }
+            let gitProtocol = program.isGit && name == Array("GIT_PROTOCOL".utf8) && isGitProtocol(value)
+            guard !seen.contains(name), gitProtocol || passes(name: name, value: value) else { continue }
             seen.insert(name)
             result.append(entry)
         }
@@ -58,6 +68,16 @@ public enum ExecEnvironment {
                         || $0 == UInt8(ascii: "-")
                 }
         }
+    }
+
+    /// git's protocol request as sshd accepted it (`AcceptEnv GIT_PROTOCOL`): `version=2`, colon-separated
+    /// `key=value` words of letters, digits, `.`, `_` and `-`, at most 64 bytes.
+    static func isGitProtocol(_ value: ArraySlice<UInt8>) -> Bool {
+        !value.isEmpty && value.count <= 64
+            && value.allSatisfy {
+                isAlphanumeric($0) || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".")
+                    || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            }
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {

@@ -158,6 +158,7 @@ public struct LoginShell {
             vetted.confinement = LandlockPlan.session(
                 abi: facts.landlockABI,
                 home: home,
+                program: vetted.program,
                 appendOnly: policy.accessMode == .appendOnly
             )
             decision.reason += "; landlocked (ABI \(facts.landlockABI)); home rule \(Printable.text(home))"

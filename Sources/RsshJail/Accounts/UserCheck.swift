@@ -73,7 +73,7 @@ public struct UserCheck {
             let checker = JailChecker(
                 root: jail,
                 requiredPrograms: JailChecker.requiredPrograms(root: jail, config: config, paths: paths),
-                optionalPrograms: ServerProgram.allCases.compactMap { paths.path(of: $0) }
+                optionalPrograms: JailChecker.optionalPrograms(paths: paths)
             )
             let findings = checker.check().filter(\.isProblem)
             for finding in findings { problem("jail \(jail): \(finding)") }

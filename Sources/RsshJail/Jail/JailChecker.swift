@@ -31,24 +31,40 @@ public struct JailChecker {
     }
 
     /// The programs a jail must run (`rsshctl jail check`, `rsshctl user add`): those `config` allows for
-    /// the global chroot path or a user line naming `root`, and the checksum programs when one of them has the
-    /// option; rdist is never required (rdistd stands in for it).
+    /// the global chroot path or a user line naming `root`, and the programs of the options (checksums, git)
+    /// one of them has; rdist is never required (rdistd stands in for it), borg never goes into a jail.
     public static func requiredPrograms(root: String, config: Configuration?, paths: ProgramPaths) -> [String] {
         var required: Set<TransferProgram> = []
-        var checksums = false
+        var options: UserOptions = []
         if let config {
             if config.chrootPath == root {
                 required.formUnion(config.allowed.programs)
-                checksums = config.options.contains(.checksums)
+                options = config.options
             }
             for user in config.users where user.chrootPath == root {
                 required.formUnion(user.programs.programs)
-                checksums = checksums || user.options.contains(.checksums)
+                options.formUnion(user.options)
             }
         }
-        return ServerProgram.allCases.filter {
-            $0 != .rdist && ($0.permission.map { required.contains($0) } ?? checksums)
-        }.compactMap { paths.path(of: $0) }
+        var found: [String] = []
+        for program in ServerProgram.allCases where program != .rdist && program != .borg {
+            guard
+                program.permission.map({ required.contains($0) }) ?? program.option.map({ options.contains($0) })
+                    ?? false,
+                let path = paths.path(of: program), !found.contains(path)
+            else { continue }
+            found.append(path)
+        }
+        return found
+    }
+
+    /// Every other program a jail may hold, checked when present (borg never goes into a jail).
+    public static func optionalPrograms(paths: ProgramPaths) -> [String] {
+        var optional: [String] = []
+        for program in ServerProgram.allCases where program != .borg {
+            if let path = paths.path(of: program), !optional.contains(path) { optional.append(path) }
+        }
+        return optional
     }
 
     /// Runs every check.

@@ -6,7 +6,7 @@ public enum ProgramProbe {
     static func arguments(for program: String) -> [String] {
         switch program.split(separator: "/").last.map(String.init) ?? program {
         case "sftp-server": ["-Q", "requests"]
-        case "rsync", "cvs", "svnserve": ["--version"]
+        case "rsync", "cvs", "svnserve", "git": ["--version"]
         case "rdist", "rdistd": ["-V"]
         default: []  // scp: prints its usage and exits 1, after the loader has done its work
         }

@@ -21,9 +21,9 @@ let commandConfig = ConfigParser.parse(
         allowcvs
         allowrdist
         allowsvnserve
-        user = probe:022:111111::checksums
-        user = jailed:027:111111:/srv/jail
-        user = reader:022:111111::readonly,checksums
+        user = probe:022:111111::checksums,borg,git,unconfinedexec
+        user = jailed:027:111111:/srv/jail:git
+        user = reader:022:111111::readonly,checksums,borg,git
         user = dropper:022:111111::uploadonly
 
         """.utf8
@@ -35,9 +35,10 @@ let paths: ProgramPaths = {
     var programs: [ServerProgram: String] = [
         .sftpServer: "/usr/lib/openssh/sftp-server", .scp: "/usr/bin/scp", .cvs: "/usr/bin/cvs",
         .rdist: "/usr/bin/rdist", .rdistd: "/usr/sbin/rdistd", .rsync: "/usr/bin/rsync",
-        .svnserve: "/usr/bin/svnserve",
+        .svnserve: "/usr/bin/svnserve", .borg: "/usr/bin/borg",
     ]
     for (program, path) in ProgramPaths.checksumPaths(in: "/usr/bin") { programs[program] = path }
+    for (program, path) in ProgramPaths.gitPaths(git: "/usr/bin/git") { programs[program] = path }
     return ProgramPaths(
         configFile: "/probe/rssh.conf",
         chrootHelper: "/probe/libexec/rssh_chroot_helper",
