@@ -1387,6 +1387,37 @@ if [ $rc -eq 0 ] && [ "$out2" = f.txt ] && [ -x "$GUH/r.git/hooks/post-receive" 
     pass "git: every planted hook, core.hooksPath, fsmonitor, auto gc and packObjectsHook: nothing runs on push, clone, fetch, archive"
 else fail "git: every planted hook, core.hooksPath, fsmonitor, auto gc and packObjectsHook: nothing runs on push, clone, fetch, archive" \
     "rc=$rc $out $out2 ran: $(cat "$GUH/HOOK-RAN" 2>/dev/null)"; fi
+# appendonly (issue 18): git-receive-pack takes fast-forwards and new refs, refuses a rewind and a deletion;
+# borg serve gets --append-only: a delete leaves every segment that existed byte-identical.
+GA=rsshe2e_gitao BA=rsshe2e_borgao
+USERS+=($GA $BA)
+for u in $GA $BA; do useradd -m -s "$RSSH" $u && usermod -p '*' $u && install -m 644 "$WORK/client/id.pub" "$WORK/keys/$u"; done
+"$PREFIX/sbin/rsshctl" ssh protect $BA >>"$WORK/ssh-protect.log" 2>&1 || fail "appendonly borg: rsshctl ssh protect" "$(tail -3 "$WORK/ssh-protect.log")"
+printf 'user = %s:022:00000::git,unconfinedexec,appendonly\nuser = %s:022:00000::landlock,borg,appendonly\n' $GA $BA >>"$ETC/rssh.conf"
+GAH=$(home $GA)
+install -d -o $GA -m 755 "$GAH/r.git" && su -s /bin/sh $GA -c "git init -q --bare -b main '$GAH/r.git'" 2>/dev/null
+out=$(git_flow $GA r.git 2>&1); rc=$?
+w="$WORK/git-$GA"
+gitq -C "$w/one" tag keep HEAD~1 && gitq -C "$w/one" push -q origin keep >/dev/null 2>&1
+gitq -C "$w/one" push -q "$GA@127.0.0.1:r.git" keep >/dev/null 2>&1
+head=$(git --git-dir="$GAH/r.git" rev-parse main)
+out2=$( { gitq -C "$w/one" push -f "$GA@127.0.0.1:r.git" HEAD~1:main; gitq -C "$w/one" push "$GA@127.0.0.1:r.git" :keep; } 2>&1)
+if [ $rc -eq 0 ] && [ "$(git --git-dir="$GAH/r.git" rev-parse main)" = "$head" ] \
+    && git --git-dir="$GAH/r.git" rev-parse -q --verify refs/tags/keep >/dev/null \
+    && grep -q "non-fast-forward" <<<"$out2" && grep -q "deletion prohibited" <<<"$out2"; then
+    pass "appendonly git: pushes and fetches work; a forced rewind and a deletion are refused, the refs unchanged"
+else fail "appendonly git: pushes and fetches work; a forced rewind and a deletion are refused, the refs unchanged" "rc=$rc $out $out2"; fi
+BAH=$(home $BA)
+export BORG_RSH="$SSH" BORG_BASE_DIR="$WORK/borg-client-$BA" BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes \
+    BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_REPO="ssh://$BA@127.0.0.1/./backup"
+out=$( { timeout 120 borg init -e none && timeout 120 borg create ::one "$BSRC" && timeout 120 borg create ::two "$BSRC/sub"; } 2>&1); rc=$?
+(cd "$BAH/backup" && find data -type f -print0 | sort -z | xargs -0 sha256sum) >"$WORK/borg-ao.sums" 2>/dev/null
+out2=$( { timeout 120 borg delete ::one && timeout 120 borg compact; timeout 120 borg list; } 2>&1)
+if [ $rc -eq 0 ] && [ -s "$WORK/borg-ao.sums" ] && (cd "$BAH/backup" && sha256sum --quiet -c "$WORK/borg-ao.sums") >/dev/null 2>&1; then
+    pass "appendonly borg: after borg delete and compact all $(wc -l <"$WORK/borg-ao.sums") segments are byte-identical"
+else fail "appendonly borg: after borg delete and compact every segment is byte-identical" "rc=$rc $out $out2"; fi
+unset BORG_RSH BORG_BASE_DIR BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK BORG_RELOCATED_REPO_ACCESS_IS_OK BORG_REPO
+sed -i "/^user = $GA:/d; /^user = $BA:/d" "$ETC/rssh.conf"
 unset GIT_SSH GIT_CONFIG_NOSYSTEM GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
 export HOME="$E2E_HOME"
 # --- END borg-git ----------------------------------------------------------------------------------
