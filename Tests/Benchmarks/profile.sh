@@ -35,7 +35,17 @@ cg_copy() { case $1 in /bin/sh) echo /bin/sh ;; *) echo "$WORK/cg-$(basename "$(
 as_user() { local u=$1; shift; setpriv --reuid="$(id -u "$u")" --regid="$(id -g "$u")" --init-groups "$@"; }
 # As the kernel starts a setuid-root image for USER: real uid the user's, effective and saved 0.
 as_setuid() { local u=$1; shift; setpriv --reuid="$(id -u "$u")" --euid=0 --regid="$(id -g "$u")" --init-groups "$@"; }
-instructions() { callgrind_annotate "$1" 2>/dev/null | sed -n 's/^\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,; }
+# instructions FILE: the user-space instructions in FILE and its parts (--dump-before=execve writes one part
+# before each execve, since the image that replaces valgrind's never reports).
+instructions() {
+    local f n=0 c
+    for f in "$1" "$1".*; do
+        [ -s "$f" ] || continue
+        c=$(callgrind_annotate "$f" 2>/dev/null | sed -n 's/^\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,)
+        n=$((n + ${c:-0}))
+    done
+    echo "$n"
+}
 
 # chain NAME USER RSSH HELPER: every measurement of one chain.
 chain() {
@@ -47,13 +57,13 @@ chain() {
     perf stat -x, -e page-faults,task-clock -r 50 -o "$OUT/$name.perf" -- setpriv --reuid="$(id -u "$user")" \
         --regid="$(id -g "$user")" --init-groups "$shell" -c "$SFTP_SERVER" </dev/null >/dev/null 2>&1
     # Valgrind execs a setuid image natively, so the shell is measured up to its exec, the helper on its own.
-    as_user "$user" valgrind --tool=callgrind --callgrind-out-file="$OUT/$name.shell.cg" "$(cg_copy "$shell")" -c "$SFTP_SERVER" \
+    as_user "$user" valgrind --tool=callgrind --dump-before=execve --callgrind-out-file="$OUT/$name.shell.cg" "$(cg_copy "$shell")" -c "$SFTP_SERVER" \
         </dev/null >/dev/null 2>&1
     echo "  shell instructions: $(instructions "$OUT/$name.shell.cg")"
     if [ -n "$helper" ]; then
-        (cd "$OUT" && as_setuid "$user" valgrind --tool=callgrind --callgrind-out-file="$OUT/$name.helper.cg.%p" \
+        (cd "$OUT" && as_setuid "$user" valgrind --tool=callgrind --dump-before=execve --callgrind-out-file="$OUT/$name.helper.%p.cg" \
             "$(cg_copy "$helper")" "$SFTP_SERVER" </dev/null >/dev/null 2>&1)
-        for f in "$OUT/$name".helper.cg.*; do echo "  helper process $(basename "$f"): $(instructions "$f")"; done
+        for f in "$OUT/$name".helper.*.cg; do echo "  helper process $(basename "$f"): $(instructions "$f")"; done
     fi
     echo "  page faults (chain, mean of 50): $(sed -n 's/^\([0-9.]*\),,page-faults.*/\1/p' "$OUT/$name.perf")"
     echo "  system calls (all processes): $(awk '$NF=="total" {print $(NF-1)}' "$OUT/$name.strace-c")"
