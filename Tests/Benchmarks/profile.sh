@@ -4,9 +4,9 @@
 # original's (rssh 2.3.4, built as bench.sh does). For each chain (plain: rssh -> sftp-server; chrooted:
 # rssh -> rssh_chroot_helper [-> recorder] -> sftp-server): system calls per process (strace -f -c and a
 # timed trace), user-space instructions of the shell up to its exec (callgrind), page faults (perf's
-# software counter: the whole plain chain, but the kernel stops counting at the exec of a setuid image, so
-# for a chrooted chain rssh's alone) and peak RSS of each image. Everything lands in $PROFILE_OUT (default
-# /tmp/rssh-profile).
+# software counter; the kernel may stop counting at the exec of a setuid or file-capability image, so
+# compare chains of the same shape only) and peak RSS of each image. Everything lands in $PROFILE_OUT
+# (default /tmp/rssh-profile).
 set -uo pipefail
 NAME=profile
 USERS=(rsshprof rsshprof_jail)
@@ -60,7 +60,7 @@ chain() {
     as_user "$user" valgrind --tool=callgrind --dump-before=execve --callgrind-out-file="$OUT/$name.shell.cg" "$(cg_copy "$shell")" -c "$SFTP_SERVER" \
         </dev/null >/dev/null 2>&1
     echo "  shell instructions: $(instructions "$OUT/$name.shell.cg")"
-    echo "  page faults (up to a setuid exec, mean of 50): $(sed -n 's/^\([0-9.]*\),,page-faults.*/\1/p' "$OUT/$name.perf")"
+    echo "  page faults (mean of 50, see above): $(sed -n 's/^\([0-9.]*\),,page-faults.*/\1/p' "$OUT/$name.perf")"
     echo "  system calls (all processes): $(awk '$NF=="total" {print $(NF-1)}' "$OUT/$name.strace-c")"
 }
 chain swift-plain rsshprof "$RSSH"
