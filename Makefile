@@ -86,7 +86,7 @@ DEPS_TEST  = mandoc cvs python3-paramiko rsyslog auditd util-linux procps
 # Only for make e2e-ldap; Tests/EndToEnd/ldap.sh installs them (preseeded, services left disabled).
 DEPS_LDAP  = slapd ldap-utils libnss-ldapd nslcd gcc
 
-.PHONY: all build install install-files deps check unit modes blackbox-build blackbox differential e2e e2e-ldap lint demo bench clean fuzz fuzz-build fuzz-short
+.PHONY: all build install install-files deps check unit modes blackbox-build blackbox differential e2e e2e-ldap lint demo bench profile clean fuzz fuzz-build fuzz-short
 
 all: build
 
@@ -191,6 +191,11 @@ e2e:
 # /etc/nsswitch.conf and /etc/nslcd.conf for the run (restored on exit).
 e2e-ldap: deps
 	LDAP_PACKAGES="$(DEPS_LDAP)" bash Tests/EndToEnd/ldap.sh
+
+# Where the start-up goes (strace, callgrind, page faults, peak RSS) beside the C original's: figures that
+# hold on a loaded machine, unlike bench's timings. As root; output in /tmp/rssh-profile.
+profile: deps
+	bash Tests/Benchmarks/profile.sh
 
 bench: deps
 	@command -v hyperfine >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine time >/dev/null)

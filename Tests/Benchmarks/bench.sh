@@ -23,30 +23,10 @@ usermod -s /bin/sh rsshbench_sh
 harness_rsyslog
 harness_sshd
 
-# The C original, rssh 2.3.4 (shared/anchors beside the repository), built into the run's own prefix with
-# the same program paths and the same users: the baseline for the plain and the chrooted path. Never
-# installed anywhere else (it is the program with the CVEs).
-C_SRC=${RSSH_C_SOURCE:-$REPO/../shared/anchors/rssh-2.3.4}
-C_PREFIX=$WORK/c-rssh
-C_RSSH=""
-if [ -f "$C_SRC/configure" ]; then
-    echo "== building the C original from $C_SRC into $C_PREFIX"
-    cp -r "$C_SRC" "$WORK/c-src" && chmod -R u+w "$WORK/c-src"
-    if (cd "$WORK/c-src" && find . -exec touch -h -d 2010-08-01 {} + \
-        && ./configure --prefix="$C_PREFIX" --sysconfdir="$C_PREFIX/etc" --libexecdir="$C_PREFIX/libexec" \
-            --with-sftp-server="$SFTP_SERVER" --with-scp=/usr/bin/scp --with-rsync=/usr/bin/rsync \
-            --with-cvs=/usr/bin/cvs --with-rdist=/usr/bin/rdist && make && make install) >"$WORK/c-build.log" 2>&1 \
-        && chown root:root "$C_PREFIX/libexec/rssh_chroot_helper" && chmod 4755 "$C_PREFIX/libexec/rssh_chroot_helper"; then
-        printf 'logfacility = LOG_USER\nuser = rsshbench:022:00010\nuser = rsshbench_jail:022:00010:%s\n' "$JAIL" \
-            >"$C_PREFIX/etc/rssh.conf"
-        C_RSSH=$C_PREFIX/bin/rssh
-    else
-        echo "   the C original did not build (its log: $WORK/c-build.log); its columns are left out"
-        tail -5 "$WORK/c-build.log"
-    fi
-else
-    echo "== no C original at $C_SRC (set RSSH_C_SOURCE): its columns are left out"
-fi
+# The C original, rssh 2.3.4, built into the run's own prefix (c-original.sh): sets C_RSSH, or leaves it empty.
+# shellcheck source=Tests/Benchmarks/c-original.sh
+. "$(dirname "$0")/c-original.sh"
+build_c_original rsshbench
 
 as_user() { local u=$1; shift; setpriv --reuid="$(id -u "$u")" --regid="$(id -g "$u")" --init-groups "$@"; }
 median() { $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(str(r["median"]) for r in d["results"]))' "$1"; }

@@ -4,8 +4,9 @@ import CRsshLibc
 ///
 /// It trusts nothing from its caller. Its only input is one argument, the raw command line; the user, the
 /// jail, the program and the policy all come from the real uid, NSS and the compiled-in rssh.conf, read
-/// again as root. The command is checked before the chroot (without expansion) and again inside the jail,
-/// after `~` and globs are resolved against the jail's files.
+/// again as root; the supplementary groups are the caller's kernel credential, as unforgeable as its real
+/// uid (``PrivilegeDrop/callerGroups()``). The command is checked before the chroot (without expansion) and
+/// again inside the jail, after `~` and globs are resolved against the jail's files.
 public enum ChrootHelper {
     /// What a refusal reports.
     struct Refusal: Error {
@@ -67,17 +68,9 @@ public enum ChrootHelper {
             if let facility = prepared.facility { log = SyslogLogger(ident: "rssh_chroot_helper", facility: facility) }
             if let warning = prepared.sshWarning { log.warning("user \(prepared.account.name): \(warning)") }
             do {
-                let found = try PrivilegeDrop.groups(of: prepared.account)
-                groups = found.groups
-                if let incomplete = found.incomplete {
-                    let reason = SystemError(call: "getgrouplist", code: incomplete).reason
-                    log.warning(
-                        "user \(prepared.account.name): the group list may be incomplete (a group source did "
-                            + "not answer: \(reason)); continuing with \(groups.count) groups"
-                    )
-                }
+                groups = try PrivilegeDrop.callerGroups()
             } catch {
-                throw Refusal(reason: "group lookup failed: \(error)", userMessage: "cannot look up your groups")
+                throw Refusal(reason: "group list unreadable: \(error)", userMessage: "cannot read your groups")
             }
             audit = audit ?? AuditTrail.assess()
             if prepared.requireAudit, let problem = audit?.problem {

@@ -135,15 +135,6 @@ internal func system_chdir(_ path: UnsafePointer<CChar>) -> Int32 { chdir(path) 
 
 internal func system_chroot(_ path: UnsafePointer<CChar>) -> Int32 { chroot(path) }
 
-internal func system_getgrouplist(
-    _ user: UnsafePointer<CChar>,
-    _ group: gid_t,
-    _ groups: UnsafeMutablePointer<gid_t>,
-    _ count: UnsafeMutablePointer<Int32>
-) -> Int32 {
-    getgrouplist(user, group, groups, count)
-}
-
 internal func system_setgroups(_ count: Int, _ groups: UnsafePointer<gid_t>?) -> Int32 { setgroups(count, groups) }
 
 internal func system_setresgid(_ gid: gid_t) -> Int32 { CRsshShims_setresgid(gid, gid, gid) }
