@@ -15,7 +15,7 @@ harness_auditd
 harness_config <<CONF
 logfacility = LOG_USER
 sftpserveroptions = -l INFO
-user = rsshbench:022:00010
+user = rsshbench:022:00010::checksums
 user = rsshbench_jail:022:00010:$JAIL
 CONF
 harness_users
@@ -113,6 +113,17 @@ done
 R6R=$(printf '%s\n' "${R6_RSSH[@]}" | sort -g | sed -n 3p)
 R6S=$(printf '%s\n' "${R6_SH[@]}" | sort -g | sed -n 3p)
 
+echo "== 7. hashing throughput on a 1 GiB file: rssh -c 'sha256sum FILE' (checksums option) vs coreutils' sha256sum"
+HASHFILE=$(getent passwd rsshbench | cut -d: -f6)/hash-1g.bin
+head -c 1073741824 /dev/urandom >"$HASHFILE" && chown rsshbench: "$HASHFILE"
+HASH_OK=no
+[ "$(as_user rsshbench "$RSSH" -c "sha256sum hash-1g.bin" </dev/null 2>/dev/null | cut -d' ' -f1)" \
+    = "$(sha256sum <"$HASHFILE" | cut -d' ' -f1)" ] && HASH_OK=yes
+(cd "$(dirname "$HASHFILE")" && as_user rsshbench hyperfine -N -i --warmup 1 --runs "${BENCH_HASH_RUNS:-5}" \
+    --export-json "$OUT/b7.json" --style basic "$RSSH -c 'sha256sum hash-1g.bin'" "sha256sum hash-1g.bin") >/dev/null 2>&1
+read -r R7_RSSH R7_DIRECT < <(median "$OUT/b7.json")
+rm -f "$HASHFILE"
+
 target() { $PY -c 'import sys; print("met" if float(sys.argv[1]) <= float(sys.argv[2]) else "MISSED")' "$1" "$2"; }
 echo
 echo "medians: rssh $(ms "$R1_RSSH"), sftp-server $(ms "$R1_DIRECT"), /bin/sh -c $(ms "$R1_SH"); chrooted $(ms "$R2_JAIL") vs $(ms "$R2_DIRECT")"
@@ -133,3 +144,5 @@ echo "ratio 3  10,000-user / 10-line config    = $R3   (target <= 1.1: $(target 
 echo "peak 4   max RSS shell $R4_SHELL KiB, helper $R4_HELPER KiB (target <= 2560 KiB: $(target "$R4_SHELL" 2560), $(target "$R4_HELPER" 2560))"
 echo "size 5   stripped rssh $R5_SHELL bytes, helper $R5_HELPER bytes (target <= 1048576: $(target "$R5_SHELL" 1048576), $(target "$R5_HELPER" 1048576))"
 echo "ratio 6  50 sftp sessions, rssh / sh     = $R6   (target <= 1.02: $(target "$R6" 1.02))"
+R7=$(ratio "$R7_RSSH" "$R7_DIRECT")
+echo "ratio 7  1 GiB sha256sum, rssh / direct  = $R7   (target <= 1.1: $(target "$R7" 1.1)); $(ms "$R7_RSSH") vs $(ms "$R7_DIRECT"), same digest: $HASH_OK"

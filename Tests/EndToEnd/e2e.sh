@@ -1373,7 +1373,7 @@ if [ $rc -eq 0 ] && [ "$out2" = f.txt ] && [ -x "$GUH/r.git/hooks/post-receive" 
     pass "git: every planted hook, core.hooksPath, fsmonitor, auto gc and packObjectsHook: nothing runs on push, clone, fetch, archive"
 else fail "git: every planted hook, core.hooksPath, fsmonitor, auto gc and packObjectsHook: nothing runs on push, clone, fetch, archive" \
     "rc=$rc $out $out2 ran: $(cat "$GUH/HOOK-RAN" 2>/dev/null)"; fi
-# appendonly (issue 18): git-receive-pack takes fast-forwards and new refs, refuses a rewind and a deletion;
+# appendonly (issue 18): git-receive-pack takes fast-forwards and new branches, refuses a rewind, a deletion and a tag;
 # borg serve gets --append-only: a delete leaves every segment that existed byte-identical.
 GA=rsshe2e_gitao BA=rsshe2e_borgao
 USERS+=($GA $BA)
@@ -1384,15 +1384,18 @@ GAH=$(home $GA)
 install -d -o $GA -m 755 "$GAH/r.git" && su -s /bin/sh $GA -c "git init -q --bare -b main '$GAH/r.git'" 2>/dev/null
 out=$(git_flow $GA r.git 2>&1); rc=$?
 w="$WORK/git-$GA"
-gitq -C "$w/one" tag keep HEAD~1 && gitq -C "$w/one" push -q origin keep >/dev/null 2>&1
-gitq -C "$w/one" push -q "$GA@127.0.0.1:r.git" keep >/dev/null 2>&1
+gitq -C "$w/one" push -q "$GA@127.0.0.1:r.git" main:side >/dev/null 2>&1   # a new branch: taken
+gitq -C "$w/one" tag keep HEAD~1
 head=$(git --git-dir="$GAH/r.git" rev-parse main)
-out2=$( { gitq -C "$w/one" push -f "$GA@127.0.0.1:r.git" HEAD~1:main; gitq -C "$w/one" push "$GA@127.0.0.1:r.git" :keep; } 2>&1)
+out2=$( { gitq -C "$w/one" push -f "$GA@127.0.0.1:r.git" HEAD~1:main; gitq -C "$w/one" push "$GA@127.0.0.1:r.git" :side
+    gitq -C "$w/one" push "$GA@127.0.0.1:r.git" keep; } 2>&1)
 if [ $rc -eq 0 ] && [ "$(git --git-dir="$GAH/r.git" rev-parse main)" = "$head" ] \
-    && git --git-dir="$GAH/r.git" rev-parse -q --verify refs/tags/keep >/dev/null \
-    && grep -q "non-fast-forward" <<<"$out2" && grep -q "deletion prohibited" <<<"$out2"; then
-    pass "appendonly git: pushes and fetches work; a forced rewind and a deletion are refused, the refs unchanged"
-else fail "appendonly git: pushes and fetches work; a forced rewind and a deletion are refused, the refs unchanged" "rc=$rc $out $out2"; fi
+    && [ "$(git --git-dir="$GAH/r.git" rev-parse side)" = "$head" ] \
+    && ! git --git-dir="$GAH/r.git" rev-parse -q --verify refs/tags/keep >/dev/null \
+    && grep -q "(non-fast-forward)" <<<"$out2" && grep -q "(deletion prohibited)" <<<"$out2" \
+    && grep -q "keep -> keep (deny updating a hidden ref)" <<<"$out2"; then
+    pass "appendonly git: pushes, new branches and fetches work; a rewind, a deletion and a tag are refused, the refs unchanged"
+else fail "appendonly git: pushes, new branches and fetches work; a rewind, a deletion and a tag are refused, the refs unchanged" "rc=$rc $out $out2"; fi
 BAH=$(home $BA)
 export BORG_RSH="$SSH" BORG_BASE_DIR="$WORK/borg-client-$BA" BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes \
     BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_REPO="ssh://$BA@127.0.0.1/./backup"

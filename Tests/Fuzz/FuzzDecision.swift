@@ -6,7 +6,7 @@
 // path beneath the home. The same line vetted for an appendonly user (issue 18): no sftp-server,
 // scp only with -f, and an rsync receiver with --ignore-existing and no deleting, backup, in-place or
 // appending option before its `--`; borg with --append-only right after rssh's restriction; git-receive-pack
-// with rssh's receive.denyDeletes and receive.denyNonFastForwards.
+// with rssh's appendonly settings (branches only, no deletion, no rewind).
 
 /// libFuzzer's entry point: runs the whole decision on one input and checks the invariants above.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -130,7 +130,7 @@ private func appendOnlyInvariants(_ line: [UInt8]) {
         )
     case .gitReceivePack:
         let settings = arguments.prefix { !$0.hasSuffix("-pack") }
-        for setting in ["receive.denyDeletes=true", "receive.denyNonFastForwards=true"] {
+        for setting in GitServerValidator.appendOnlySettings {
             invariant(settings.contains(setting), "appendonly git-receive-pack without \(setting)")
         }
     default:

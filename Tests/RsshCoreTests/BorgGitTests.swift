@@ -72,6 +72,13 @@ struct BorgServeTests {
         let appending = run(policyShell("user = alice:022:00000::borg,appendonly\n"), "borg serve --info")
         #expect(words(appending) == Array(Self.restricted.prefix(4)) + ["--append-only", "--umask=0077", "--info"])
         #expect(run(policyShell("user = alice:022:00000::borg,appendonly\n"), "borg serve --append-only") == nil)
+        // borg removes its own lock and index files: Landlock keeps REMOVE for it, --append-only holds instead.
+        let removal = Landlock.Access.removeFile | Landlock.Access.removeDir
+        for (program, kept) in [(ServerProgram.borg, true), (.rsync, false)] {
+            let plan = LandlockPlan.session(abi: 7, home: alice.home, program: program, appendOnly: true)
+            let home = plan.rules.first { $0.path == alice.home }
+            #expect(home.map { $0.access & removal == removal } == kept, "\(program.name)")
+        }
         let confined = run(policyShell("user = alice:022:00000::borg,landlock\n", facts: landlocked), "borg serve")
         #expect(words(confined) == Self.restricted, "a landlocked user runs borg")
         let plan = confined?.confinement
@@ -161,7 +168,10 @@ struct GitServerTests {
             policyShell("user = alice:022:00000::git,unconfinedexec,appendonly\n"),
             "git-receive-pack 'r.git'"
         )
-        let deny = ["-c", "receive.denyDeletes=true", "-c", "receive.denyNonFastForwards=true"]
+        let deny = [
+            "-c", "receive.denyDeletes=true", "-c", "receive.denyNonFastForwards=true", "-c", "receive.hideRefs=refs/",
+            "-c", "receive.hideRefs=!refs/heads/",
+        ]
         #expect(words(vetted) == ["git"] + Self.hardening + deny + ["receive-pack", "/home/alice/r.git"])
         let fetch = run(
             policyShell("user = alice:022:00000::git,unconfinedexec,appendonly\n"),

@@ -92,15 +92,11 @@ extension CommandVetter {
             if mode == .uploadOnly { throw refuse("\(vetted.program.name) reads the repository") }
         case .gitReceivePack:
             // receive-pack writes, and advertises every ref it has (a read): readonly and uploadonly refuse it.
-            // Append-only: command-line settings outrank every configuration file git reads, so the
-            // repository's own config cannot turn these back off.
+            // Append-only: branches only, never deleted or rewound (GitServerValidator.appendOnlySettings).
             guard mode == .appendOnly else {
                 throw refuse("git-receive-pack changes the repository and lists its refs")
             }
-            GitServerValidator.add(
-                ["receive.denyDeletes=true", "receive.denyNonFastForwards=true"],
-                to: &vetted.arguments
-            )
+            GitServerValidator.add(GitServerValidator.appendOnlySettings, to: &vetted.arguments)
         case .borg:
             // borg serve answers reads and writes over one RPC channel; borg 1.2 has no read-only server. Its
             // --append-only keeps every old segment (a delete or prune only appends), which is the mode.

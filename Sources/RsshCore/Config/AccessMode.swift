@@ -58,7 +58,8 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
         case .readOnly: "git-upload-pack and git-upload-archive only (clone, fetch, archive; no push)"
         case .uploadOnly: "refused (every git server program reads the repository and lists its refs)"
         case .appendOnly:
-            "all three; git-receive-pack with receive.denyDeletes and receive.denyNonFastForwards set by rssh"
+            "all three; git-receive-pack takes new commits on branches only: no deletion, no non-fast-forward "
+                + "update, no other ref (tags included; receive.denyDeletes, denyNonFastForwards, hideRefs)"
         }
     }
 

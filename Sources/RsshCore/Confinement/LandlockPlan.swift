@@ -43,7 +43,7 @@ public struct LandlockPlan: Sendable, Equatable {
     static let pythonDirectories = ["/etc/python3", "/etc/python3.11", "/etc/python3.12", "/etc/python3.13"]
 
     /// The plan for a session of a user whose home is `home`, on a kernel with Landlock ABI `abi`, running
-    /// `program` (borg also reads Python's configuration); for an `appendOnly` user the home rule lacks
+    /// `program` (borg also reads Python's configuration); for an `appendOnly` user (but for borg) the home rule lacks
     /// REMOVE_FILE and REMOVE_DIR, so nothing there can be unlinked, removed or renamed (rename(2) needs
     /// REMOVE_FILE on the old name's directory, and on the new name's when it replaces one).
     ///
@@ -60,7 +60,10 @@ public struct LandlockPlan: Sendable, Equatable {
     ) -> LandlockPlan {
         typealias A = Landlock.Access
         let all = A.filesystem(abi: abi)
-        let removal = appendOnly ? A.removeFile | A.removeDir : 0
+        // borg removes its own lock, index and hints files, and Python's tempfile needs a directory where it
+        // can unlink (measured: borg serve fails its self-test without REMOVE_FILE); its --append-only holds
+        // the repository instead, so a borg session keeps the removal rights.
+        let removal = appendOnly && program != .borg ? A.removeFile | A.removeDir : 0
         let homeRights = all & ~(A.execute | A.makeChar | A.makeBlock | A.ioctlDev | removal)
         let readExecute = A.execute | A.readFile | A.readDir
         var rules = [Rule(path: home, access: homeRights, required: true)]

@@ -69,7 +69,18 @@ public enum GitServerValidator {
         return result
     }
 
-    /// Adds `settings` (`receive.denyDeletes=true`, for an access mode) as `-c` pairs after rssh's own, before
+    /// What holds `git-receive-pack` to the `appendonly` mode, as an allow-list of refs: only branches
+    /// (`refs/heads/`) may be pushed, never deleted (`denyDeletes`) or rewound (`denyNonFastForwards`); every
+    /// other ref is hidden, and git refuses updates of hidden refs. Both deny settings act on `refs/heads/`
+    /// alone (receive-pack.c), so without the hidden rest a tag could be deleted or moved. `hideRefs` is
+    /// multi-valued and its last matching entry wins; command-line settings are read after every file, so
+    /// the repository's own entries (a `!refs/tags/`, a `denyDeletes = false`) cannot undo these.
+    public static let appendOnlySettings = [
+        "receive.denyDeletes=true", "receive.denyNonFastForwards=true", "receive.hideRefs=refs/",
+        "receive.hideRefs=!refs/heads/",
+    ]
+
+    /// Adds `settings` (`appendOnlySettings`, for an access mode) as `-c` pairs after rssh's own, before
     /// the subcommand, in an argument vector built by `arguments(_:path:)`.
     public static func add(_ settings: [String], to arguments: inout [[UInt8]]) {
         let position = min(1 + 2 * configuration.count, arguments.count)
