@@ -262,6 +262,17 @@ esac
 AUDIT_LOG=$(sed -n 's/^log_file *= *//p' /etc/audit/auditd.conf); AUDIT_LOG=${AUDIT_LOG:-/var/log/audit/audit.log}
 START_EPOCH=$(date +%s)
 
+COL_AUDIT=$COL/log/audit/audit.log
+# node_records: the node's rssh and helper audit records (USER_CMD, comm rssh or rssh_chroot_helper, acct
+# one of the suite's users) since the run started, without the enrichment ausearch adds (after \x1d).
+node_records() {
+    cat "$AUDIT_LOG" 2>/dev/null | rssh_records
+}
+rssh_records() {
+    grep -a 'type=USER_CMD' | grep -aE "comm=\"rssh(_chroot_helper)?\"" | grep -aE "acct=\"($PLAIN|$JUSER)\"" | cut -d $'\x1d' -f1 \
+        | sed -n 's/^node=[^ ]* //; s/.*msg=audit(\([0-9]*\)\..*/\1 &/p' | awk -v s="$START_EPOCH" '$1 + 0 >= s' | cut -d ' ' -f 2-
+}
+collector_records() { cat "$COL_AUDIT" 2>/dev/null | rssh_records; }
 # --- sessions -----------------------------------------------------------------------------------------
 install -d -m 755 "$WORK/local"
 SESSIONS=0
@@ -295,6 +306,14 @@ for p in "${pids[@]}"; do wait "$p" || bad=$((bad + 1)); done
 if [ "$bad" -eq 0 ]; then pass "$FLEET_SESSIONS parallel sessions while the collector stops"
 else fail "$FLEET_SESSIONS parallel sessions while the collector stops" "$bad failed"; fi
 sleep 2 # the node's queues hold what arrived while the collector was away
+# What waited: the node's lines and records the collector does not have yet.
+cat "$COL"/log/rssh/*.log 2>/dev/null | wc -l >"$WORK/col-lines-at-restart"
+WAITED_LINES=$(($(wc -l <"$NODE/sent.log") - $(cat "$WORK/col-lines-at-restart")))
+WAITED_RECORDS=-
+[ -n "$AUDIT_MODE" ] && WAITED_RECORDS=$(($(node_records | wc -l) - $(collector_records | wc -l)))
+if [ "$WAITED_LINES" -gt 0 ] && { [ -z "$AUDIT_MODE" ] || [ "$WAITED_RECORDS" -gt 0 ]; }; then
+    pass "the node held back what came while the collector was away ($WAITED_LINES lines, $WAITED_RECORDS records)"
+else fail "the node held back what came while the collector was away" "lines $WAITED_LINES, records $WAITED_RECORDS"; fi
 if start_collector; then pass "the collector starts again"; else fail "the collector starts again"; fi
 NEXT=$((LAST + 1))
 AFTER=$((NEXT + 3))
@@ -303,27 +322,18 @@ SESSIONS=$AFTER
 
 # --- what the node sent and what the collector has --------------------------------------------------
 COL_LINES=$WORK/arrived.log # the collector's files, one per sending host (there is one here)
-COL_AUDIT=$COL/log/audit/audit.log
-# node_records: the node's rssh and helper audit records (USER_CMD, comm rssh or rssh_chroot_helper, acct
-# one of the suite's users) since the run started, without the enrichment ausearch adds (after \x1d).
-node_records() {
-    cat "$AUDIT_LOG" 2>/dev/null | rssh_records
-}
-rssh_records() {
-    grep -a 'type=USER_CMD' | grep -aE "comm=\"rssh(_chroot_helper)?\"" | grep -aE "acct=\"($PLAIN|$JUSER)\"" | cut -d $'\x1d' -f1 \
-        | sed -n 's/^node=[^ ]* //; s/.*msg=audit(\([0-9]*\)\..*/\1 &/p' | awk -v s="$START_EPOCH" '$1 + 0 >= s' | cut -d ' ' -f 2-
-}
-collector_records() { cat "$COL_AUDIT" 2>/dev/null | rssh_records; }
 # caught_up: the collector holds at least as many lines and records as the node sent.
 caught_up() {
     cat "$COL"/log/rssh/*.log >"$COL_LINES" 2>/dev/null
     [ "$(wc -l <"$COL_LINES")" -ge "$(wc -l <"$NODE/sent.log")" ] || return 1
     [ -z "$AUDIT_MODE" ] || [ "$(collector_records | wc -l)" -ge "$(node_records | wc -l)" ]
 }
+NUDGES=0
 for s in $(seq $((BOUND * 2))); do
     caught_up && break
     # audisp-remote connects again with the next record; a quiet node gets one every 5 s from here.
-    [ $((s % 10)) -eq 0 ] && [ -n "$AUDIT_MODE" ] && auditctl -m "rssh fleet suite: waiting for the collector" 2>/dev/null
+    [ $((s % 10)) -eq 0 ] && [ -n "$AUDIT_MODE" ] && auditctl -m "rssh fleet suite: waiting for the collector" 2>/dev/null \
+        && NUDGES=$((NUDGES + 1))
     sleep 0.5
 done
 sleep 2 # a late duplicate would arrive now
@@ -382,6 +392,9 @@ $(diff "$WORK/records-sent" "$WORK/records-arrived" | head -6)"; fi
     else fail "audit: the collector has each session's allowing record, marked node=$(hostname)" \
         "rssh $got_rssh (want >= $want_rssh), helper $got_helper (want $((SESSIONS - want_rssh)))"; fi
 fi
-echo "fleet: $SESSIONS sessions; lines sent $LINES_SENT, arrived $LINES_ARRIVED, duplicates $LINES_DUP; records sent $RECORDS_SENT, arrived $RECORDS_ARRIVED, duplicates $RECORDS_DUP"
+echo "fleet: $SESSIONS sessions; lines sent $LINES_SENT, arrived $LINES_ARRIVED, duplicates $LINES_DUP;" \
+    "records sent $RECORDS_SENT, arrived $RECORDS_ARRIVED, duplicates $RECORDS_DUP;" \
+    "held back while the collector was away: $WAITED_LINES lines, $WAITED_RECORDS records; $NUDGES extra audit" \
+    "messages sent while waiting; ${SECONDS}s"
 summary
 [ "$FAILED" -eq 0 ]
