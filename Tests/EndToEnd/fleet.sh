@@ -24,6 +24,9 @@
 #   line for line: timestamp, host, tag and pid, message) and the same records (by their audit serial and
 #   text), no duplicates, and every session's upload named in sftp-server's lines.
 #
+# Measurements, not part of make check: FLEET_TRANSPORT=tcp (omfwd/imtcp instead of RELP) and
+# FLEET_STOP_SIGNAL=KILL (the collector killed instead of stopped); FLEET_SESSIONS (12) parallel sessions.
+#
 # Installs rsyslog rsyslog-relp auditd audispd-plugins iproute2 when missing (services not started).
 # Removes the namespace, the daemons it started, its users and files on any exit. Ends with a counts line
 # and "fleet: N passed, N failed, N skipped".
@@ -79,10 +82,10 @@ restore() {
         cp -p "$b" "$1" && cmp -s "$b" "$1" && rm -f "$b" || echo "$NAME: WARNING: could not restore $1 (the original is in $b)"
     fi
 }
-# stop_pid PID: TERM, then wait (10 s) until it is gone, then KILL.
+# stop_pid PID [SIGNAL]: SIGNAL (TERM), then wait (10 s) until it is gone, then KILL.
 stop_pid() {
     [ -n "${1:-}" ] || return 0
-    kill "$1" 2>/dev/null || return 0
+    kill -"${2:-TERM}" "$1" 2>/dev/null || return 0
     for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null; return 0; }; sleep 0.1; done
     kill -9 "$1" 2>/dev/null; wait "$1" 2>/dev/null
 }
@@ -154,9 +157,16 @@ ip link del "$NODE_IF" 2>/dev/null
 install -d -m 755 "$WORK"
 install -d -m 700 "$COL" "$COL/log" "$COL/log/audit" "$COL/spool" "$COL/plugins.d"
 install -m 640 "$FLEET/auditd-collector.conf" "$COL/auditd.conf"
+# FLEET_TRANSPORT=tcp (a measurement, not the tested configuration): the same files with plain TCP, omfwd and
+# imtcp in place of omrelp and imrelp, to see what the README's choice of RELP avoids.
+COL_CONF=$FLEET/rsyslog-collector.conf
+if [ "${FLEET_TRANSPORT:-relp}" = tcp ]; then
+    sed 's/module(load="imrelp")/module(load="imtcp")/; s/type="imrelp"/type="imtcp"/' "$COL_CONF" >"$COL/rsyslog-collector.conf"
+    COL_CONF=$COL/rsyslog-collector.conf
+fi
 cat >"$COL/rsyslog.conf" <<CONF
 global(workDirectory="$COL/spool")
-include(file="$FLEET/rsyslog-collector.conf")
+include(file="$COL_CONF")
 CONF
 # in_collector COMMAND...: runs COMMAND in the collector's network namespace, in a mount namespace of its own
 # where /run is empty, /var/log is the collector's and /etc/audit holds the collector's auditd.conf and no
@@ -183,9 +193,10 @@ start_collector() {
     fi
     collector_listens 2514 || { echo "$NAME: the collector's rsyslogd does not listen"; cat "$COL/rsyslogd.out"; return 1; }
 }
+# stop_collector [SIGNAL]: TERM by default; FLEET_STOP_SIGNAL=KILL (a measurement) for the mid-run stop.
 stop_collector() {
-    stop_pid "${COL_RSYSLOGD:-}"; COL_RSYSLOGD=
-    stop_pid "${COL_AUDITD:-}"; COL_AUDITD=
+    stop_pid "${COL_RSYSLOGD:-}" "${1:-TERM}"; COL_RSYSLOGD=
+    stop_pid "${COL_AUDITD:-}" "${1:-TERM}"; COL_AUDITD=
 }
 
 # --- the node: rssh, sshd, rsyslogd with the forwarding, the machine's auditd with au-remote ------------
@@ -199,6 +210,7 @@ CONF
 harness_users
 install -d -m 700 "$NODE"
 sed "s/loghost\.example/$COL_IP/" "$FLEET/rsyslog-node.conf" >"$NODE/rsyslog-node.conf"
+[ "${FLEET_TRANSPORT:-relp}" = tcp ] && sed -i 's/module(load="omrelp")//; s/type="omrelp"/type="omfwd" protocol="tcp" template="RSYSLOG_ForwardFormat"/' "$NODE/rsyslog-node.conf"
 # The node's rsyslogd: /dev/log (lib.sh's overlay) and the jail's socket, as Config/rsyslog-rssh.conf sets up;
 # every line to $SYSLOG; the three programs' lines also to sent.log with the collector's line template (the
 # copy the collector's file is compared with); then the shipped forwarding.
@@ -296,7 +308,7 @@ LAST=$((FIRST + FLEET_SESSIONS - 1))
 pids=()
 for i in $(seq "$FIRST" "$LAST"); do
     session "$i" "$(user_of "$i")" & pids+=($!)
-    [ "$i" -eq $((FIRST + FLEET_SESSIONS / 3)) ] && stop_collector
+    [ "$i" -eq $((FIRST + FLEET_SESSIONS / 3)) ] && stop_collector "${FLEET_STOP_SIGNAL:-TERM}"
     sleep 0.2
 done
 bad=0
