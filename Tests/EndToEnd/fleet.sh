@@ -52,16 +52,8 @@ BOUND=60 # seconds any wait for the collector to catch up may take
 # shellcheck source=Tests/EndToEnd/lib.sh
 . "$(dirname "$0")/lib.sh"
 FLEET=$REPO/Config/fleet
-# A fixed work directory (not per pid): the compiled-in paths stay the same, so a re-run rebuilds little.
 # The lock below keeps two runs apart.
-WORK=/opt/rssh-fleet
-PREFIX=$WORK/prefix
-ETC=$WORK/etc
-JAIL=$WORK/jail
-SYSLOG=$WORK/syslog.log
-RSSH=$PREFIX/bin/rssh
-# shellcheck disable=SC2034 # lib.sh's name, kept consistent with PREFIX
-HELPER=$PREFIX/libexec/rssh_chroot_helper
+work_directory /opt/rssh-fleet
 NODE=$WORK/node
 COL=$WORK/collector
 

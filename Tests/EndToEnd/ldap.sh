@@ -21,16 +21,8 @@ fi
 USERS=() # lib.sh's cleanup deletes local users; the directory users are not local
 # shellcheck source=Tests/EndToEnd/lib.sh
 . "$(dirname "$0")/lib.sh"
-# A fixed work directory (not per pid): the compiled-in paths stay the same, so a re-run rebuilds nothing.
 # The lock below keeps two runs apart (they would share /etc/nsswitch.conf and nslcd anyway).
-WORK=/opt/rssh-ldap
-PREFIX=$WORK/prefix
-ETC=$WORK/etc
-JAIL=$WORK/jail
-SYSLOG=$WORK/syslog.log
-RSSH=$PREFIX/bin/rssh
-# shellcheck disable=SC2034 # lib.sh's name, kept consistent with PREFIX
-HELPER=$PREFIX/libexec/rssh_chroot_helper
+work_directory /opt/rssh-ldap
 SLAPD_DIR=$WORK/slapd
 BACKUP=/var/tmp/rssh-ldap-e2e.backup
 BASE=dc=rssh,dc=test

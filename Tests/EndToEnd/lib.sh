@@ -37,14 +37,14 @@
 #   The kernel's "enabled" flag is set to 1 only if it was 0, and put back on exit.
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-WORK=/opt/rssh-$NAME.$$
-PREFIX=$WORK/prefix
-ETC=$WORK/etc
-JAIL=$WORK/jail
 PY=/usr/bin/python3
-SYSLOG=$WORK/syslog.log
-RSSH=$PREFIX/bin/rssh
-HELPER=$PREFIX/libexec/rssh_chroot_helper
+# The run's directories under WORK: a new one per run, or a fixed one (ldap.sh, fleet.sh) so that the
+# compiled-in paths stay the same and a re-run rebuilds little; such a suite keeps two runs apart with a lock.
+work_directory() {
+    WORK=$1 PREFIX=$1/prefix ETC=$1/etc JAIL=$1/jail SYSLOG=$1/syslog.log
+    RSSH=$PREFIX/bin/rssh HELPER=$PREFIX/libexec/rssh_chroot_helper
+}
+work_directory "/opt/rssh-$NAME.$$"
 
 [ "$(id -u)" -eq 0 ] || { echo "$NAME: must run as root"; exit 2; }
 

@@ -202,15 +202,7 @@ struct GitServerTests {
     }
 
     @Test func theEnvironmentPassesGitProtocolAndNoOutsideConfiguration() {
-        func environment(_ program: ServerProgram, _ inherited: [String]) -> [String] {
-            ExecEnvironment.build(
-                for: program,
-                account: alice,
-                home: alice.home,
-                inherited: inherited.map { Array($0.utf8) }
-            )
-            .map { String(decoding: $0, as: UTF8.self) }
-        }
+        let environment = ExecEnvironmentTests().build
         let git = environment(.gitUploadPack, ["GIT_PROTOCOL=version=2", "GIT_DIR=/etc", "GIT_CONFIG_COUNT=1"])
         #expect(git.contains("GIT_PROTOCOL=version=2"))
         #expect(git.contains("GIT_CONFIG_NOSYSTEM=1") && git.contains("GIT_CONFIG_GLOBAL=/dev/null"))
