@@ -117,7 +117,7 @@ echo "== 7. hashing throughput on a 1 GiB file: rssh -c 'sha256sum FILE' (checks
 HASHFILE=$(getent passwd rsshbench | cut -d: -f6)/hash-1g.bin
 head -c 1073741824 /dev/urandom >"$HASHFILE" && chown rsshbench: "$HASHFILE"
 HASH_OK=no
-[ "$(as_user rsshbench "$RSSH" -c "sha256sum hash-1g.bin" </dev/null 2>/dev/null | cut -d' ' -f1)" \
+[ "$(cd "$(dirname "$HASHFILE")" && as_user rsshbench "$RSSH" -c "sha256sum hash-1g.bin" </dev/null 2>/dev/null | cut -d' ' -f1)" \
     = "$(sha256sum <"$HASHFILE" | cut -d' ' -f1)" ] && HASH_OK=yes
 (cd "$(dirname "$HASHFILE")" && as_user rsshbench hyperfine -N -i --warmup 1 --runs "${BENCH_HASH_RUNS:-5}" \
     --export-json "$OUT/b7.json" --style basic "$RSSH -c 'sha256sum hash-1g.bin'" "sha256sum hash-1g.bin") >/dev/null 2>&1
