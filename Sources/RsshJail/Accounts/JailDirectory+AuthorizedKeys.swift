@@ -50,6 +50,15 @@ extension JailDirectory {
             throw error
         }
         if let flags, immutable { try ssh.setInodeFlags(flags) }
+        // While the flag was off the user (the home's owner) could rename .ssh away and make their own: the
+        // keys went where the descriptor points, so check that this is still the home's .ssh.
+        guard let now = entryStatus(Self.sshName), now.st_dev == info.st_dev, now.st_ino == info.st_ino else {
+            throw .unsafeEntry(
+                path: sshPath,
+                reason: "was replaced while its keys were written (renamed by a session of the user?); "
+                    + "inspect the home and run rsshctl ssh protect again"
+            )
+        }
         guard let keys else { return "removed \(path)" }
         let count = AuthorizedKeys.keyLines(keys).count
         return "installed \(count) key\(count == 1 ? "" : "s") in \(path) (root-owned 0644)"
