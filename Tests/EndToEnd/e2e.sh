@@ -1041,6 +1041,7 @@ printf 'user = %s:022:10011::appendonly\nuser = %s:022:10011::landlock,appendonl
 mkdir -p "$WORK/ao-src/sub" "$WORK/ao-empty"
 head -c 300000 /dev/urandom >"$WORK/ao-src/big.bin"; echo deep >"$WORK/ao-src/sub/deep.txt"
 printf 'NEW CONTENT, LONGER THAN THE OLD ONE\n' >"$WORK/ao-src/existing.txt"
+ln -s sub/deep.txt "$WORK/ao-src/link-up"
 appendonly_case() { # USER LABEL
     local u=$1 label=$2 h out rc
     h=$(home "$u")
@@ -1052,6 +1053,13 @@ appendonly_case() { # USER LABEL
 rsync -a -e '$SSH' '$WORK/ao-src/' $u@127.0.0.1:new/ && rm -rf '$WORK/ao-back' \
  && rsync -a -e '$SSH' $u@127.0.0.1:new/ '$WORK/ao-back/' && diff -r '$WORK/ao-src' '$WORK/ao-back' \
  && [ -z \"\$(find '$h' -name '.*.??????' -print -quit)\" ]"
+    # A landlocked receiver writes in place, so rssh adds --munge-links: a stored link leads nowhere (a link
+    # planted by another session cannot redirect a write), and the sender gives it back as it was sent.
+    local want=sub/deep.txt
+    [ "$label" = landlocked ] && want=/rsyncd-munged/sub/deep.txt
+    if [ "$(readlink "$h/new/link-up")" = "$want" ] && [ "$(readlink "$WORK/ao-back/link-up")" = sub/deep.txt ]; then
+        pass "appendonly ($label): a symlink is stored as $want and comes back as sent"
+    else fail "appendonly ($label): a symlink is stored as $want and comes back as sent" "$(readlink "$h/new/link-up") $(readlink "$WORK/ao-back/link-up")"; fi
     # Over the existing names: a plain upload, -I, -c, --inplace, --append, --delete, backups, -P.
     for opts in "" "-I" "-c" "--inplace" "--append" "--append-verify" "-b --backup-dir=bk" "-P" "--delete" \
         "--delete-after --force" "-I --partial --delay-updates" "--link-dest=old" "-M--delete"; do
@@ -1084,7 +1092,7 @@ if logged "allowed user=\"$AOL\".*landlocked"; then pass "appendonly (landlocked
 else fail "appendonly (landlocked): the session ran landlocked" "$(grep "$AOL" "$SYSLOG" | tail -2)"; fi
 out=$("$RSSH" -v 2>&1)
 if grep -q "^Access mode appendonly" <<<"$out" && grep -q "sftp: refused (sftp-server writes into" <<<"$out" \
-    && grep -q "added by rssh: --ignore-existing (a landlocked user: --ignore-existing --inplace)" <<<"$out"; then
+    && grep -q "added by rssh: --ignore-existing (a landlocked user: --ignore-existing --inplace --munge-links; as sender: --munge-links)" <<<"$out"; then
     pass "appendonly: rssh -v shows the mode's table and rsync list"
 else fail "appendonly: rssh -v shows the mode's table and rsync list" "$(sed -n '/^Access mode appendonly/,/^$/p' <<<"$out")"; fi
 sed -i "/^user = $AO:/d; /^user = $AOL:/d" "$ETC/rssh.conf"

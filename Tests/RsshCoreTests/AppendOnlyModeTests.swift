@@ -97,6 +97,11 @@ struct AppendOnlyModeTests {
         // (options, command, what rssh puts after `--server`)
         ("appendonly", "rsync --server -rtpe.iLsfxCIvu . a", ["--ignore-existing", "-rtpe.iLsfxCIvu"]),
         ("appendonly,landlock", "rsync --server -rtpe.iLsfxCIvu . a", ["--ignore-existing", "--inplace"]),
+        (
+            "appendonly,landlock", "rsync --server -rltpe.iLsfxCIvu . a",
+            ["--ignore-existing", "--inplace", "--munge-links", "-rltpe.iLsfxCIvu"]
+        ),
+        ("appendonly,landlock", "rsync --server --sender -logDtpre.iLsfxC . a", ["--munge-links", "--sender"]),
         ("appendonly", "rsync --server -e.LsfxCIvu --ignore-existing . a", ["-e.LsfxCIvu", "--ignore-existing"]),
         (
             "appendonly", "rsync --server -rtpe.iLsfxCIvu . -- --ignore-existing",
@@ -107,7 +112,7 @@ struct AppendOnlyModeTests {
     func aReceiverSkipsWhatExists(_ options: String, _ command: String, _ expected: [String]) {
         let facts = SessionFacts(landlockABI: 7, landlockHome: safeHome)
         let argv = words(run(policyShell("user = alice:022:10000::\(options)\n", facts: facts), command))
-        #expect(Array(argv.dropFirst(2).prefix(2)) == expected, "\(options): \(command) -> \(argv)")
+        #expect(Array(argv.dropFirst(2).prefix(expected.count)) == expected, "\(options): \(command) -> \(argv)")
         let options = argv.prefix { $0 != "--" }
         #expect(options.filter { $0 == "--ignore-existing" }.count == (argv.contains("--sender") ? 0 : 1))
     }
@@ -145,8 +150,16 @@ struct AppendOnlyModeTests {
         #expect(AccessMode.appendOnly.rule(for: .sftp).hasPrefix("refused"))
         #expect(AccessMode.appendOnly.rule(for: .cvs) == "refused")
         let lines = RsyncOption.allowList(for: .appendOnly)
-        #expect(lines.contains("  added by rssh: --ignore-existing (a landlocked user: --ignore-existing --inplace)"))
+        #expect(
+            lines.contains(
+                "  added by rssh: --ignore-existing (a landlocked user: --ignore-existing --inplace --munge-links; "
+                    + "as sender: --munge-links)"
+            )
+        )
         #expect(!lines.joined().contains("--delete"))
-        #expect(!lines.joined().contains("--inplace "), "--inplace is rssh's to add, never the client's")
+        let clientLists = lines.filter { !$0.hasPrefix("  added by rssh:") }.joined(separator: " ") + " "
+        for option in ["--inplace ", "--munge-links "] {
+            #expect(!clientLists.contains(option), "\(option)is rssh's to add, never the client's")
+        }
     }
 }

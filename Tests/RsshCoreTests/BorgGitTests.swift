@@ -74,7 +74,7 @@ struct BorgServeTests {
         #expect(run(policyShell("user = alice:022:00000::borg,appendonly\n"), "borg serve --append-only") == nil)
         // borg removes its own lock and index files: Landlock keeps REMOVE for it, --append-only holds instead.
         let removal = Landlock.Access.removeFile | Landlock.Access.removeDir
-        for (program, kept) in [(ServerProgram.borg, true), (.rsync, false)] {
+        for (program, kept) in [(ServerProgram.borg, true), (.gitReceivePack, true), (.rsync, false)] {
             let plan = LandlockPlan.session(abi: 7, home: alice.home, program: program, appendOnly: true)
             let home = plan.rules.first { $0.path == alice.home }
             #expect(home.map { $0.access & removal == removal } == kept, "\(program.name)")
@@ -153,6 +153,7 @@ struct GitServerTests {
             ("git,unconfinedexec", [true, true, true]), ("git,unconfinedexec,readonly", [true, false, true]),
             ("git,unconfinedexec,uploadonly", [false, false, false]), ("unconfinedexec", [false, false, false]),
             ("git,unconfinedexec,appendonly", [true, true, true]),
+            ("git,unconfinedexec,appendonly,borg", [false, false, false]),  // borg writes files too
             ("git", [false, false, false]),  // not chrooted, no acknowledgement
         ]
     )
@@ -161,6 +162,13 @@ struct GitServerTests {
         for (program, expected) in zip(ServerProgram.git, allowed) {
             #expect((run(shell, "\(program.name) 'r.git'") != nil) == expected, "\(options): \(program.name)")
         }
+    }
+
+    @Test func appendOnlyGitIsRefusedBesideAnotherWriter() {
+        // rsync could plant a repository's config (a smudge filter, a work tree) for git to act on.
+        let shell = policyShell("user = alice:022:10000::git,unconfinedexec,appendonly\n")
+        for program in ServerProgram.git { #expect(run(shell, "\(program.name) 'r.git'") == nil, "\(program.name)") }
+        #expect(run(shell, "rsync --server -rte.iLsfxCIvu . a") != nil)
     }
 
     @Test func anAppendOnlyPushCannotDeleteOrRewind() {

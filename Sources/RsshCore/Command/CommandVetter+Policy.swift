@@ -38,16 +38,25 @@ extension CommandVetter {
                 mode: policy.accessMode
             )
         }
-        try applyAccessMode(policy.accessMode, to: &vetted, landlocked: policy.options.contains(.landlock))
+        // In appendonly, rsync receives and borg writes its repository files; the other programs create nothing.
+        let otherWriter = policy.programs.allows(.rsync) ? "rsync" : policy.options.contains(.borg) ? "borg" : nil
+        try applyAccessMode(
+            policy.accessMode,
+            to: &vetted,
+            landlocked: policy.options.contains(.landlock),
+            otherWriter: otherWriter
+        )
         return vetted
     }
 
     /// Holds the command to the user's access mode, and adds what enforces it (`rsync --ignore-existing
-    /// --whole-file`; for a `landlocked` append-only receiver `--ignore-existing --inplace`).
+    /// --whole-file`; for a `landlocked` append-only receiver `--ignore-existing --inplace --munge-links`);
+    /// `otherWriter` names a program of the user's that can create files in the mode, if any.
     static func applyAccessMode(
         _ mode: AccessMode,
         to vetted: inout VettedCommand,
-        landlocked: Bool = false
+        landlocked: Bool = false,
+        otherWriter: String? = nil
     ) throws(CommandRejection) {
         guard mode != .readWrite else { return }
         let arguments = vetted.arguments.dropFirst()
@@ -78,19 +87,30 @@ extension CommandVetter {
             }
             if mode == .readOnly, !options.contains("sender") { throw refuse("rsync may only send (download)") }
             // sender and list-only are not in the upload-only allow-list, so the server here is a receiver;
-            // an append-only server that sends changes nothing and gets nothing added.
+            // an append-only server that sends changes nothing (a landlocked one unmunges its links).
             // Inserted unless popt read the same option (a word after `--` is a file name, not the option).
-            let forced = options.contains("sender") ? [] : RsyncOption.forced(in: mode, landlocked: landlocked)
+            let forced = RsyncOption.forced(in: mode, landlocked: landlocked, sender: options.contains("sender"))
             for option in forced.reversed() where !options.contains(String(option.dropFirst(2))) {
                 vetted.arguments.insert(Array(option.utf8), at: 2)
             }
         case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
             // A hash reads the file: a drop box would become an oracle for its contents.
             if mode == .uploadOnly { throw refuse("\(vetted.program.name) reads files (a hash is a read)") }
-        case .gitUploadPack, .gitUploadArchive:
+        case .gitUploadPack, .gitUploadArchive, .gitReceivePack:
+            // Repository configuration names programs to run (a smudge filter in upload-archive, a work tree
+            // that receive-pack updates in place, ...), an open set: a user whose other program can write a
+            // repository's files could make git delete or overwrite them.
+            if mode == .appendOnly, let otherWriter {
+                throw refuse(
+                    "git cannot be held to appendonly when \(otherWriter) can also create files "
+                        + "(repository configuration can name programs to run)"
+                )
+            }
             // upload-pack and upload-archive only read; a drop box lists nothing, so it fetches nothing either.
-            if mode == .uploadOnly { throw refuse("\(vetted.program.name) reads the repository") }
-        case .gitReceivePack:
+            guard vetted.program == .gitReceivePack else {
+                if mode == .uploadOnly { throw refuse("\(vetted.program.name) reads the repository") }
+                return
+            }
             // receive-pack writes, and advertises every ref it has (a read): readonly and uploadonly refuse it.
             // Append-only: branches only, never deleted or rewound (GitServerValidator.appendOnlySettings).
             guard mode == .appendOnly else {

@@ -58,8 +58,9 @@ public enum AccessMode: Sendable, Equatable, CustomStringConvertible {
         case .readOnly: "git-upload-pack and git-upload-archive only (clone, fetch, archive; no push)"
         case .uploadOnly: "refused (every git server program reads the repository and lists its refs)"
         case .appendOnly:
-            "all three; git-receive-pack takes new commits on branches only: no deletion, no non-fast-forward "
-                + "update, no other ref (tags included; receive.denyDeletes, denyNonFastForwards, hideRefs)"
+            "all three, for a user without rsync or borg; git-receive-pack takes new commits on branches only: "
+                + "no deletion, no non-fast-forward update, no other ref (receive.denyDeletes, "
+                + "denyNonFastForwards, hideRefs)"
         }
     }
 

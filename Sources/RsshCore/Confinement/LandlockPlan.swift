@@ -43,7 +43,7 @@ public struct LandlockPlan: Sendable, Equatable {
     static let pythonDirectories = ["/etc/python3", "/etc/python3.11", "/etc/python3.12", "/etc/python3.13"]
 
     /// The plan for a session of a user whose home is `home`, on a kernel with Landlock ABI `abi`, running
-    /// `program` (borg also reads Python's configuration); for an `appendOnly` user (but for borg) the home rule lacks
+    /// `program` (borg also reads Python's configuration); for an `appendOnly` user (but for borg and git) the home rule lacks
     /// REMOVE_FILE and REMOVE_DIR, so nothing there can be unlinked, removed or renamed (rename(2) needs
     /// REMOVE_FILE on the old name's directory, and on the new name's when it replaces one).
     ///
@@ -61,9 +61,11 @@ public struct LandlockPlan: Sendable, Equatable {
         typealias A = Landlock.Access
         let all = A.filesystem(abi: abi)
         // borg removes its own lock, index and hints files, and Python's tempfile needs a directory where it
-        // can unlink (measured: borg serve fails its self-test without REMOVE_FILE); its --append-only holds
-        // the repository instead, so a borg session keeps the removal rights.
-        let removal = appendOnly && program != .borg ? A.removeFile | A.removeDir : 0
+        // can unlink (measured: borg serve fails its self-test without REMOVE_FILE); git renames each ref's
+        // lock file onto the ref. Their own settings hold the repository instead (borg's --append-only,
+        // git's deny settings), so their sessions keep the removal rights.
+        let keepsRemoval = program == .borg || program?.isGit == true
+        let removal = appendOnly && !keepsRemoval ? A.removeFile | A.removeDir : 0
         let homeRights = all & ~(A.execute | A.makeChar | A.makeBlock | A.ioctlDev | removal)
         let readExecute = A.execute | A.readFile | A.readDir
         var rules = [Rule(path: home, access: homeRights, required: true)]

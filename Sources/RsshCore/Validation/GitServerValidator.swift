@@ -69,9 +69,10 @@ public enum GitServerValidator {
         return result
     }
 
-    /// What holds `git-receive-pack` to the `appendonly` mode, as an allow-list of refs: only branches
-    /// (`refs/heads/`) may be pushed, never deleted (`denyDeletes`) or rewound (`denyNonFastForwards`); every
-    /// other ref is hidden, and git refuses updates of hidden refs. Both deny settings act on `refs/heads/`
+    /// What holds `git-receive-pack` to the `appendonly` mode: an allow-list of refs.
+    ///
+    /// Only branches (`refs/heads/`) may be pushed, never deleted (`denyDeletes`) or rewound
+    /// (`denyNonFastForwards`); every other ref is hidden, and git refuses updates of hidden refs. Both deny settings act on `refs/heads/`
     /// alone (receive-pack.c), so without the hidden rest a tag could be deleted or moved. `hideRefs` is
     /// multi-valued and its last matching entry wins; command-line settings are read after every file, so
     /// the repository's own entries (a `!refs/tags/`, a `denyDeletes = false`) cannot undo these.

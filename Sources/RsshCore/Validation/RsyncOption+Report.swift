@@ -5,7 +5,12 @@ extension RsyncOption {
         let letters = flags.filter { $0.modes.allows(mode) }.map { Character(Unicode.Scalar($0.letter)) }
         var added = forced(in: mode).joined(separator: " ")
         let landlocked = forced(in: mode, landlocked: true).joined(separator: " ")
-        if landlocked != added { added += " (a landlocked user: \(landlocked))" }
+        let landlockedSender = forced(in: mode, landlocked: true, sender: true).joined(separator: " ")
+        if landlocked != added {
+            added +=
+                " (a landlocked user: \(landlocked)"
+                + (landlockedSender.isEmpty ? "" : "; as sender: \(landlockedSender)") + ")"
+        }
         var lines = ["rsync in \(mode) mode, \(role(in: mode)):"]
         lines += wrapped(long, prefix: "  options: ")
         lines.append("  flags: -" + String(letters) + (mode == .uploadOnly ? " (at most one -v)" : ""))

@@ -266,22 +266,29 @@ struct RsyncOption {
         (UInt8(ascii: "u"), "uid 0 and gid 0 names"),
     ]
 
-    /// What rssh adds to a receiving server's command line in `mode` (for a `landlocked` user or not),
-    /// whatever the client sent.
-    static func forced(in mode: AccessMode, landlocked: Bool = false) -> [String] {
+    /// What rssh adds to the server's command line in `mode`, for a `landlocked` user or not, as a
+    /// receiver or as a `sender`, whatever the client sent.
+    static func forced(in mode: AccessMode, landlocked: Bool = false, sender: Bool = false) -> [String] {
         switch mode {
-        case .readWrite, .readOnly: []
+        case .readWrite, .readOnly: return []
         // What exists already is never overwritten, and with whole files the receiver picks no basis file
         // and sends no block checksums (the review's read-back channel).
-        case .uploadOnly: ["--ignore-existing", "--whole-file"]
-        // The generator skips every name that exists. The receiver then writes a temporary file and renames
-        // it onto the name: rename(2) never follows a symbolic link, so the one thing it can replace is a
-        // name another session created in the window between the check and the rename (no file that
-        // existed when the transfer looked at it). A landlocked user's kernel refuses that rename (it needs
-        // REMOVE_FILE, which the appendonly ruleset drops), so there rsync writes in place instead: a new
-        // file is opened O_WRONLY|O_CREAT under its final name, and rsync's closing ftruncate(2) on it is why
-        // that ruleset keeps TRUNCATE. --inplace stays out of the client's allow-list (see its entry).
-        case .appendOnly: landlocked ? ["--ignore-existing", "--inplace"] : ["--ignore-existing"]
+        case .uploadOnly: return sender ? [] : ["--ignore-existing", "--whole-file"]
+        case .appendOnly:
+            // The generator skips every name that exists. The receiver then writes a temporary file and
+            // renames it onto the name: rename(2) never follows a symbolic link, so the one thing it can
+            // replace is a name another session created in the window between the check and the rename (no
+            // file that existed when the transfer looked at it). A landlocked user's kernel refuses that
+            // rename (it needs REMOVE_FILE, which the appendonly ruleset drops), so there rsync writes in
+            // place instead: a new file is opened O_WRONLY|O_CREAT under its final name, following a
+            // symbolic link another session planted there in the window. --munge-links makes every link
+            // rsync stores point below /rsyncd-munged/, which does not exist and is outside the ruleset, so
+            // such a link leads nowhere; no other program of the mode creates links. The same option on a
+            // landlocked sender gives the links back as they were sent. rsync's closing ftruncate(2) on a
+            // new file is why that ruleset keeps TRUNCATE. --inplace and --munge-links stay out of the
+            // client's allow-list (see their entries).
+            guard landlocked else { return sender ? [] : ["--ignore-existing"] }
+            return sender ? ["--munge-links"] : ["--ignore-existing", "--inplace", "--munge-links"]
         }
     }
 
