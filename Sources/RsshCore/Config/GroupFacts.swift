@@ -34,8 +34,10 @@ public protocol GroupLookup {
 }
 
 extension Configuration {
-    /// The group facts for `user`, or nil when no group line can apply: the file has none, or the user has a
-    /// user line. Only then is anything looked up, so a file without group lines costs no lookup at all.
+    /// The group facts for `user`, or nil when no group line can apply.
+    ///
+    /// No group line applies when the file has none, or the user has a user line; only otherwise is anything
+    /// looked up, so a file without group lines costs no lookup at all.
     public func groupFacts(for user: String, lookup: inout some GroupLookup) -> GroupFacts? {
         guard !groups.isEmpty, !users.contains(where: { $0.name == user }) else { return nil }
         let memberships = lookup.memberships()
