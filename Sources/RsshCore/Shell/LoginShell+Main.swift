@@ -51,8 +51,11 @@ extension LoginShell {
     ) -> [VersionReport.LandlockAccount] {
         guard case .success(let config) = configuration else { return [] }
         var result: [VersionReport.LandlockAccount] = []
-        for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts
-        where isLandlocked(account.name, in: config) {
+        var lookup = SystemGroupLookup(.kernel)
+        for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts {
+            lookup.source = .nss(name: account.name, gid: account.gid)
+            let groups = config.groupFacts(for: account.name, lookup: &lookup)
+            guard isLandlocked(account.name, in: config, groups: groups) else { continue }
             let problem = LoginShell.landlockHomeProblem(LandlockHome.gather(home: account.home), uid: account.uid)
             result.append(VersionReport.LandlockAccount(name: account.name, problem: problem))
         }
