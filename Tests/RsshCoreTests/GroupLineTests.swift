@@ -242,6 +242,8 @@ struct GroupLineTests {
         #expect(overlaps.contains("account bob is in the groups of lines 2, 3: line 2 applies"))
         #expect(!overlaps.contains("carol"))
         #expect(VersionReport.groupOverlapLines(nil).contains("when rssh -v runs as root"))
+        let broken = ConfigParser.parse(Array("group = web:999:00010\n".utf8), file: "rssh.conf")
+        #expect(VersionReport.configurationCheck(broken).text.contains("every user without a user line is locked out"))
         var lookup = CountingLookup(gids: groupGids, member: [2002, 2001])
         if let facts = config.groupFacts(for: "bob", lookup: &lookup) {
             #expect(config.groupLines(matching: facts) == [2, 3])

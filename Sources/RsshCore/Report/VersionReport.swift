@@ -327,6 +327,9 @@ public struct VersionReport {
         if errors.contains(where: { $0.scope == .global }) {
             out += "  every user is locked out until the errors above are fixed\n"
         }
+        if errors.contains(where: { if case .group = $0.scope { true } else { false } }) {
+            out += "  every user without a user line is locked out until the group line errors above are fixed\n"
+        }
         out += "\nPolicies\n"
         for (who, policy) in policies(config) { out += policyLine(who, policy) }
         return (out, errors.isEmpty)
