@@ -55,7 +55,10 @@ extension ConfigCommand {
                 }
                 bytes = read
             }
-            let check = VersionReport.configurationCheck(ConfigParser.parse(bytes, file: file))
+            var config = ConfigParser.parse(bytes, file: file)
+            var lookup = SystemGroupLookup(.kernel)
+            config.diagnostics += config.unknownGroupWarnings(lookup: &lookup)
+            let check = VersionReport.configurationCheck(config)
             print("Configuration check of \(file)")
             print(check.text, terminator: "")
             print(check.healthy ? "\(file): OK" : "\(file): errors (rssh would lock out the users named above)")

@@ -1439,6 +1439,29 @@ else fail "helper: a group the caller does not hold gives nothing in the jail" "
 rm -rf "$JAIL/grouptest"
 # --- END issue 22 -----------------------------------------------------------------------------
 
+# --- BEGIN issue 19 (group lines): a supplementary group's line applies without a user line ---------
+# The global lines allow sftp only; `group = rsshe2e_grp:022:00001` allows scp only. A user in that group as a
+# supplementary group (sshd's initgroups, the session's kernel credential) with no user line gets scp and is
+# refused sftp; a user line for it then wins (sftp, no scp). rssh -v lists the group line.
+GR=rsshe2e_grp GU=rsshe2e_grpu
+E2E_GROUPS+=($GR)
+USERS+=($GU)
+groupadd "$GR" && useradd -m -s "$RSSH" -G "$GR" $GU && usermod -p '*' $GU && install -m 644 "$WORK/client/id.pub" "$WORK/keys/$GU"
+printf 'group = %s:022:00001\n' $GR >>"$ETC/rssh.conf"
+printf 'group line\n' >"$WORK/grp.txt"
+gr_scp() { scp -O -q -S "$SSH" "$WORK/grp.txt" $GU@127.0.0.1:grp.txt >/dev/null 2>&1 && [ -f "$(home $GU)/grp.txt" ]; }
+gr_sftp() { printf 'ls\n' | sftp_batch $GU >/dev/null 2>&1; }
+if gr_scp && ! gr_sftp; then pass "group line: a supplementary group's line applies (scp allowed, sftp refused)"
+else fail "group line: a supplementary group's line applies (scp allowed, sftp refused)" "$(id $GU; ls -la "$(home $GU)")"; fi
+if grep -q "group $GR (line [0-9]*): scp; umask 0022" <<<"$("$RSSH" -v)"; then pass "group line: rssh -v lists it"
+else fail "group line: rssh -v lists it" "$("$RSSH" -v | grep -i group)"; fi
+rm -f "$(home $GU)/grp.txt"
+printf 'user = %s:022:00010\n' $GU >>"$ETC/rssh.conf"
+if gr_sftp && ! gr_scp; then pass "group line: the user's own line wins (sftp allowed, scp refused)"
+else fail "group line: the user's own line wins (sftp allowed, scp refused)" "$(tail -3 "$ETC/rssh.conf")"; fi
+sed -i "/^group = $GR:/d; /^user = $GU:/d" "$ETC/rssh.conf"
+# --- END issue 19 ------------------------------------------------------------------------------------
+
 # --- summary ----------------------------------------------------------------------------------
 echo
 for f in "${SKIPS[@]}"; do echo "skipped: $f"; done

@@ -80,10 +80,12 @@ harness_cleanup() {
         pkill -u "$u" 2>/dev/null
         id "$u" >/dev/null 2>&1 && harness_unprotect "$(getent passwd "$u" | cut -d: -f6)" && userdel -r "$u" >/dev/null 2>&1
     done
+    for g in "${E2E_GROUPS[@]}"; do getent group "$g" >/dev/null && groupdel "$g"; done
     sed -i "\|^$RSSH\$|d" /etc/shells
     [ -n "${MADE_RUN_SSHD:-}" ] && rmdir /run/sshd 2>/dev/null
     [ -n "${E2E_KEEP:-}" ] || { harness_unprotect "$WORK"; rm -rf "$WORK"; }
 }
+E2E_GROUPS=()  # groups a suite created, deleted after its users
 trap harness_cleanup EXIT
 
 # Builds and installs into the private prefix, with its own root-owned SYSCONFDIR.

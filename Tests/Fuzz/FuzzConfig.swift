@@ -1,6 +1,17 @@
 // libFuzzer target: the rssh.conf parser on arbitrary bytes.
 // Invariants: parsing is deterministic; the login shell's fast path (onlyUser) gives every user the same
-// policy as the full parse that rssh -v does.
+// policy as the full parse that rssh -v does, group lines included (resolved by a fixed lookup).
+
+/// Group names resolve to their length as a gid ("" and names over 9 bytes are unknown); the user is in gids
+/// 1 to 4: deterministic, so the fast and the full parse must give every user the same group line.
+private struct FixedGroups: GroupLookup {
+    mutating func gid(named name: String) -> GroupFacts.Resolution {
+        let length = name.utf8.count
+        return length > 0 && length < 10 ? .gid(UInt32(length)) : .unknown
+    }
+
+    mutating func memberships() -> Result<[UInt32], SystemError> { .success([1, 2, 3, 4]) }
+}
 
 /// libFuzzer's entry point: runs the config parser on one input and checks the invariants above.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -15,12 +26,12 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let last = full.users.last { names.append(last.name) }
     for name in names {
         let fast = ConfigParser.parse(bytes, file: "fuzz.conf", onlyUser: name)
-        invariant(
-            full.policy(for: name) == fast.policy(for: name),
-            "shell and rssh -v disagree for \(name): \(full.policy(for: name)) vs \(fast.policy(for: name))"
-        )
+        var lookup = FixedGroups()
+        let fullPolicy = full.policy(for: name, groups: full.groupFacts(for: name, lookup: &lookup))
+        let fastPolicy = fast.policy(for: name, groups: fast.groupFacts(for: name, lookup: &lookup))
+        invariant(fullPolicy == fastPolicy, "shell and rssh -v disagree for \(name): \(fullPolicy) vs \(fastPolicy)")
     }
-    for user in full.users {
+    for user in full.users + full.groups {
         invariant(user.umask <= 0o777, "umask out of range")
         invariant(user.chrootPath.map { $0.hasPrefix("/") } ?? true, "relative chroot accepted")
     }

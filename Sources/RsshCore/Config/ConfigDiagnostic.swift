@@ -14,6 +14,8 @@ public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
         case global
         /// Only the user named on a `user=` line.
         case user(String)
+        /// Every user without a user line: a `group=` line in error might have applied to any of them.
+        case group(String)
     }
 
     /// Error or warning.

@@ -10,6 +10,8 @@ public struct ConfigParser {
     private enum Keyword: String, CaseIterable {
         case allowscp, allowsftp, allowcvs, allowrdist, allowrsync, allowsvnserve
         case umask, logfacility, chrootpath, user
+        /// Extension: `group = NAME:umask:bits[:chroot[:options]]`, for members without a user line.
+        case group
         /// Extension (not understood by classic rssh): refuse sessions whose audit record cannot be written.
         case requireaudit
         /// Extension: options for users without a user line (`options = unconfinedexec`).
@@ -34,6 +36,7 @@ public struct ConfigParser {
     private let onlyUser: [UInt8]?
     private var config: Configuration
     private var seenUsers: [String: Int] = [:]
+    private var seenGroups: [String: Int] = [:]
     private var lastSetting: [Keyword: Int] = [:]
 
     private init(file: String, onlyUser: String?) {
@@ -91,6 +94,7 @@ public struct ConfigParser {
         }
         if config.allowed.isEmpty && config.options.isDisjoint(with: UserOptions.programs)
             && config.users.allSatisfy({ $0.programs.isEmpty && $0.options.isDisjoint(with: UserOptions.programs) })
+            && config.groups.allSatisfy({ $0.programs.isEmpty && $0.options.isDisjoint(with: UserOptions.programs) })
             && onlyUser == nil
         {
             warn(0, "no program is allowed to anyone: every user is locked out")
@@ -311,6 +315,8 @@ public struct ConfigParser {
             config.chrootPath = path
         case .user:
             try parseUser(value, number)
+        case .group:
+            try parseGroup(value, number)
         default:
             break
         }
@@ -371,34 +377,68 @@ public struct ConfigParser {
             return
         }
         seenUsers[name] = number
-        guard fields.count >= 3 else {
-            error(number, "user line for '\(name)' needs name:umask:bits[:chroot[:options]]", scope: scope)
+        if let entry = parseEntry(fields, name: name, kind: "user", number, scope: scope) { config.users.append(entry) }
+    }
+
+    /// `group = NAME:…`: kept whatever user the shell parses for (membership is known only later); an error
+    /// on it concerns every user without a user line, since any of them might be a member.
+    private mutating func parseGroup(_ value: [UInt8], _ number: Int) throws(ConfigLexer.Failure) {
+        let fields = try ConfigLexer.splitFields(value)
+        guard !fields[0].isEmpty, let name = String(validating: fields[0], as: UTF8.self) else {
+            error(number, "group line has no valid group name", scope: .group("?"))
             return
+        }
+        let scope = ConfigDiagnostic.Scope.group(name)
+        if let previous = seenGroups[name] {
+            warn(
+                number,
+                "group '\(name)' is already configured on line \(previous); this line is ignored",
+                scope: scope
+            )
+            return
+        }
+        seenGroups[name] = number
+        if let entry = parseEntry(fields, name: name, kind: "group", number, scope: scope) {
+            config.groups.append(entry)
+        }
+    }
+
+    /// The fields after the name, as a user line and a group line share them; nil after an error.
+    private mutating func parseEntry(
+        _ fields: [[UInt8]],
+        name: String,
+        kind: String,
+        _ number: Int,
+        scope: ConfigDiagnostic.Scope
+    ) -> UserEntry? {
+        guard fields.count >= 3 else {
+            error(number, "\(kind) line for '\(name)' needs name:umask:bits[:chroot[:options]]", scope: scope)
+            return nil
         }
         guard fields.count <= 5 else {
             error(
                 number,
-                "user line for '\(name)' has too many ':' fields (name:umask:bits:chroot:options; "
+                "\(kind) line for '\(name)' has too many ':' fields (name:umask:bits:chroot:options; "
                     + "quote a chroot path with ':')",
                 scope: scope
             )
-            return
+            return nil
         }
         guard let mask = Self.parseUmask(fields[1]) else {
-            error(number, "invalid umask '\(Printable.text(fields[1]))' for user '\(name)'", scope: scope)
-            return
+            error(number, "invalid umask '\(Printable.text(fields[1]))' for \(kind) '\(name)'", scope: scope)
+            return nil
         }
         guard let (programs, bitCount) = Self.parseBits(fields[2]) else {
             error(
                 number,
-                "invalid access bits '\(Printable.text(fields[2]))' for user '\(name)' (5 or 6 digits of 0 and 1)",
+                "invalid access bits '\(Printable.text(fields[2]))' for \(kind) '\(name)' (5 or 6 digits of 0 and 1)",
                 scope: scope
             )
-            return
+            return nil
         }
         var jail: String?
         if fields.count >= 4 && !fields[3].isEmpty {
-            guard let path = checkedJail(fields[3], number, scope: scope) else { return }
+            guard let path = checkedJail(fields[3], number, scope: scope) else { return nil }
             jail = path
         }
         var options: UserOptions = []
@@ -406,45 +446,43 @@ public struct ConfigParser {
             do throws(UserOptions.ParseError) {
                 options = try UserOptions.parse(fields[4])
             } catch {
-                self.error(number, "user line for '\(name)': \(error)", scope: scope)
-                return
+                self.error(number, "\(kind) line for '\(name)': \(error)", scope: scope)
+                return nil
             }
         }
         if options.contains(.winscp), !programs.allows(.scp) {
             error(
                 number,
-                "user line for '\(name)': winscp needs scp allowed (WinSCP's SCP mode runs scp)",
+                "\(kind) line for '\(name)': winscp needs scp allowed (WinSCP's SCP mode runs scp)",
                 scope: scope
             )
-            return
+            return nil
         }
         if options.contains(.borg), jail != nil {
             error(
                 number,
-                "user line for '\(name)': borg and a chroot path cannot be combined (borg is a Python program; a "
+                "\(kind) line for '\(name)': borg and a chroot path cannot be combined (borg is a Python program; a "
                     + "jail has no Python: use landlock)",
                 scope: scope
             )
-            return
+            return nil
         }
         if options.contains(.landlock), jail != nil {
             error(
                 number,
-                "user line for '\(name)': landlock and a chroot path cannot be combined (choose one confinement)",
+                "\(kind) line for '\(name)': landlock and a chroot path cannot be combined (choose one confinement)",
                 scope: scope
             )
-            return
+            return nil
         }
-        config.users.append(
-            UserEntry(
-                name: name,
-                umask: mask,
-                programs: programs,
-                chrootPath: jail,
-                line: number,
-                bitCount: bitCount,
-                options: options
-            )
+        return UserEntry(
+            name: name,
+            umask: mask,
+            programs: programs,
+            chrootPath: jail,
+            line: number,
+            bitCount: bitCount,
+            options: options
         )
     }
 

@@ -1,32 +1,61 @@
+import CRsshLibc
+
 extension Configuration {
     /// Resolves the policy for `user`, failing closed.
     ///
     /// Any error that concerns the whole file, or the user's own line, locks the user out: the
     /// configuration is then not what the administrator meant, and guessing would give more access.
     /// The first `user=` line naming the user replaces every global setting (an omitted chroot path
-    /// means no chroot, as in rssh).
+    /// means no chroot, as in rssh). Without one, the first `group=` line naming a group the user is in
+    /// does the same; a line whose group does not exist never matches, and a group that could not be looked
+    /// up (or facts not gathered when the file has group lines) locks the user out.
+    /// - Parameter groups: `groupFacts(for:lookup:)`'s answer for this user (nil when it needs none).
     /// - Returns: the policy, or the diagnostics that lock the user out.
-    public func policy(for user: String) -> Result<UserPolicy, LockoutReason> {
+    public func policy(for user: String, groups facts: GroupFacts? = nil) -> Result<UserPolicy, LockoutReason> {
+        let entry = users.first(where: { $0.name == user })
         let blocking = errors.filter { error in
             switch error.scope {
             case .global: true
             case .user(let name): name == user
+            case .group: entry == nil
             }
         }
         if !blocking.isEmpty { return .failure(.configurationErrors(blocking)) }
-        if let entry = users.first(where: { $0.name == user }) {
-            return .success(
-                UserPolicy(
-                    programs: entry.programs,
-                    umask: entry.umask,
-                    chrootPath: entry.chrootPath,
-                    source: .userLine(entry.line),
-                    options: entry.options,
-                    sftpServerOptions: sftpServerOptions ?? []
-                )
-            )
+        if let entry { return .success(policy(entry, source: .userLine(entry.line))) }
+        guard !groups.isEmpty else { return Self.defaultPolicy(self) }
+        guard let facts, facts.lines.count == groups.count else { return .failure(.groupsNotGathered) }
+        let memberships: [gid_t]
+        switch facts.memberships {
+        case .success(let gids): memberships = gids
+        case .failure(let error): return .failure(.groupLookupFailed(group: nil, error.description))
+        }
+        for (entry, resolution) in zip(groups, facts.lines) {
+            switch resolution {
+            case .gid(let gid) where memberships.contains(gid):
+                return .success(policy(entry, source: .groupLine(entry.line, entry.name)))
+            case .gid, .unknown: continue
+            case .failed(let code):
+                let reason = SystemError(call: "getgrnam_r", subject: entry.name, code: code).description
+                return .failure(.groupLookupFailed(group: entry.name, reason))
+            }
         }
         return Self.defaultPolicy(self)
+    }
+
+    /// The policy a group line gives its members, as `rssh -v` lists it.
+    static func policy(_ group: UserEntry, _ config: Configuration) -> UserPolicy {
+        config.policy(group, source: .groupLine(group.line, group.name))
+    }
+
+    private func policy(_ entry: UserEntry, source: UserPolicy.Source) -> UserPolicy {
+        UserPolicy(
+            programs: entry.programs,
+            umask: entry.umask,
+            chrootPath: entry.chrootPath,
+            source: source,
+            options: entry.options,
+            sftpServerOptions: sftpServerOptions ?? []
+        )
     }
 
     /// The policy of users without a user line (ignoring errors, which `policy(for:)` checks).
@@ -54,6 +83,10 @@ public enum LockoutReason: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownUser(uid: UInt32)
     /// NSS failed to answer for the uid (errno), typically a user directory that cannot be reached.
     case lookupFailed(uid: UInt32, code: Int32)
+    /// A group line's group, or the user's groups (group nil), could not be looked up.
+    case groupLookupFailed(group: String?, String)
+    /// The file has group lines but the caller gathered no group facts (a programming error: fail closed).
+    case groupsNotGathered
 
     /// One line for the log.
     public var description: String {
@@ -69,6 +102,11 @@ public enum LockoutReason: Error, Sendable, Equatable, CustomStringConvertible {
         case .lookupFailed(let uid, let code):
             let reason = SystemError(call: "getpwuid_r", code: code).reason
             return "user lookup failed for uid \(uid): \(reason) (is the user directory reachable?)"
+        case .groupLookupFailed(let group, let reason):
+            let which = group.map { "group '\($0)'" } ?? "the user's groups"
+            return "\(which) could not be looked up for the group lines: \(reason)"
+        case .groupsNotGathered:
+            return "the file has group lines but the user's groups were not gathered"
         }
     }
 }

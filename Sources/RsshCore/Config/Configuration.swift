@@ -23,6 +23,8 @@ public struct Configuration: Sendable, Equatable {
     public var sftpServerOptions: [[UInt8]]?
     /// The `user=` lines that were parsed (only the requested user's when parsing for one user).
     public var users: [UserEntry] = []
+    /// The `group=` lines, in file order (the first that names a group of the user applies).
+    public var groups: [UserEntry] = []
     /// Errors and warnings, in file order.
     public var diagnostics: [ConfigDiagnostic] = []
 

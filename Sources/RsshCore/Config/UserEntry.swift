@@ -1,8 +1,9 @@
 import CRsshLibc
 
-/// A parsed `user=name:umask:bits[:chroot[:options]]` line.
+/// A parsed `user=name:umask:bits[:chroot[:options]]` line, or a `group=` line with the same fields (then
+/// `name` is the group's name).
 public struct UserEntry: Sendable, Equatable {
-    /// The account name the line applies to.
+    /// The account (or, on a group line, the group) name the line applies to.
     public var name: String
     /// The umask for this user's sessions.
     public var umask: mode_t

@@ -8,6 +8,8 @@ public struct UserPolicy: Sendable, Equatable {
         case global
         /// The user's own `user=` line.
         case userLine(Int)
+        /// A `group=` line (its number and group), for a member without a user line.
+        case groupLine(Int, String)
     }
 
     /// The programs the user may run; empty means locked out.

@@ -257,8 +257,11 @@ public enum ChrootHelper {
         case .success(let bytes):
             config = ConfigParser.parse(bytes, file: paths.configFile, onlyUser: account.name)
         }
+        // The shell's membership source and code: the caller's kernel groups, the same group lines.
+        var lookup = SystemGroupLookup(.kernel)
+        let groups = config.groupFacts(for: account.name, lookup: &lookup)
         let policy: UserPolicy
-        switch config.policy(for: account.name) {
+        switch config.policy(for: account.name, groups: groups) {
         case .failure(let reason): throw Refusal(reason: reason.description, userMessage: "locked out")
         case .success(let resolved): policy = resolved
         }

@@ -26,6 +26,9 @@ public struct VersionReport {
     /// Each landlocked account with an rssh login shell and the session's verdict on its home, or nil when
     /// the homes were not inspected (`rssh -v` does so only as root).
     public var landlockHomes: [LandlockAccount]?
+    /// Each account with an rssh login shell and no user line that is in the groups of more than one group
+    /// line, with those lines' numbers (NSS's getgrouplist), or nil when not looked at (only root does).
+    public var groupOverlaps: [(name: String, lines: [Int])]?
 
     /// Creates a report.
     public init(
@@ -39,7 +42,8 @@ public struct VersionReport {
         pathStatus: @escaping SshdConfigCheck.Status = { _ in nil },
         pathIsImmutable: @escaping SshdConfigCheck.Immutability = { _ in false },
         landlockABI: Int32 = 0,
-        landlockHomes: [LandlockAccount]? = nil
+        landlockHomes: [LandlockAccount]? = nil,
+        groupOverlaps: [(name: String, lines: [Int])]? = nil
     ) {
         self.paths = paths
         self.configuration = configuration
@@ -52,6 +56,7 @@ public struct VersionReport {
         self.pathIsImmutable = pathIsImmutable
         self.landlockABI = landlockABI
         self.landlockHomes = landlockHomes
+        self.groupOverlaps = groupOverlaps
     }
 
     /// A landlocked account and why its sessions will all be refused (nil when they will not).
@@ -132,6 +137,7 @@ public struct VersionReport {
                     "  warning: \(who): unconfinedexec is set: cvs, rdist, svnserve and git run commands on the server "
                     + "outside any jail for it\n"
             }
+            if !config.groups.isEmpty { out += Self.groupOverlapLines(groupOverlaps) }
             var lockedOut: [String] = []
             for case .user(let name) in (errors.map { $0.scope }) where !lockedOut.contains(name) {
                 lockedOut.append(name)
@@ -270,7 +276,29 @@ public struct VersionReport {
                 result.append(("user \(user.name) (line \(user.line))", policy))
             }
         }
+        let blocked = config.errors.contains { $0.scope == .global }
+        for group in config.groups where !blocked {
+            result.append(("group \(group.name) (line \(group.line))", Configuration.policy(group, config)))
+        }
         return result
+    }
+
+    /// The group lines' overlaps: each account that more than one group line names, and which line wins.
+    static func groupOverlapLines(_ overlaps: [(name: String, lines: [Int])]?) -> String {
+        var out = "\nGroup lines (the first that names one of a user's groups applies; a user line wins)\n"
+        guard let overlaps else {
+            return out + "  accounts in the groups of more than one group line are named when rssh -v runs as root\n"
+        }
+        for overlap in overlaps where overlap.lines.count > 1 {
+            let lines = overlap.lines.map { String($0) }.joined(separator: ", ")
+            out +=
+                "  warning: account \(overlap.name) is in the groups of lines \(lines): line \(overlap.lines[0]) applies\n"
+        }
+        if !overlaps.contains(where: { $0.lines.count > 1 }) {
+            out +=
+                "  no account is in the groups of more than one group line (\(overlaps.count) without a user line checked)\n"
+        }
+        return out
     }
 
     /// What the session's home checks say of each landlocked account: every one whose sessions will all be
@@ -299,6 +327,9 @@ public struct VersionReport {
         if errors.contains(where: { $0.scope == .global }) {
             out += "  every user is locked out until the errors above are fixed\n"
         }
+        if errors.contains(where: { if case .group = $0.scope { true } else { false } }) {
+            out += "  every user without a user line is locked out until the group line errors above are fixed\n"
+        }
         out += "\nPolicies\n"
         for (who, policy) in policies(config) { out += policyLine(who, policy) }
         return (out, errors.isEmpty)
@@ -306,20 +337,30 @@ public struct VersionReport {
 
     /// What `rssh -v` says of the one user `name` (`rsshctl user add` and `user show`): the diagnostics that
     /// concern it (the whole file's and its own line's), its policy line, and whether it is locked out.
-    public static func userCheck(_ config: Configuration, name: String) -> (text: String, lockedOut: Bool) {
+    /// - Parameter groups: the account's group facts (`Configuration.groupFacts`), when the file has group lines.
+    public static func userCheck(
+        _ config: Configuration,
+        name: String,
+        groups: GroupFacts? = nil
+    ) -> (text: String, lockedOut: Bool) {
         var out = ""
+        let hasUserLine = config.users.contains { $0.name == name }
         for diagnostic in config.diagnostics {
             switch diagnostic.scope {
             case .global: out += "  \(diagnostic.description)\n"
             case .user(let who) where who == name: out += "  \(diagnostic.description)\n"
             case .user: break
+            case .group: if !hasUserLine { out += "  \(diagnostic.description)\n" }
             }
         }
-        switch config.policy(for: name) {
+        switch config.policy(for: name, groups: groups) {
         case .success(let policy):
-            let who =
-                config.users.first { $0.name == name }.map { "user \(name) (line \($0.line))" }
-                ?? "user \(name) (no user line: the defaults)"
+            let who: String
+            switch policy.source {
+            case .userLine(let line): who = "user \(name) (line \(line))"
+            case .groupLine(let line, let group): who = "user \(name) (group \(group), line \(line))"
+            case .global: who = "user \(name) (no user line: the defaults)"
+            }
             out += policyLine(who, policy)
             return (out, false)
         case .failure(let reason):

@@ -19,8 +19,12 @@ extension LoginShell {
     static func printVersionReport() -> Never {
         let paths = ProgramPaths.compiledIn
         let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
-            ConfigParser.parse($0, file: paths.configFile)
+            var config = ConfigParser.parse($0, file: paths.configFile)
+            var lookup = SystemGroupLookup(.kernel)
+            config.diagnostics += config.unknownGroupWarnings(lookup: &lookup)
+            return config
         }
+        let isRoot = system_geteuid() == 0
         let audit = AuditTrail.destination()
         let report = VersionReport(
             paths: paths,
@@ -33,7 +37,8 @@ extension LoginShell {
             pathStatus: SshdEffectiveConfig.pathStatus,
             pathIsImmutable: SshdEffectiveConfig.pathIsImmutable,
             landlockABI: Landlock.abi(),
-            landlockHomes: system_geteuid() == 0 ? landlockAccounts(paths, configuration) : nil
+            landlockHomes: isRoot ? landlockAccounts(paths, configuration) : nil,
+            groupOverlaps: isRoot ? groupOverlaps(paths, configuration) : nil
         ).render()
         writeAll(report.text, to: STDOUT_FILENO)
         exit(report.status)
@@ -46,17 +51,37 @@ extension LoginShell {
     ) -> [VersionReport.LandlockAccount] {
         guard case .success(let config) = configuration else { return [] }
         var result: [VersionReport.LandlockAccount] = []
-        for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts
-        where isLandlocked(account.name, in: config) {
+        var lookup = SystemGroupLookup(.kernel)
+        for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts {
+            lookup.source = .nss(name: account.name, gid: account.gid)
+            let groups = config.groupFacts(for: account.name, lookup: &lookup)
+            guard isLandlocked(account.name, in: config, groups: groups) else { continue }
             let problem = LoginShell.landlockHomeProblem(LandlockHome.gather(home: account.home), uid: account.uid)
             result.append(VersionReport.LandlockAccount(name: account.name, problem: problem))
         }
         return result
     }
 
+    /// Each account with an rssh login shell and no user line, with the group lines naming its groups (NSS's
+    /// getgrouplist: this is a report about other accounts, not a session); only the first line applies.
+    static func groupOverlaps(
+        _ paths: ProgramPaths,
+        _ configuration: Result<Configuration, ConfigFile.Failure>
+    ) -> [(name: String, lines: [Int])] {
+        guard case .success(let config) = configuration, !config.groups.isEmpty else { return [] }
+        var result: [(name: String, lines: [Int])] = []
+        var lookup = SystemGroupLookup(.kernel)
+        for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts {
+            lookup.source = .nss(name: account.name, gid: account.gid)
+            guard let facts = config.groupFacts(for: account.name, lookup: &lookup) else { continue }
+            result.append((account.name, config.groupLines(matching: facts)))
+        }
+        return result
+    }
+
     /// Whether `name`'s policy in `config` has the `landlock` option (only then is the home inspected).
-    static func isLandlocked(_ name: String, in config: Configuration) -> Bool {
-        guard case .success(let policy) = config.policy(for: name) else { return false }
+    static func isLandlocked(_ name: String, in config: Configuration, groups: GroupFacts? = nil) -> Bool {
+        guard case .success(let policy) = config.policy(for: name, groups: groups) else { return false }
         return policy.options.contains(.landlock)
     }
 
@@ -78,8 +103,15 @@ extension LoginShell {
         if case .failure(let failure) = found { shell.facts.lookupFailure = failure }
         shell.facts.helperIsExecutable = system_access(paths.chrootHelper, X_OK) == 0
         shell.facts.landlockABI = Landlock.abi()
+        // Only a file with group lines, for a user without a user line, pays for a group lookup.
+        if let account, let config = try? configuration.get() {
+            var lookup = SystemGroupLookup(.kernel)
+            shell.facts.groups = config.groupFacts(for: account.name, lookup: &lookup)
+        }
         // Only a landlocked session pays for looking at the home (realpath, a few lstat, the .ssh flags).
-        if let account, let config = try? configuration.get(), isLandlocked(account.name, in: config) {
+        if let account, let config = try? configuration.get(),
+            isLandlocked(account.name, in: config, groups: shell.facts.groups)
+        {
             shell.facts.landlockHome = LandlockHome.gather(home: account.home)
         }
         // Only sshd's sessions for rssh users are recorded: anyone else could forge the client address and

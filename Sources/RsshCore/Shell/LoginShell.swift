@@ -79,7 +79,7 @@ public struct LoginShell {
             return refusal(nil, [], reason: LockoutReason.unusableFile(failure.description).description)
         case .success(let config):
             requireAudit = config.requireAudit
-            switch config.policy(for: account.name) {
+            switch config.policy(for: account.name, groups: facts.groups) {
             case .failure(let reason): return refusal(nil, [], reason: reason.description)
             case .success(let resolved): policy = resolved
             }

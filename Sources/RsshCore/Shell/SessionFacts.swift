@@ -14,6 +14,9 @@ public struct SessionFacts: Sendable, Equatable {
     public var landlockABI: Int32
     /// The home and its `.ssh`, gathered only for a landlocked user (nil otherwise, or when not gathered).
     public var landlockHome: LandlockHome?
+    /// The user's groups and the group lines' gids, gathered only when the file has group lines and the user
+    /// has no user line (nil otherwise).
+    public var groups: GroupFacts?
 
     /// Creates facts; the defaults describe a healthy installation without Landlock.
     public init(
@@ -21,12 +24,14 @@ public struct SessionFacts: Sendable, Equatable {
         helperIsExecutable: Bool = true,
         lookupFailure: Account.LookupFailure? = nil,
         landlockABI: Int32 = 0,
-        landlockHome: LandlockHome? = nil
+        landlockHome: LandlockHome? = nil,
+        groups: GroupFacts? = nil
     ) {
         self.audit = audit
         self.helperIsExecutable = helperIsExecutable
         self.lookupFailure = lookupFailure
         self.landlockABI = landlockABI
         self.landlockHome = landlockHome
+        self.groups = groups
     }
 }

@@ -370,6 +370,27 @@ internal func system_getgrgid_r(
     getgrgid_r(gid, entry, buffer, size, result)
 }
 
+/// getgrnam_r(3), through NSS.
+internal func system_getgrnam_r(
+    _ name: String,
+    _ entry: UnsafeMutablePointer<group>,
+    _ buffer: UnsafeMutablePointer<CChar>,
+    _ size: Int,
+    _ result: UnsafeMutablePointer<UnsafeMutablePointer<group>?>
+) -> Int32 {
+    getgrnam_r(name, entry, buffer, size, result)
+}
+
+/// getgrouplist(3), through NSS: every group `name` is in, `gid` first.
+internal func system_getgrouplist(
+    _ name: String,
+    _ gid: gid_t,
+    _ groups: UnsafeMutablePointer<gid_t>,
+    _ count: UnsafeMutablePointer<Int32>
+) -> Int32 {
+    getgrouplist(name, gid, groups, count)
+}
+
 /// time(2).
 internal func system_time() -> Int64 { Int64(time(nil)) }
 

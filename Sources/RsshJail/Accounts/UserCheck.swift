@@ -37,15 +37,20 @@ public struct UserCheck {
             problem("\(failure.description); every user is locked out")
             return (out + "Result: \(name): 1 problem\n", false)
         }
-        let check = VersionReport.userCheck(config, name: name)
-        out += check.text
-        if check.lockedOut { problems += 1 }
         var account: JailUser?
+        var lookupError: String?
         do {
             account = try JailUser.lookup(name)
         } catch {
-            problem("account lookup failed: \(error)")
+            lookupError = "account lookup failed: \(error)"
         }
+        // The account's groups from NSS (getgrouplist), as the group lines see them.
+        var lookup = SystemGroupLookup(.list(account.map { [$0.gid] + $0.groups.map { $0.gid } } ?? []))
+        let groups = config.groupFacts(for: name, lookup: &lookup)
+        let check = VersionReport.userCheck(config, name: name, groups: groups)
+        out += check.text
+        if check.lockedOut { problems += 1 }
+        if let lookupError { problem(lookupError) }
         guard let account else {
             if problems == 0 { problem("no account \(name)") }
             return (out + Self.result(name, problems), false)
@@ -55,7 +60,7 @@ public struct UserCheck {
         } else if FileSystem.followedStatus(paths.shell).map({ $0.st_mode & 0o111 == 0 }) ?? true {
             problem("the login shell \(paths.shell) is not installed (make install): every login fails")
         }
-        guard case .success(let policy) = config.policy(for: name) else {
+        guard case .success(let policy) = config.policy(for: name, groups: groups) else {
             return (out + Self.result(name, problems), false)
         }
         for program in ServerProgram.allCases {

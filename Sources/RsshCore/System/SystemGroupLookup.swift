@@ -1,0 +1,79 @@
+import CRsshLibc
+
+/// The group lines' lookups on this system: group names through NSS (getgrnam_r), and the user's groups
+/// either from the kernel's credential (a session) or from NSS (a report about other accounts).
+public struct SystemGroupLookup: GroupLookup {
+    /// Where the user's groups come from.
+    public enum Source: Sendable {
+        /// This process's real gid and supplementary groups, as sshd set them with initgroups(3): the
+        /// session's own credential, which no user can forge, and no NSS walk.
+        case kernel
+        /// getgrouplist(3) for an account that is not this process (`rssh -v`).
+        case nss(name: String, gid: gid_t)
+        /// A list already looked up (getgrouplist by `rsshctl`).
+        case list([gid_t])
+    }
+
+    /// Where `memberships()` looks.
+    public var source: Source
+    private var resolved: [String: GroupFacts.Resolution] = [:]
+
+    /// Creates a lookup.
+    public init(_ source: Source) {
+        self.source = source
+    }
+
+    /// getgrnam_r, retried with a larger buffer on ERANGE; each name is looked up once.
+    public mutating func gid(named name: String) -> GroupFacts.Resolution {
+        if let known = resolved[name] { return known }
+        var answer = GroupFacts.Resolution.failed(ERANGE)
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
+        var size = 1024
+        while size <= 1 << 22 {
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
+            defer { buffer.deallocate() }
+            let status = system_getgrnam_r(name, &entry, buffer, size, &result)
+            if status == ERANGE {
+                size *= 4
+                continue
+            }
+            // glibc answers ENOENT (and some modules ESRCH, EBADF, EPERM) for "no such group" too.
+            if status == 0 || status == ENOENT || status == ESRCH {
+                answer = status == 0 && result != nil ? .gid(entry.gr_gid) : .unknown
+            } else {
+                answer = .failed(status)
+            }
+            break
+        }
+        resolved[name] = answer
+        return answer
+    }
+
+    /// The user's gids, the primary one first.
+    public mutating func memberships() -> Result<[gid_t], SystemError> {
+        switch source {
+        case .kernel:
+            do throws(SystemError) {
+                return .success([system_getgid()] + (try PrivilegeDrop.callerGroups()))
+            } catch {
+                return .failure(error)
+            }
+        case .nss(let name, let gid):
+            var count: Int32 = 64
+            while count <= 1 << 16 {
+                var gids = [gid_t](repeating: 0, count: Int(count))
+                var filled = count
+                let status = gids.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                    guard let base = buffer.baseAddress else { return -1 }
+                    return system_getgrouplist(name, gid, base, &filled)
+                }
+                if status >= 0 { return .success(Array(gids.prefix(Int(filled)))) }
+                count = max(filled, count * 2)
+            }
+            return .failure(SystemError(call: "getgrouplist", subject: name, code: ERANGE))
+        case .list(let gids):
+            return .success(gids)
+        }
+    }
+}
