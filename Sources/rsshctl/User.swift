@@ -51,6 +51,8 @@ extension User {
         @Flag(help: "Allow svnserve (as cvs).") var svnserve = false
         @Flag(help: "Allow the checksum programs (md5sum ... sha512sum) for rclone and WinSCP.") var checksums = false
         @Flag(help: "Answer WinSCP's SCP mode (needs --scp).") var winscp = false
+        @Flag(help: "Allow borg serve, restricted to the home (not with --jail).") var borg = false
+        @Flag(help: "Allow git's server programs (needs a jail or --unconfined-exec).") var git = false
         @Flag(
             name: .customLong("unconfined-exec"),
             help: "Accept that cvs, rdist and svnserve run commands outside a jail for this user."
@@ -84,7 +86,7 @@ extension User {
             for (on, option) in [
                 (landlock, UserOptions.landlock), (readonly, .readOnly), (uploadonly, .uploadOnly),
                 (appendonly, .appendOnly), (checksums, .checksums), (winscp, .winscp),
-                (unconfinedExec, .unconfinedExec),
+                (unconfinedExec, .unconfinedExec), (borg, .borg), (git, .git),
             ] where on {
                 options.insert(option)
             }

@@ -26,6 +26,8 @@ struct UserConfigEditTests {
         (line("carol", [.sftp, .svnserve], chroot: "/srv/jail"), "user = carol:022:000101:/srv/jail"),
         (line("dave", [.sftp], options: [.checksums, .uploadOnly]), "user = dave:022:00010::uploadonly,checksums"),
         (line("erin", [.rsync], options: [.landlock, .appendOnly]), "user = erin:022:10000::landlock,appendonly"),
+        (line("frank", [], options: [.landlock, .borg]), "user = frank:022:00000::landlock,borg"),
+        (line("gina", [], chroot: "/srv/jail", options: [.git]), "user = gina:022:00000:/srv/jail:git"),
     ]
 
     @Test(arguments: lineCases)
@@ -44,6 +46,7 @@ struct UserConfigEditTests {
         ("alice", .rsync, nil, [.appendOnly, .uploadOnly], "one access mode per user"),
         ("alice", .rsync, nil, [.readOnly, .appendOnly], "one access mode per user"),
         ("alice", .sftp, nil, [.winscp], "winscp needs scp"),
+        ("alice", .sftp, "/srv/jail", [.borg], "borg cannot run in a jail"),
     ]
 
     @Test(arguments: badCases)

@@ -11,7 +11,7 @@ public struct UserLine: Sendable, Equatable {
     public var programs: ProgramSet
     /// The jail, or nil.
     public var chrootPath: String?
-    /// The options (landlock, readonly, uploadonly, appendonly, checksums, winscp, unconfinedexec).
+    /// The options (landlock, readonly, uploadonly, appendonly, checksums, borg, git, winscp, unconfinedexec).
     public var options: UserOptions
 
     /// Why a request cannot become a line.
@@ -49,7 +49,7 @@ public struct UserLine: Sendable, Equatable {
         options: UserOptions
     ) throws(Problem) {
         guard Self.isValidName(name) else { throw .badName(name) }
-        guard !programs.isEmpty else { throw .noProgram }
+        guard !programs.isEmpty || !options.isDisjoint(with: UserOptions.programs) else { throw .noProgram }
         if let chrootPath {
             let forbidden: Set<Character> = [" ", "\t", "\"", "'", ":", "#", "\\"]
             guard JailPath.components(of: chrootPath) != nil, chrootPath != "/", !chrootPath.hasSuffix("/"),
@@ -61,6 +61,9 @@ public struct UserLine: Sendable, Equatable {
         }
         if [UserOptions.readOnly, .uploadOnly, .appendOnly].filter({ options.contains($0) }).count > 1 {
             throw .conflicting("readonly, uploadonly and appendonly cannot be combined (one access mode per user)")
+        }
+        if options.contains(.borg) && chrootPath != nil {
+            throw .conflicting("borg cannot run in a jail (a Python program; use --landlock)")
         }
         if options.contains(.winscp) && !programs.allows(.scp) {
             throw .conflicting("winscp needs scp allowed (WinSCP's SCP mode runs scp)")
