@@ -4,7 +4,7 @@
 # Medians over many runs (hyperfine), so the figures hold on a noisy machine. Not a test: nothing fails.
 set -uo pipefail
 NAME=bench
-USERS=(rsshbench rsshbench_jail rsshbench_sh)
+USERS=(rsshbench rsshbench_jail rsshbench_sh rsshbench_grp)
 JAIL_USER=rsshbench_jail
 # shellcheck source=Tests/EndToEnd/lib.sh
 . "$(dirname "$0")/../EndToEnd/lib.sh"
@@ -76,6 +76,18 @@ printf '%s\n' "$small" >"$ETC/rssh.conf"
 R3S=$(printf '%s\n' "${R3_SMALL[@]}" | sort -g | sed -n 2p)
 R3L=$(printf '%s\n' "${R3_LARGE[@]}" | sort -g | sed -n 2p)
 
+echo "== 3g. the same 10,000 users plus 100 group lines, for a user without a user line in the last line's group"
+# Worst case for group lines: every line's group is resolved (getgrnam_r) before the last one matches.
+for i in $(seq 1 100); do groupadd "rsshbg$i" && E2E_GROUPS+=("rsshbg$i"); done
+usermod -a -G rsshbg100 rsshbench_grp
+{ cat "$WORK/large.conf"; for i in $(seq 1 100); do echo "group = rsshbg$i:022:00010"; done; } >"$WORK/groups.conf"
+cp "$WORK/groups.conf" "$ETC/rssh.conf"
+GROUP_OK=no
+out=$(as_user rsshbench_grp "$RSSH" -c "$SFTP_SERVER" </dev/null 2>&1) && [ -z "$out" ] && GROUP_OK=yes
+as_user rsshbench_grp hyperfine -N -i --warmup 20 --runs $((RUNS / 3)) --export-json "$OUT/b3g.json" --style basic "$RSSH -c $SFTP_SERVER" >/dev/null 2>&1
+R3G=$(median "$OUT/b3g.json")
+printf '%s\n' "$small" >"$ETC/rssh.conf"
+
 echo "== 4. peak memory before exec (the refused path does all the work and execs nothing)"
 rss() { as_user "$1" /usr/bin/time -f %M "${@:2}" </dev/null 2>&1 >/dev/null | tail -1; }
 R4_SHELL=$(rss rsshbench "$RSSH" -c "scp -t .")   # scp is not allowed: parse, vet, log, audit, refuse
@@ -141,6 +153,8 @@ else
     echo "ratio 1c, 2c: the C original was not measured"
 fi
 echo "ratio 3  10,000-user / 10-line config    = $R3   (target <= 1.1: $(target "$R3" 1.1))"
+R3GR=$(ratio "$R3G" "$R3S")
+echo "ratio 3g 10,000 users + 100 groups / 10 lines = $R3GR   (target <= 1.1: $(target "$R3GR" 1.1)); $(ms "$R3G"), the group line applied: $GROUP_OK"
 echo "peak 4   max RSS shell $R4_SHELL KiB, helper $R4_HELPER KiB (target <= 2560 KiB: $(target "$R4_SHELL" 2560), $(target "$R4_HELPER" 2560))"
 echo "size 5   stripped rssh $R5_SHELL bytes, helper $R5_HELPER bytes (target <= 1048576: $(target "$R5_SHELL" 1048576), $(target "$R5_HELPER" 1048576))"
 echo "ratio 6  50 sftp sessions, rssh / sh     = $R6   (target <= 1.02: $(target "$R6" 1.02))"
