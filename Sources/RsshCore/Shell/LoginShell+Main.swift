@@ -18,13 +18,14 @@ extension LoginShell {
     /// bypasses or weakens rssh.
     static func printVersionReport() -> Never {
         let paths = ProgramPaths.compiledIn
+        // One lookup for the whole report, so each group line's name is resolved once.
+        var lookup = SystemGroupLookup(.kernel)
         let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
             var config = ConfigParser.parse($0, file: paths.configFile)
-            var lookup = SystemGroupLookup(.kernel)
             config.diagnostics += config.unknownGroupWarnings(lookup: &lookup)
             return config
         }
-        let isRoot = system_geteuid() == 0
+        let accounts = system_geteuid() == 0 ? accountChecks(paths, configuration, lookup: &lookup) : nil
         let audit = AuditTrail.destination()
         let report = VersionReport(
             paths: paths,
@@ -37,46 +38,33 @@ extension LoginShell {
             pathStatus: SshdEffectiveConfig.pathStatus,
             pathIsImmutable: SshdEffectiveConfig.pathIsImmutable,
             landlockABI: Landlock.abi(),
-            landlockHomes: isRoot ? landlockAccounts(paths, configuration) : nil,
-            groupOverlaps: isRoot ? groupOverlaps(paths, configuration) : nil
+            landlockHomes: accounts?.landlock,
+            groupOverlaps: accounts?.overlaps
         ).render()
         writeAll(report.text, to: STDOUT_FILENO)
         exit(report.status)
     }
 
-    /// Each landlocked account whose login shell is rssh, with what a session's own home check would say.
-    static func landlockAccounts(
+    /// One walk over the accounts whose login shell is rssh (as root): each landlocked one with what a
+    /// session's own home check would say, and each without a user line with the group lines naming its
+    /// groups (NSS's getgrouplist: a report about other accounts, not a session; only the first line applies).
+    static func accountChecks(
         _ paths: ProgramPaths,
-        _ configuration: Result<Configuration, ConfigFile.Failure>
-    ) -> [VersionReport.LandlockAccount] {
-        guard case .success(let config) = configuration else { return [] }
-        var result: [VersionReport.LandlockAccount] = []
-        var lookup = SystemGroupLookup(.kernel)
+        _ configuration: Result<Configuration, ConfigFile.Failure>,
+        lookup: inout SystemGroupLookup
+    ) -> (landlock: [VersionReport.LandlockAccount], overlaps: [(name: String, lines: [Int])]) {
+        guard case .success(let config) = configuration else { return ([], []) }
+        var landlock: [VersionReport.LandlockAccount] = []
+        var overlaps: [(name: String, lines: [Int])] = []
         for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts {
             lookup.source = .nss(name: account.name, gid: account.gid)
             let groups = config.groupFacts(for: account.name, lookup: &lookup)
+            if let groups { overlaps.append((account.name, config.groupLines(matching: groups))) }
             guard isLandlocked(account.name, in: config, groups: groups) else { continue }
             let problem = LoginShell.landlockHomeProblem(LandlockHome.gather(home: account.home), uid: account.uid)
-            result.append(VersionReport.LandlockAccount(name: account.name, problem: problem))
+            landlock.append(VersionReport.LandlockAccount(name: account.name, problem: problem))
         }
-        return result
-    }
-
-    /// Each account with an rssh login shell and no user line, with the group lines naming its groups (NSS's
-    /// getgrouplist: this is a report about other accounts, not a session); only the first line applies.
-    static func groupOverlaps(
-        _ paths: ProgramPaths,
-        _ configuration: Result<Configuration, ConfigFile.Failure>
-    ) -> [(name: String, lines: [Int])] {
-        guard case .success(let config) = configuration, !config.groups.isEmpty else { return [] }
-        var result: [(name: String, lines: [Int])] = []
-        var lookup = SystemGroupLookup(.kernel)
-        for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts {
-            lookup.source = .nss(name: account.name, gid: account.gid)
-            guard let facts = config.groupFacts(for: account.name, lookup: &lookup) else { continue }
-            result.append((account.name, config.groupLines(matching: facts)))
-        }
-        return result
+        return (landlock, overlaps)
     }
 
     /// Whether `name`'s policy in `config` has the `landlock` option (only then is the home inspected).
