@@ -125,15 +125,9 @@ public enum BorgServeValidator {
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
-    /// An octal mode of one to four digits, at most 0777.
+    /// An octal mode of one to four digits, at most 0777 (the config's umask parser, four digits at most).
     static func octal(_ value: [UInt8]) -> mode_t? {
-        guard !value.isEmpty, value.count <= 4 else { return nil }
-        var result: mode_t = 0
-        for byte in value {
-            guard byte >= 0x30 && byte <= 0x37 else { return nil }
-            result = result * 8 + mode_t(byte - 0x30)
-        }
-        return result <= 0o777 ? result : nil
+        value.count <= 4 ? ConfigParser.parseUmask(value) : nil
     }
 
     /// Three octal digits.
