@@ -31,28 +31,10 @@ public enum AccountTool {
     public static func run(_ tool: String, _ arguments: [String]) throws(Failure) {
         let path = directory + "/" + tool
         let argv = [path] + arguments
-        let cArgv = argv.map { strdup($0) } + [nil]
-        let cEnv = [strdup("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), strdup("LC_ALL=C"), nil]
-        defer {
-            for pointer in cArgv { free(pointer) }
-            for pointer in cEnv { free(pointer) }
-        }
-        let pid = jail_fork()
+        let pid = ChildProcess.spawn(path, argv, environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"])
         guard pid >= 0 else { throw .fork(jail_errno()) }
-        if pid == 0 {
-            cArgv.withUnsafeBufferPointer { args in
-                cEnv.withUnsafeBufferPointer { env in
-                    if let argsBase = args.baseAddress, let envBase = env.baseAddress {
-                        _ = jail_execve(path, argsBase, envBase)
-                    }
-                }
-            }
-            jail_exit(127)
-        }
-        var status: Int32 = 0
-        while jail_waitpid(pid, &status) == -1 && jail_errno() == EINTR {}
-        if status & 0x7F != 0 { throw .signal(argv, status & 0x7F) }
-        let code = (status >> 8) & 0xFF
+        let ending = ChildProcess.wait(pid)
+        guard let code = ending.status else { throw .signal(argv, ending.signal) }
         guard code == 0 else { throw .status(argv, code) }
     }
 }

@@ -28,36 +28,19 @@ public enum ProgramProbe {
 
     /// Runs `path` (a path inside the jail) under chroot(`jail`) as uid/gid 65534.
     public static func run(_ path: String, in jail: String) -> Outcome {
-        let argv = [path] + arguments(for: path)
-        let cArgv = argv.map { strdup($0) } + [nil]
-        let cEnv = [strdup("PATH=/bin:/usr/bin"), nil]
-        defer {
-            for pointer in cArgv { free(pointer) }
-            for pointer in cEnv { free(pointer) }
-        }
         var output: [Int32] = [0, 0]
         var input: [Int32] = [0, 0]
         guard jail_pipe(&output) == 0, jail_pipe(&input) == 0 else {
             return Outcome(status: nil, output: "pipe failed")
         }
-        let pid = jail_fork()
-        if pid == 0 {
+        let pid = ChildProcess.spawn(path, [path] + arguments(for: path), environment: ["PATH=/bin:/usr/bin"]) {
             _ = jail_close(input[1])
             _ = jail_dup2(input[0], 0)
             _ = jail_dup2(output[1], 1)
             _ = jail_dup2(output[1], 2)
             // Each step is checked; a failure is reported through the exit status (125).
-            guard jail_chroot(jail) == 0, jail_chdir("/") == 0, jail_setgroups_none() == 0, jail_setgid(65_534) == 0,
-                jail_setuid(65_534) == 0
-            else { jail_exit(125) }
-            cArgv.withUnsafeBufferPointer { args in
-                cEnv.withUnsafeBufferPointer { env in
-                    if let argsBase = args.baseAddress, let envBase = env.baseAddress {
-                        _ = jail_execve(path, argsBase, envBase)
-                    }
-                }
-            }
-            jail_exit(127)
+            return jail_chroot(jail) == 0 && jail_chdir("/") == 0 && jail_setgroups_none() == 0
+                && jail_setgid(65_534) == 0 && jail_setuid(65_534) == 0
         }
         _ = jail_close(input[0])
         _ = jail_close(input[1])
@@ -75,9 +58,6 @@ public enum ProgramProbe {
         }
         _ = jail_close(output[0])
         guard pid > 0 else { return Outcome(status: nil, output: "fork failed") }
-        var status: Int32 = 0
-        while jail_waitpid(pid, &status) == -1 && jail_errno() == EINTR {}
-        let exited = status & 0x7F == 0
-        return Outcome(status: exited ? (status >> 8) & 0xFF : nil, output: String(decoding: bytes, as: UTF8.self))
+        return Outcome(status: ChildProcess.wait(pid).status, output: String(decoding: bytes, as: UTF8.self))
     }
 }
