@@ -7,14 +7,20 @@ import Testing
 private struct CountingLookup: GroupLookup {
     var gids: [String: gid_t]
     var member: [gid_t]
-    var failing: Set<String> = []
+    var failing: Set<gid_t> = []
     var nameCalls = 0
     var membershipCalls = 0
 
     mutating func gid(named name: String) -> GroupFacts.Resolution {
         nameCalls += 1
-        if failing.contains(name) { return .failed(EIO) }
         return gids[name].map { .gid($0) } ?? .unknown
+    }
+
+    mutating func name(of gid: gid_t) -> GroupFacts.Name {
+        nameCalls += 1
+        if failing.contains(gid) { return .failed(EIO) }
+        // The first name in sorted order, as NSS would answer with the first entry for a shared gid.
+        return gids.filter { $0.value == gid }.keys.sorted().first.map { .name($0) } ?? .unknown
     }
 
     mutating func memberships() -> Result<[gid_t], SystemError> {
@@ -77,7 +83,7 @@ struct GroupLineTests {
         var member: [gid_t]
         var programs: [TransferProgram]?  // nil: locked out
         var source: UserPolicy.Source? = nil
-        var failing: Set<String> = []
+        var failing: Set<gid_t> = []
         var testDescription: String { name }
     }
 
@@ -127,19 +133,18 @@ struct GroupLineTests {
             source: .global
         ),
         Case(
-            name: "a failed group lookup locks out",
+            name: "a failed lookup of one of the user's groups locks out",
             config: twoGroups,
-            member: [2002],
+            member: [2002, 2003],
             programs: nil,
-            failing: ["backup"]
+            failing: [2003]
         ),
         Case(
-            name: "a failed lookup after the matching line does not matter",
+            name: "a gid without a group entry matches nothing",
             config: twoGroups,
-            member: [2001],
-            programs: [.sftp],
-            source: .groupLine(2, "backup"),
-            failing: ["staff"]
+            member: [4242, 2002],
+            programs: [.rsync],
+            source: .groupLine(3, "staff")
         ),
         Case(
             name: "an error on a group line locks out users without a user line",
@@ -231,6 +236,30 @@ struct GroupLineTests {
         #expect(warnings.first?.line == 2)
         #expect(warnings.first?.severity == .warning)
         #expect(warnings.first?.message.contains("'nosuch' does not exist") == true)
+    }
+
+    @Test func aSecondNameForAGidIsWarnedAndMatchesNobody() {
+        // "archive" shares backup's gid; NSS calls the gid "archive" (first in sorted order here), so a line
+        // naming "backup" never matches and `rssh -v` says what to write instead.
+        let config = ConfigParser.parse(Array("allowscp\ngroup = backup:022:00010\n".utf8), file: "rssh.conf")
+        var lookup = CountingLookup(gids: groupGids.merging(["archive": 2001]) { a, _ in a }, member: [2001])
+        let warnings = config.unknownGroupWarnings(lookup: &lookup)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.contains("which is called 'archive'") == true, "\(warnings)")
+        let facts = config.groupFacts(for: "alice", lookup: &lookup)
+        #expect(config.policy(for: "alice", groups: facts).map { $0.source } == .success(.global))
+    }
+
+    @Test func theLookupsAreOnePerGroupOfTheUserNotPerLine() {
+        var text = "allowscp\n"
+        for index in 0..<100 { text += "group = g\(index):022:00010\n" }
+        let config = ConfigParser.parse(Array(text.utf8), file: "rssh.conf", onlyUser: "alice")
+        var gids: [String: gid_t] = [:]
+        for index in 0..<100 { gids["g\(index)"] = gid_t(3000 + index) }
+        var lookup = CountingLookup(gids: gids, member: [1001, 3099, 3099])
+        let facts = config.groupFacts(for: "alice", lookup: &lookup)
+        #expect(lookup.nameCalls == 2 && lookup.membershipCalls == 1)
+        #expect(config.policy(for: "alice", groups: facts).map { $0.source } == .success(.groupLine(101, "g99")))
     }
 
     @Test func reportListsGroupLinesAndOverlaps() {

@@ -1,7 +1,7 @@
 import CRsshLibc
 
-/// The group lines' lookups on this system: group names through NSS (getgrnam_r), and the user's groups
-/// either from the kernel's credential (a session) or from NSS (a report about other accounts).
+/// The group lines' lookups on this system: group names and gids through NSS (getgrnam_r, getgrgid_r), and
+/// the user's groups either from the kernel's credential (a session) or from NSS (a report about other accounts).
 public struct SystemGroupLookup: GroupLookup {
     /// Where the user's groups come from.
     public enum Source: Sendable {
@@ -17,37 +17,72 @@ public struct SystemGroupLookup: GroupLookup {
     /// Where `memberships()` looks.
     public var source: Source
     private var resolved: [String: GroupFacts.Resolution] = [:]
+    private var named: [gid_t: GroupFacts.Name] = [:]
 
     /// Creates a lookup.
     public init(_ source: Source) {
         self.source = source
     }
 
-    /// getgrnam_r, retried with a larger buffer on ERANGE; each name is looked up once.
+    /// getgrnam_r; each name is looked up once.
     public mutating func gid(named name: String) -> GroupFacts.Resolution {
         if let known = resolved[name] { return known }
-        var answer = GroupFacts.Resolution.failed(ERANGE)
+        var gid: gid_t = 0
+        let answer: GroupFacts.Resolution =
+            switch Self.lookUp({ system_getgrnam_r(name, $0, $1, $2, $3) }, found: { gid = $0.gr_gid }) {
+            case 0: .gid(gid)
+            case ENOENT: .unknown
+            case let code: .failed(code)
+            }
+        resolved[name] = answer
+        return answer
+    }
+
+    /// getgrgid_r; each gid is looked up once.
+    public mutating func name(of gid: gid_t) -> GroupFacts.Name {
+        if let known = named[gid] { return known }
+        var name = ""
+        let answer: GroupFacts.Name =
+            switch Self.lookUp(
+                { system_getgrgid_r(gid, $0, $1, $2, $3) },
+                found: { name = $0.gr_name.map { String(cString: $0) } ?? "" }
+            ) {
+            case 0: .name(name)
+            case ENOENT: .unknown
+            case let code: .failed(code)
+            }
+        named[gid] = answer
+        return answer
+    }
+
+    /// One getgr*_r call, retried with a larger buffer on ERANGE: 0 when found (after `found` has read the
+    /// entry, while its buffer lives), ENOENT when there is no such group, otherwise the errno.
+    private static func lookUp(
+        _ call: (
+            UnsafeMutablePointer<group>, UnsafeMutablePointer<CChar>, Int,
+            UnsafeMutablePointer<UnsafeMutablePointer<group>?>
+        ) -> Int32,
+        found: (group) -> Void
+    ) -> Int32 {
         var entry = group()
         var result: UnsafeMutablePointer<group>?
         var size = 1024
         while size <= 1 << 22 {
             let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
             defer { buffer.deallocate() }
-            let status = system_getgrnam_r(name, &entry, buffer, size, &result)
+            let status = call(&entry, buffer, size, &result)
             if status == ERANGE {
                 size *= 4
                 continue
             }
-            // glibc answers ENOENT (and some modules ESRCH, EBADF, EPERM) for "no such group" too.
-            if status == 0 || status == ENOENT || status == ESRCH {
-                answer = status == 0 && result != nil ? .gid(entry.gr_gid) : .unknown
-            } else {
-                answer = .failed(status)
+            // glibc answers ENOENT (and some modules ESRCH) for "no such group" too, or 0 with no result.
+            if status == 0, result != nil {
+                found(entry)
+                return 0
             }
-            break
+            return status == 0 || status == ENOENT || status == ESRCH ? ENOENT : status
         }
-        resolved[name] = answer
-        return answer
+        return ERANGE
     }
 
     /// The user's gids, the primary one first.
