@@ -353,6 +353,34 @@ else fail "jail: sftp ls -l names the supplementary group (from the jail's /etc/
 if logged "rssh_chroot_helper\[[0-9]*\]: allowed user=\"$JUSER\" uid=$JUSER_UID.*chroot=\"$JAIL\""; then pass "syslog: the helper's line names the directory user and the jail"
 else fail "syslog: the helper's line names the directory user and the jail" "$(grep 'rssh_chroot_helper\[' "$SYSLOG" | tail -3)"; fi
 
+# --- group lines naming directory groups (issue 19) -------------------------------------------------
+# Without its user line, the directory user gets the first group line naming one of its groups: the
+# supplementary posixGroup (memberUid) and then the primary group (gidNumber), each resolved by NSS from the
+# directory, by rssh and, for a jailed member, by the helper with its own lookup.
+cp "$ETC/rssh.conf" "$WORK/rssh.conf.nogroups"
+plain_sftp() { printf 'ls\n' | sftp_to $PLAIN >/dev/null 2>&1; }
+plain_scp() { timeout 60 scp -O -q -S "$SSH" "$LOCAL/a.txt" $PLAIN@127.0.0.1:g.txt 2>/dev/null && cmp -s "$LOCAL/a.txt" "$PLAIN_HOME/g.txt"; }
+{ grep -v "^user = $PLAIN:" "$WORK/rssh.conf.nogroups"; echo "group = $TEAM:022:00010"; echo "group = rsshldap_users:022:00001"; } >"$ETC/rssh.conf"
+rm -f "$PLAIN_HOME/g.txt"
+if plain_sftp && ! plain_scp; then pass "group line: the directory's supplementary group (memberUid) selects its line (sftp allowed, scp refused)"
+else fail "group line: the directory's supplementary group (memberUid) selects its line (sftp allowed, scp refused)" "$(id $PLAIN 2>&1; cat "$ETC/rssh.conf")"; fi
+if logged "rssh\[[0-9]*\]: denied user=\"$PLAIN\" uid=$PLAIN_UID.*scp"; then pass "group line: the refused scp is logged for the directory user"
+else fail "group line: the refused scp is logged for the directory user" "$(grep 'rssh\[' "$SYSLOG" | tail -3)"; fi
+{ grep -v "^user = $PLAIN:" "$WORK/rssh.conf.nogroups"; echo "group = rsshldap_users:022:00001"; echo "group = $TEAM:022:00010"; } >"$ETC/rssh.conf"
+rm -f "$PLAIN_HOME/g.txt"
+if plain_scp && ! plain_sftp; then pass "group line: the directory's primary group (gidNumber) selects its line, the first in the file (scp allowed, sftp refused)"
+else fail "group line: the directory's primary group (gidNumber) selects its line, the first in the file (scp allowed, sftp refused)" "$(cat "$ETC/rssh.conf")"; fi
+# The jailed directory user: its user line removed, a group line with the same jail applies in the helper too.
+{ grep -v "^user = $JUSER:" "$WORK/rssh.conf.nogroups"; echo "group = $TEAM:022:00010:$JAIL"; } >"$ETC/rssh.conf"
+out=$(printf 'ls -1 /\n' | sftp_to $JUSER 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ "$(grep -v '^sftp>' <<<"$out" | sed 's|^/||' | sort | tr '\n' ' ')" = "dev etc home lib lib64 tmp usr " ]; then
+    pass "group line: a directory group's line with a jail puts its member in the jail (rssh and the helper agree)"
+else fail "group line: a directory group's line with a jail puts its member in the jail (rssh and the helper agree)" "rc=$rc $out"; fi
+if [ "$("$RSSH" -v 2>&1 | grep -c "group $TEAM (line [0-9]*): sftp")" = 1 ]; then pass "group line: rssh -v lists the directory group's line"
+else fail "group line: rssh -v lists the directory group's line" "$("$RSSH" -v 2>&1 | grep -i group)"; fi
+cp "$WORK/rssh.conf.nogroups" "$ETC/rssh.conf"
+rm -f "$PLAIN_HOME/g.txt"
+
 # --- directory outage -------------------------------------------------------------------------------
 # A new connection for a user sshd cannot resolve ends inside sshd ("Invalid user"), before rssh runs. To see
 # rssh's own lookup fail, each user first opens a connection (ControlMaster) while the directory is up; new
@@ -397,7 +425,7 @@ outage_case() {
         for _ in $(seq 50); do line=$(tail -n +"$((before + 1))" "$SYSLOG" | grep "rssh\[[0-9]*\]: denied .*uid=$uid" | tail -1); [ -n "$line" ] && break; sleep 0.1; done
         if grep -q "user lookup failed for uid $uid" <<<"$line" && ! grep -q "no passwd entry" <<<"$line"; then
             pass "outage ($label): rssh logs that the user lookup failed for $u, not that the user is unknown"
-        else fail "outage ($label): rssh logs that the user lookup failed for $u, not that the user is unknown" "${line:-no rssh line for uid $uid}"; fi
+        else fail "outage ($label): rssh logs that the user lookup failed for $u, not that the user is unknown" "${line:-no rssh line for uid $uid: $(tail -n +"$((before + 1))" "$SYSLOG" | tail -5)}"; fi
     done
 }
 
