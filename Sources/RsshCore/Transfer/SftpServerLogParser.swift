@@ -69,6 +69,7 @@ public struct SftpServerLogParser: Sendable {
     public let level: Level
     private var line: [UInt8] = []
     private var skipping = false
+    private var afterCarriageReturn = false
     private var files: [OpenFile] = []
     private var last = Last.other
     /// Lines that were too long, cut by sftp-server, or not of a known form that reports a transfer.
@@ -84,16 +85,19 @@ public struct SftpServerLogParser: Sendable {
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [TransferRecord] {
         var records: [TransferRecord] = []
         for byte in bytes {
-            if byte == UInt8(ascii: "\n") {
-                if line.last == UInt8(ascii: "\r") {
+            defer { afterCarriageReturn = byte == 0x0D }
+            if byte == UInt8(ascii: "\n") && afterCarriageReturn {
+                if skipping {
+                    unparsedLines += 1
+                } else {
                     line.removeLast()
-                    if skipping { unparsedLines += 1 } else { message(line[...], into: &records) }
-                    line.removeAll(keepingCapacity: true)
-                    skipping = false
-                    continue
+                    message(line[...], into: &records)
                 }
-                // A bare LF is part of a name: the message goes on.
+                line.removeAll(keepingCapacity: true)
+                skipping = false
+                continue
             }
+            // A bare LF is part of a name: the message goes on.
             if skipping { continue }
             if line.count >= Self.maximumLineBytes {
                 skipping = true
@@ -199,7 +203,7 @@ public struct SftpServerLogParser: Sendable {
         let writes =
             ByteScan.occurrences(of: "WRITE", in: words, limit: 1).count == 1
             || ByteScan.occurrences(of: "APPEND", in: words, limit: 1).count == 1
-        return OpenFile(name: Array(text[(text.startIndex + 6)..<flags]), writes: writes)
+        return OpenFile(name: unvis(text[(text.startIndex + 6)..<flags]), writes: writes)
     }
 
     /// `[forced ]close "NAME" bytes read N written N`: the record of the file, matched to its open by name.
@@ -213,7 +217,7 @@ public struct SftpServerLogParser: Sendable {
             read >= text.startIndex + 6,
             let readBytes = ByteScan.decimal(text[(read + 13)..<written])
         else { return nil }
-        let name = Array(text[(text.startIndex + 7)..<read])
+        let name = Self.unvis(text[(text.startIndex + 7)..<read])
         var writes = writtenBytes > 0
         if let index = files.lastIndex(where: { $0.name == name }) {
             writes = writes || files[index].writes
@@ -234,16 +238,16 @@ public struct SftpServerLogParser: Sendable {
     /// A rename, remove, mkdir or rmdir line.
     private static func parseChange(_ text: ArraySlice<UInt8>) -> TransferRecord? {
         if ByteScan.hasPrefix(text, "remove name \""), text.last == UInt8(ascii: "\"") {
-            return TransferRecord(.remove, path: Array(text.dropFirst(13).dropLast()))
+            return TransferRecord(.remove, path: unvis(text.dropFirst(13).dropLast()))
         }
         if ByteScan.hasPrefix(text, "rmdir name \""), text.last == UInt8(ascii: "\"") {
-            return TransferRecord(.removeDirectory, path: Array(text.dropFirst(12).dropLast()))
+            return TransferRecord(.removeDirectory, path: unvis(text.dropFirst(12).dropLast()))
         }
         if ByteScan.hasPrefix(text, "mkdir name \""), let mode = ByteScan.lastOccurrence(of: "\" mode ", in: text),
             mode >= text.startIndex + 11,
             ByteScan.all(text[(mode + 7)...], { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") })
         {
-            return TransferRecord(.makeDirectory, path: Array(text[(text.startIndex + 12)..<mode]))
+            return TransferRecord(.makeDirectory, path: unvis(text[(text.startIndex + 12)..<mode]))
         }
         let names: ArraySlice<UInt8>
         if ByteScan.hasPrefix(text, "rename old \"") {
@@ -260,11 +264,44 @@ public struct SftpServerLogParser: Sendable {
             // A name holding `" new "` makes the two names inseparable: report them as one.
             return TransferRecord(
                 .rename,
-                path: Array(inner),
+                path: unvis(inner),
                 reason: Array("the old and new names cannot be told apart".utf8)
             )
         }
-        return TransferRecord(.rename, path: Array(inner[..<separator]), target: Array(inner[(separator + 7)...]))
+        return TransferRecord(.rename, path: unvis(inner[..<separator]), target: unvis(inner[(separator + 7)...]))
+    }
+
+    /// A name as sftp-server wrote it, decoded: OpenSSH's log passes messages through `strnvis(3)` with
+    /// `VIS_SAFE | VIS_OCTAL`, which writes a backslash as `\\` and a byte outside printable ASCII (but CR, LF,
+    /// TAB, BS and BEL) as `\ooo`; anything else stays as it is.
+    static func unvis(_ text: ArraySlice<UInt8>) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(text.count)
+        var index = text.startIndex
+        while index < text.endIndex {
+            let byte = text[index]
+            guard byte == UInt8(ascii: "\\"), index + 1 < text.endIndex else {
+                result.append(byte)
+                index += 1
+                continue
+            }
+            if text[index + 1] == UInt8(ascii: "\\") {
+                result.append(byte)
+                index += 2
+            } else if index + 3 < text.endIndex,
+                text[(index + 1)...(index + 3)].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }),
+                text[index + 1] <= UInt8(ascii: "3")
+            {
+                var value: UInt8 = 0
+                for digit in text[(index + 1)...(index + 3)] { value = value &* 8 &+ (digit - UInt8(ascii: "0")) }
+                result.append(value)
+                index += 4
+            } else {
+                result.append(byte)
+                index += 1
+            }
+        }
+        return result
     }
 
     /// The record of a file never closed.
