@@ -167,4 +167,22 @@ struct SftpServerLogParserTests {
         #expect(parser.finish() == [])
         #expect(parser.unparsedLines == 3)
     }
+
+    /// The fuzzer's finding: a line whose only quote is the opening one made the name's range run backwards.
+    @Test(arguments: [
+        "open \" flags READ mode 0666", "close \" bytes read 1 written 0", "mkdir name \" mode 0777",
+        "forced close \" bytes read 1 written 0", "remove name \"", "rmdir name \"", "rename old \"",
+        "posix-rename old \"",
+    ])
+    func aLineWithoutItsClosingQuoteIsNoRecord(_ line: String) {
+        var parser = SftpServerLogParser()
+        #expect(parser.feed(stream([bytes(line), bytes("session closed")])) == [])
+        #expect(parser.finish() == [])
+    }
+
+    @Test func anEmptyNameIsStillARecord() {
+        var parser = SftpServerLogParser()
+        let lines = [bytes("open \"\" flags READ mode 0666"), bytes("close \"\" bytes read 1 written 0")]
+        #expect(parser.feed(stream(lines)) == [TransferRecord(.download, path: [], bytes: 1)])
+    }
 }

@@ -195,7 +195,7 @@ public struct SftpServerLogParser: Sendable {
             let mode = ByteScan.lastOccurrence(of: " mode ", in: text),
             ByteScan.all(text[(mode + 6)...], { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }),
             let flags = ByteScan.lastOccurrence(of: "\" flags ", in: text[..<mode]),
-            flags >= text.startIndex + 5
+            flags >= text.startIndex + 6
         else { return nil }
         let words = text[(flags + 8)..<mode]
         guard ByteScan.all(words, { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || $0 == UInt8(ascii: ",") })
@@ -214,7 +214,7 @@ public struct SftpServerLogParser: Sendable {
             let written = ByteScan.lastOccurrence(of: " written ", in: text),
             let writtenBytes = ByteScan.decimal(text[(written + 9)...]),
             let read = ByteScan.lastOccurrence(of: "\" bytes read ", in: text[..<written]),
-            read >= text.startIndex + 6,
+            read >= text.startIndex + 7,
             let readBytes = ByteScan.decimal(text[(read + 13)..<written])
         else { return nil }
         let name = Self.unvis(text[(text.startIndex + 7)..<read])
@@ -237,14 +237,14 @@ public struct SftpServerLogParser: Sendable {
 
     /// A rename, remove, mkdir or rmdir line.
     private static func parseChange(_ text: ArraySlice<UInt8>) -> TransferRecord? {
-        if ByteScan.hasPrefix(text, "remove name \""), text.last == UInt8(ascii: "\"") {
+        if ByteScan.hasPrefix(text, "remove name \""), text.count >= 14, text.last == UInt8(ascii: "\"") {
             return TransferRecord(.remove, path: unvis(text.dropFirst(13).dropLast()))
         }
-        if ByteScan.hasPrefix(text, "rmdir name \""), text.last == UInt8(ascii: "\"") {
+        if ByteScan.hasPrefix(text, "rmdir name \""), text.count >= 13, text.last == UInt8(ascii: "\"") {
             return TransferRecord(.removeDirectory, path: unvis(text.dropFirst(12).dropLast()))
         }
         if ByteScan.hasPrefix(text, "mkdir name \""), let mode = ByteScan.lastOccurrence(of: "\" mode ", in: text),
-            mode >= text.startIndex + 11,
+            mode >= text.startIndex + 12,
             ByteScan.all(text[(mode + 7)...], { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") })
         {
             return TransferRecord(.makeDirectory, path: unvis(text[(text.startIndex + 12)..<mode]))
