@@ -268,4 +268,15 @@ struct ScpStreamObserverTests {
         _ = observer.fromProgram([0])
         #expect(observer.fromClient([0]) == [TransferRecord(.download, path: bytes("big"), bytes: 1 << 30)])
     }
+
+    /// WinSCP's upload as /work/shared/reference/winscp-scp-mode.md records it: times, the file, and a closing
+    /// `E` at the top level, each acknowledged.
+    @Test func winscpsUploadWithATopLevelEndIsOneFile() {
+        let chunks: Session = [
+            (false, [0]), (true, bytes("T1700000000 0 1700000000 0\n")), (false, [0]),
+            (true, bytes("C0644 13 a file.txt\n")), (false, [0]), (true, bytes("hello, world\n") + [0]), (false, [0]),
+            (true, bytes("E\n")), (false, [0]),
+        ]
+        #expect(observe(.sink, chunks) == [TransferRecord(.upload, path: bytes("a file.txt"), bytes: 13)])
+    }
 }
