@@ -41,7 +41,12 @@ struct Explain: ParsableCommand {
             throw ValidationError("--profile must be one word")
         }
         let paths = ProgramPaths.compiledIn
-        let entry = try JailCommand.lookup(user)
+        let entry: JailUser
+        do {
+            entry = try JailCommand.lookup(user)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         guard case .success(let account) = Account.find(uid: entry.uid) else {
             throw JailCommand.Failure(message: "cannot look up uid \(entry.uid)")
         }

@@ -78,7 +78,13 @@ public struct Explanation {
         } else {
             out += "account: none (no passwd entry)\n"
         }
-        out += "client address: \(decision.address ?? "none")\n"
+        if let address = decision.address {
+            out += "client address: \(address)\n"
+        } else if let sent = ExecEnvironment.clientAddress(from: shell.environment) {
+            out += "client address: none (\(sent) is not trusted: the login shell is not \(shell.paths.shell))\n"
+        } else {
+            out += "client address: none\n"
+        }
         out +=
             "command: " + (command.map { "\"\(Printable.text($0))\" (as sshd passes it to rssh -c)" } ?? "none") + "\n"
         if command != nil, let request {
