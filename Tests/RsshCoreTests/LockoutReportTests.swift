@@ -123,6 +123,27 @@ struct LockoutReportTests {
         }
     }
 
+    /// `rsshctl ssh protect` refuses a `.ssh` its user owns: the fix says to look at its keys and remove it first.
+    @Test func aTakenOverSshIsRemovedBeforeItIsProtected() {
+        let usersHome = FileStatus(owner: alice.uid, mode: 0o040750)
+        var home = safeHome
+        home.ssh = SshDirectory(status: FileStatus(owner: alice.uid, mode: 0o040700), home: usersHome)
+        #expect(
+            AccountLockout.landlockFix("alice", home, uid: alice.uid)
+                == "check /home/alice/.ssh/authorized_keys (alice may have planted keys), remove /home/alice/.ssh, "
+                + "then rsshctl ssh protect alice"
+        )
+        home.ssh = SshDirectory(status: nil, home: usersHome)
+        #expect(
+            AccountLockout.landlockFix("alice", home, uid: alice.uid)
+                == "rsshctl ssh protect alice (or a root-owned home)"
+        )
+        home.ancestors = [
+            LandlockHome.Ancestor(path: Array("/".utf8), status: FileStatus(owner: alice.uid, mode: 0o040755))
+        ]
+        #expect(AccountLockout.landlockFix("alice", home, uid: alice.uid).hasPrefix("a home owned by alice or root"))
+    }
+
     @Test func theLandlockProblemIsTheSessionsOwnRefusalReason() throws {
         let config = ConfigParser.parse(Array("user = alice:022:00010::landlock\n".utf8), file: "rssh.conf")
         let shell = LoginShell(

@@ -59,6 +59,22 @@ public struct AccountLockout: Sendable, Equatable {
         }
     }
 
+    /// The fix for a home that fails the landlocked session's check: `rsshctl ssh protect` makes a missing or
+    /// renameable `.ssh` safe, but refuses one that was taken over (the user's own, a link, writable by others),
+    /// whose keys must be looked at and which must be removed first.
+    static func landlockFix(_ name: String, _ home: LandlockHome?, uid: uid_t) -> String {
+        guard let home else { return "rsshctl ssh protect \(name)" }
+        let path = Printable.text(home.resolved ?? home.home)
+        if home.problem(uid: uid) != nil {
+            return "a home owned by \(name) or root, below directories only root can write (\(path) is not)"
+        }
+        if home.ssh.problem?.isTakenOver == true {
+            return "check \(path)/.ssh/authorized_keys (\(name) may have planted keys), remove \(path)/.ssh, then "
+                + "rsshctl ssh protect \(name)"
+        }
+        return "rsshctl ssh protect \(name) (or a root-owned home)"
+    }
+
     /// Every reason why all sessions of `account` under `policy` will be refused, in the order a session meets
     /// them: Landlock's kernel ABI and home (`LoginShell.landlockHomeProblem`, the session's own check); the
     /// chroot helper, the login shell, the jail path (`JailPath.check`) and the jail home's `.ssh`
@@ -88,9 +104,7 @@ public struct AccountLockout: Sendable, Equatable {
                     )
                 )
             } else if inspectHome, let problem = LoginShell.landlockHomeProblem(landlockHome, uid: account.uid) {
-                found.append(
-                    AccountLockout(problem: problem, fix: "rsshctl ssh protect \(name) (or a root-owned home)")
-                )
+                found.append(AccountLockout(problem: problem, fix: landlockFix(name, landlockHome, uid: account.uid)))
             }
         }
         var root = ""
