@@ -9,8 +9,24 @@ struct RsshCtl: ParsableCommand {
         commandName: "rsshctl",
         abstract:
             "Administer rssh: set up accounts, build and check chroot jails, protect ~/.ssh, check configurations.",
-        subcommands: [User.self, Jail.self, Ssh.self, ConfigCommand.self]
+        subcommands: [User.self, Explain.self, Jail.self, Ssh.self, ConfigCommand.self]
     )
+
+    /// `explain` exits 1 for a refused command, so its usage errors exit 2 (ArgumentParser's would be 64).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            if arguments.first == "explain", exitCode(for: error) == .validationFailure {
+                let message = Array((fullMessage(for: error) + "\n").utf8)
+                _ = message.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 struct ConfigCommand: ParsableCommand {

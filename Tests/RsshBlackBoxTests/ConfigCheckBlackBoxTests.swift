@@ -17,13 +17,23 @@ struct ConfigCheckBlackBoxTests {
         return Array(rest.prefix { !$0.hasPrefix(end) })
     }
 
-    @Test func everyExampleAndCorpusConfigGetsRsshVsVerdict() throws {
+    @Test func everyConfigFileAndCorpusConfigGetsRsshVsVerdict() throws {
         defer { BlackBox.removeConfig() }
         let fixture = try #require(BlackBox.fixture)
         let rsshctl = try #require(BlackBox.rsshctl)
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        var files = ["Config/rssh.conf"]
+        // Every file in Config/ (the example rssh.conf, and files that are not one, which both must refuse alike).
+        var files: [String] = []
+        let manager = FileManager.default
+        let config = root.appendingPathComponent("Config").path
+        for name in (manager.subpaths(atPath: config) ?? []).sorted() {
+            var isDirectory: ObjCBool = false
+            if manager.fileExists(atPath: config + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append("Config/" + name)
+            }
+        }
+        #expect(files.contains("Config/rssh.conf"))
         let corpus = root.appendingPathComponent("Tests/Fuzz/corpus/config").path
         for name in try FileManager.default.contentsOfDirectory(atPath: corpus).sorted() {
             files.append("Tests/Fuzz/corpus/config/" + name)

@@ -310,19 +310,28 @@ public enum ChrootHelper {
     /// before), is only logged, so an upgrade does not lock out every existing jail.
     /// - Returns: the warning to log, or nil.
     static func checkSshDirectory(jail: String, account: Account) throws(Refusal) -> String? {
+        guard let finding = jailSshFinding(jail: jail, account: account) else { return nil }
+        guard !finding.refused else {
+            throw Refusal(
+                reason: "refusing: \(finding.text)",
+                userMessage: "the jail is not safe; ask your administrator"
+            )
+        }
+        return finding.text + " (run rsshctl jail build again)"
+    }
+
+    /// What the helper's check finds of the jail home's `.ssh`, or nil when nothing.
+    ///
+    /// The problem, and whether it refuses the session (a `.ssh` that was replaced) rather than only logging
+    /// a warning. `rssh -v` and `rsshctl explain` ask the same question.
+    static func jailSshFinding(jail: String, account: Account) -> (text: String, refused: Bool)? {
         // A home outside the jail is not reachable from it; a missing home cannot be written by the user.
         guard JailPath.homeInside(jail: jail, home: account.home) != nil,
             let home = FileStatus.lstat(account.home)
         else { return nil }
         guard let problem = SshDirectory.inspect(home: account.home, homeStatus: home).problem else { return nil }
         let text = problem.description(path: Printable.text(account.home + Array("/.ssh".utf8)))
-        guard !problem.isTakenOver else {
-            throw Refusal(
-                reason: "refusing: \(text)",
-                userMessage: "the jail is not safe; ask your administrator"
-            )
-        }
-        return text + " (run rsshctl jail build again)"
+        return (text, problem.isTakenOver)
     }
 
     /// Runs WinSCP's SCP mode inside the jail, as the user; every line is logged, and recorded by the root

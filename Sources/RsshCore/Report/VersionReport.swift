@@ -23,9 +23,11 @@ public struct VersionReport {
     public var pathIsImmutable: SshdConfigCheck.Immutability
     /// The kernel's Landlock ABI (> 0) or -errno.
     public var landlockABI: Int32
-    /// Each landlocked account with an rssh login shell and the session's verdict on its home, or nil when
-    /// the homes were not inspected (`rssh -v` does so only as root).
-    public var landlockHomes: [LandlockAccount]?
+    /// Each account with an rssh login shell and why all its sessions will be refused (the session's and the
+    /// helper's own checks), or nil when the accounts were not looked at.
+    public var accounts: [AccountCheck]?
+    /// Whether the landlocked accounts' homes were inspected (`rssh -v` does so only as root).
+    public var homesInspected: Bool
     /// Each account with an rssh login shell and no user line that is in the groups of more than one group
     /// line, with those lines' numbers (NSS's getgrouplist), or nil when not looked at (only root does).
     public var groupOverlaps: [(name: String, lines: [Int])]?
@@ -42,7 +44,8 @@ public struct VersionReport {
         pathStatus: @escaping SshdConfigCheck.Status = { _ in nil },
         pathIsImmutable: @escaping SshdConfigCheck.Immutability = { _ in false },
         landlockABI: Int32 = 0,
-        landlockHomes: [LandlockAccount]? = nil,
+        accounts: [AccountCheck]? = nil,
+        homesInspected: Bool = false,
         groupOverlaps: [(name: String, lines: [Int])]? = nil
     ) {
         self.paths = paths
@@ -55,21 +58,22 @@ public struct VersionReport {
         self.pathStatus = pathStatus
         self.pathIsImmutable = pathIsImmutable
         self.landlockABI = landlockABI
-        self.landlockHomes = landlockHomes
+        self.accounts = accounts
+        self.homesInspected = homesInspected
         self.groupOverlaps = groupOverlaps
     }
 
-    /// A landlocked account and why its sessions will all be refused (nil when they will not).
-    public struct LandlockAccount: Sendable {
+    /// An account and why its sessions will all be refused (empty when they will not).
+    public struct AccountCheck: Sendable {
         /// The account's name.
         public var name: String
-        /// The session's own check of the home and `~/.ssh` (`LoginShell.landlockHomeProblem`), or nil.
-        public var problem: String?
+        /// What the session's and the helper's own checks find (`AccountLockout.find`).
+        public var lockouts: [AccountLockout]
 
         /// Creates an entry.
-        public init(name: String, problem: String?) {
+        public init(name: String, lockouts: [AccountLockout]) {
             self.name = name
-            self.problem = problem
+            self.lockouts = lockouts
         }
     }
 
@@ -130,7 +134,9 @@ public struct VersionReport {
                 out += "  what Landlock cannot do:\n"
                 for line in LandlockPlan.gaps { out += "    \(line)\n" }
                 out += "  landlocked: \(landlocked.isEmpty ? "nobody" : landlocked.joined(separator: ", "))\n"
-                out += Self.landlockHomeLines(landlockHomes)
+                if !homesInspected {
+                    out += "  each landlocked account's home is checked when rssh -v runs as root\n"
+                }
             }
             for who in acknowledged {
                 out +=
@@ -163,6 +169,7 @@ public struct VersionReport {
                 out += "  chroot helper: \(paths.chrootHelper): \(state)\n"
             }
         }
+        if case .success = configuration { out += Self.accountLines(accounts, shell: paths.shell) }
         out += "\nAudit trail\n"
         out += "  \(paths.shell) has cap_audit_write: \(shellCanAudit ? "yes" : "NO")\n"
         out +=
@@ -301,18 +308,21 @@ public struct VersionReport {
         return out
     }
 
-    /// What the session's home checks say of each landlocked account: every one whose sessions will all be
-    /// refused is named with the fix (rssh's refusal reaches an sftp client only as "Connection closed").
-    static func landlockHomeLines(_ homes: [LandlockAccount]?) -> String {
-        guard let homes else { return "  each landlocked account's home is checked when rssh -v runs as root\n" }
-        var out = ""
-        for home in homes {
-            guard let problem = home.problem else { continue }
-            out += "  error: account \(home.name): every session is REFUSED: \(problem)\n"
-            out += "    fix: rsshctl ssh protect \(home.name) (or a root-owned home)\n"
+    /// Each account whose sessions will all be refused, with the fix (rssh's refusal reaches an sftp client
+    /// only as "Connection closed").
+    static func accountLines(_ accounts: [AccountCheck]?, shell: String) -> String {
+        var out = "\nAccounts whose login shell is \(shell) (the checks their sessions make)\n"
+        guard let accounts else { return out + "  not looked at\n" }
+        var refused = 0
+        for account in accounts where !account.lockouts.isEmpty {
+            refused += 1
+            for lockout in account.lockouts {
+                out += "  error: account \(account.name): every session is REFUSED: \(lockout.problem)\n"
+                out += "    fix: \(lockout.fix)\n"
+            }
         }
-        if out.isEmpty {
-            out = "  every landlocked account's home and ~/.ssh pass the session's checks (\(homes.count) checked)\n"
+        if refused == 0 {
+            out += "  every account passes the session's checks (\(accounts.count) checked)\n"
         }
         return out
     }
@@ -369,7 +379,7 @@ public struct VersionReport {
         }
     }
 
-    private static func policyLine(_ who: String, _ policy: UserPolicy) -> String {
+    static func policyLine(_ who: String, _ policy: UserPolicy) -> String {
         let programs = policy.programs
         let allowed =
             policy.isLockedOut

@@ -25,7 +25,8 @@ extension LoginShell {
             config.diagnostics += config.unknownGroupWarnings(lookup: &lookup)
             return config
         }
-        let accounts = system_geteuid() == 0 ? accountChecks(paths, configuration, lookup: &lookup) : nil
+        let root = system_geteuid() == 0
+        let accounts = accountChecks(paths, configuration, lookup: &lookup, inspectHomes: root)
         let audit = AuditTrail.destination()
         let report = VersionReport(
             paths: paths,
@@ -38,33 +39,46 @@ extension LoginShell {
             pathStatus: SshdEffectiveConfig.pathStatus,
             pathIsImmutable: SshdEffectiveConfig.pathIsImmutable,
             landlockABI: Landlock.abi(),
-            landlockHomes: accounts?.landlock,
-            groupOverlaps: accounts?.overlaps
+            accounts: accounts.lockouts,
+            homesInspected: root,
+            groupOverlaps: root ? accounts.overlaps : nil
         ).render()
         writeAll(report.text, to: STDOUT_FILENO)
         exit(report.status)
     }
 
-    /// One walk over the accounts whose login shell is rssh (as root): each landlocked one with what a
-    /// session's own home check would say, and each without a user line with the group lines naming its
-    /// groups (NSS's getgrouplist: a report about other accounts, not a session; only the first line applies).
+    /// One walk over the accounts whose login shell is rssh: each with what its sessions' own checks would
+    /// say (`AccountLockout.find`; the homes of landlocked ones only as root), and each without a user line
+    /// with the group lines naming its groups (NSS's getgrouplist: a report about other accounts, not a
+    /// session; only the first line applies).
     static func accountChecks(
         _ paths: ProgramPaths,
         _ configuration: Result<Configuration, ConfigFile.Failure>,
-        lookup: inout SystemGroupLookup
-    ) -> (landlock: [VersionReport.LandlockAccount], overlaps: [(name: String, lines: [Int])]) {
-        guard case .success(let config) = configuration else { return ([], []) }
-        var landlock: [VersionReport.LandlockAccount] = []
+        lookup: inout SystemGroupLookup,
+        inspectHomes: Bool
+    ) -> (lockouts: [VersionReport.AccountCheck]?, overlaps: [(name: String, lines: [Int])]) {
+        guard case .success(let config) = configuration else { return (nil, []) }
+        var checks: [VersionReport.AccountCheck] = []
         var overlaps: [(name: String, lines: [Int])] = []
+        let abi = Landlock.abi()
         for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts {
             lookup.source = .nss(name: account.name, gid: account.gid)
             let groups = config.groupFacts(for: account.name, lookup: &lookup)
             if let groups { overlaps.append((account.name, config.groupLines(matching: groups))) }
-            guard isLandlocked(account.name, in: config, groups: groups) else { continue }
-            let problem = LoginShell.landlockHomeProblem(LandlockHome.gather(home: account.home), uid: account.uid)
-            landlock.append(VersionReport.LandlockAccount(name: account.name, problem: problem))
+            guard case .success(let policy) = config.policy(for: account.name, groups: groups) else { continue }
+            let landlocked = inspectHomes && policy.options.contains(.landlock)
+            let lockouts = AccountLockout.find(
+                account: account,
+                policy: policy,
+                paths: paths,
+                landlockABI: abi,
+                landlockHome: landlocked ? LandlockHome.gather(home: account.home) : nil,
+                inspectHome: inspectHomes,
+                probe: .system
+            )
+            checks.append(VersionReport.AccountCheck(name: account.name, lockouts: lockouts))
         }
-        return (landlock, overlaps)
+        return (checks, overlaps)
     }
 
     /// Whether `name`'s policy in `config` has the `landlock` option (only then is the home inspected).
@@ -89,19 +103,7 @@ extension LoginShell {
             environment: currentEnvironment()
         )
         if case .failure(let failure) = found { shell.facts.lookupFailure = failure }
-        shell.facts.helperIsExecutable = system_access(paths.chrootHelper, X_OK) == 0
-        shell.facts.landlockABI = Landlock.abi()
-        // Only a file with group lines, for a user without a user line, pays for a group lookup.
-        if let account, let config = try? configuration.get() {
-            var lookup = SystemGroupLookup(.kernel)
-            shell.facts.groups = config.groupFacts(for: account.name, lookup: &lookup)
-        }
-        // Only a landlocked session pays for looking at the home (realpath, a few lstat, the .ssh flags).
-        if let account, let config = try? configuration.get(),
-            isLandlocked(account.name, in: config, groups: shell.facts.groups)
-        {
-            shell.facts.landlockHome = LandlockHome.gather(home: account.home)
-        }
+        shell.gatherFacts(groups: .kernel)
         // Only sshd's sessions for rssh users are recorded: anyone else could forge the client address and
         // fill the audit trail with allow records.
         shell.facts.audit =

@@ -109,7 +109,7 @@ func mutants(of bytes: [UInt8], count: Int, seed: UInt64) -> [[UInt8]] {
     return result
 }
 
-func probe(_ label: String, _ bytes: [UInt8]) {
+func probe(_ label: String, _ bytes: [UInt8], full: Bool = true) {
     emit("== " + label)
     let configuration = ConfigParser.parse(bytes, file: "/probe/rssh.conf")
     let report = VersionReport(
@@ -130,7 +130,9 @@ func probe(_ label: String, _ bytes: [UInt8]) {
             environment: environment
         )
         let home = Array("/home/\(user)".utf8)
-        emit(describe(shell.decide(command: bytes, expansion: LiteralExpansion(homeDirectory: home))))
+        let outcome = shell.decide(command: bytes, expansion: LiteralExpansion(homeDirectory: home))
+        emit(describe(outcome))
+        explain(shell, bytes, outcome, full: full)
     }
     // The same bytes as the command of a WinSCP line: the responder's grammar in both compilations.
     emit("winscp: " + describeWinSCP(bytes + Array(" ; echo \"WinSCP: this is end-of-file:$?\"".utf8)))
@@ -167,6 +169,22 @@ func transferLines(_ bytes: [UInt8]) -> [String] {
     }
     if let closing = log.closingLine { lines.append("transfer: " + closing) }
     return lines
+}
+
+/// `rsshctl explain`'s view of the same decision: its whole text for an input itself (compared across the two
+/// compilations), and for every input a check that its verdict and argument vector are the shell's; a
+/// disagreement ends the probe with status 3, so make differential fails.
+func explain(_ shell: LoginShell, _ bytes: [UInt8], _ outcome: ShellOutcome, full: Bool) {
+    let explanation = Explanation(shell: shell, command: bytes)
+    var vector: String?
+    if case .run(let vetted, _, _, _) = outcome { vector = Explanation.render(vetted.arguments) }
+    guard explanation.verdict == (outcome.decision.allowed ? .allowed : .refused), explanation.argumentVector == vector,
+        explanation.outcome == outcome
+    else {
+        emit("EXPLAIN MISMATCH for " + Printable.text(bytes))
+        exit(3)
+    }
+    emit(full ? "explain:\n" + explanation.text : "explain: \(explanation.verdict.rawValue) \(vector ?? "-")")
 }
 
 func describeWinSCP(_ bytes: [UInt8]) -> String {
@@ -242,7 +260,7 @@ for (index, path) in probeArguments.enumerated() {
     }
     probe(Printable.text(path), bytes)
     for (number, variant) in mutants(of: bytes, count: 60, seed: UInt64(index)).enumerated() {
-        probe(Printable.text(path) + " mutant \(number)", variant)
+        probe(Printable.text(path) + " mutant \(number)", variant, full: false)
     }
 }
 
