@@ -208,10 +208,11 @@ bench: deps
 	@command -v /usr/bin/time >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null)
 	bash Tests/Benchmarks/bench.sh
 
-# libFuzzer targets: RsshCore's sources and one harness compiled into one instrumented binary each.
+# libFuzzer targets: one instrumented binary per harness, linked from one compilation of RsshCore.
 FUZZ_SECONDS ?= 60
 FUZZ_SANITIZERS ?= fuzzer,address
 FUZZ_DIR     := $(CURDIR)/.build-fuzz
+FUZZ_JOBS    ?= $(shell nproc)
 FUZZ_TARGETS := FuzzConfig FuzzSplitter FuzzDecision FuzzTransfer
 CORE_SOURCES  = $(shell find Sources/RsshCore -name '*.swift' | sort)
 CLANG        ?= $(or $(wildcard $(dir $(shell command -v $(SWIFT)))clang),clang)
@@ -223,10 +224,17 @@ fuzz-build:
 	  >$(FUZZ_DIR)/modules/module.modulemap
 	$(CLANG) -O2 -D_GNU_SOURCE -ISources/CRsshShims/include -c Sources/CRsshShims/shims.c -o $(FUZZ_DIR)/shims.o
 	$(CLANG) -O2 -ISources/CRsshBuildConfig/include -c Sources/CRsshBuildConfig/build_config.c -o $(FUZZ_DIR)/build_config.o
+	@# One instrumented compilation of RsshCore, the support file and every harness (one module, objects kept
+	@# apart per target), then one link per target: the core is compiled once, not once per target.
+	@rm -rf $(FUZZ_DIR)/obj && mkdir -p $(FUZZ_DIR)/obj
+	@echo "fuzz: building $(FUZZ_TARGETS)"
+	@cd $(FUZZ_DIR)/obj && $(SWIFT)c -sanitize=$(FUZZ_SANITIZERS) -parse-as-library -O -c -j$(FUZZ_JOBS) -module-name RsshFuzz \
+	  -I $(FUZZ_DIR)/modules -I $(CURDIR)/Sources/CAudit -I $(CURDIR)/Sources/CRsshLibc \
+	  $(addprefix $(CURDIR)/,$(CORE_SOURCES)) $(CURDIR)/Tests/Fuzz/FuzzSupport.swift $(FUZZ_TARGETS:%=$(CURDIR)/Tests/Fuzz/%.swift) \
+	  >$(FUZZ_DIR)/build.log 2>&1 || { cat $(FUZZ_DIR)/build.log; exit 1; }
 	@for t in $(FUZZ_TARGETS); do \
-	  echo "fuzz: building $$t"; \
-	  $(SWIFT)c -sanitize=$(FUZZ_SANITIZERS) -parse-as-library -O -module-name $$t -I $(FUZZ_DIR)/modules -I Sources/CAudit -I Sources/CRsshLibc \
-	    $(CORE_SOURCES) Tests/Fuzz/FuzzSupport.swift Tests/Fuzz/$$t.swift $(FUZZ_DIR)/shims.o $(FUZZ_DIR)/build_config.o \
+	  objects=$$(ls $(FUZZ_DIR)/obj/*.o | grep -v -E "/Fuzz($$(echo $(FUZZ_TARGETS) | sed 's/Fuzz//g; s/ /|/g'))\.o$$"); \
+	  $(SWIFT)c -sanitize=$(FUZZ_SANITIZERS) $$objects $(FUZZ_DIR)/obj/$$t.o $(FUZZ_DIR)/shims.o $(FUZZ_DIR)/build_config.o \
 	    -laudit -o $(FUZZ_DIR)/$$t >$(FUZZ_DIR)/$$t.build.log 2>&1 || { cat $(FUZZ_DIR)/$$t.build.log; exit 1; }; \
 	done
 

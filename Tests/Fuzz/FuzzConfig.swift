@@ -2,15 +2,21 @@
 // Invariants: parsing is deterministic; the login shell's fast path (onlyUser) gives every user the same
 // policy as the full parse that rssh -v does, group lines included (resolved by a fixed lookup).
 
-/// Group names resolve to their length as a gid ("" and names over 9 bytes are unknown); the user is in gids
-/// 1 to 4: deterministic, so the fast and the full parse must give every user the same group line.
+/// A fixed group database: the user is in gids 1 to 5, called "backup", "web", "bad", "my staff" (the
+/// corpus's group lines) and none for gid 5; deterministic, so the fast and the full parse must give every
+/// user the same group line.
 private struct FixedGroups: GroupLookup {
+    static let names = ["backup", "web", "bad", "my staff"]
+
     mutating func gid(named name: String) -> GroupFacts.Resolution {
-        let length = name.utf8.count
-        return length > 0 && length < 10 ? .gid(UInt32(length)) : .unknown
+        Self.names.firstIndex(of: name).map { .gid(UInt32($0 + 1)) } ?? .unknown
     }
 
-    mutating func memberships() -> Result<[UInt32], SystemError> { .success([1, 2, 3, 4]) }
+    mutating func name(of gid: UInt32) -> GroupFacts.Name {
+        gid >= 1 && Int(gid) <= Self.names.count ? .name(Self.names[Int(gid) - 1]) : .unknown
+    }
+
+    mutating func memberships() -> Result<[UInt32], SystemError> { .success([1, 2, 3, 4, 5]) }
 }
 
 /// libFuzzer's entry point: runs the config parser on one input and checks the invariants above.
