@@ -54,7 +54,8 @@ extension Configuration {
             chrootPath: entry.chrootPath,
             source: source,
             options: entry.options,
-            sftpServerOptions: sftpServerOptions ?? []
+            sftpServerOptions: sftpServerOptions ?? [],
+            maxSessions: entry.maxSessions
         )
     }
 
@@ -67,7 +68,8 @@ extension Configuration {
                 chrootPath: config.chrootPath,
                 source: .global,
                 options: config.options,
-                sftpServerOptions: config.sftpServerOptions ?? []
+                sftpServerOptions: config.sftpServerOptions ?? [],
+                maxSessions: config.maxSessions
             )
         )
     }
