@@ -9,7 +9,7 @@ struct RsshCtl: ParsableCommand {
         commandName: "rsshctl",
         abstract:
             "Administer rssh: set up accounts, build and check chroot jails, protect ~/.ssh, check configurations.",
-        subcommands: [User.self, Jail.self, Ssh.self, ConfigCommand.self]
+        subcommands: [User.self, Jail.self, Ssh.self, ConfigCommand.self, Who.self, Last.self]
     )
 }
 

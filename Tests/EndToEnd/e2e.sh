@@ -1462,6 +1462,11 @@ else fail "group line: the user's own line wins (sftp allowed, scp refused)" "$(
 sed -i "/^group = $GR:/d; /^user = $GU:/d" "$ETC/rssh.conf"
 # --- END issue 19 ------------------------------------------------------------------------------------
 
+# --- BEGIN issue 20 (supervised mode): rsshctl who/last, maxsessions, faults, exit status and signals -----
+# shellcheck source=Tests/EndToEnd/supervised.sh
+. "$(dirname "$0")/supervised.sh"
+# --- END issue 20 ------------------------------------------------------------------------------------
+
 # --- summary ----------------------------------------------------------------------------------
 echo
 for f in "${SKIPS[@]}"; do echo "skipped: $f"; done
