@@ -496,6 +496,8 @@ unsigned int CRsshShims_immutable_flag(void) {
 #include <sys/signalfd.h>
 
 static const int forwarded_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGCHLD};
+// The mask sshd gave rssh, which the program gets back (as it would have kept it across exec).
+static sigset_t inherited_mask;
 
 int CRsshShims_supervisor_signals(void) {
     sigset_t set;
@@ -503,7 +505,7 @@ int CRsshShims_supervisor_signals(void) {
     for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++) {
         sigaddset(&set, forwarded_signals[i]);
     }
-    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) {
+    if (sigprocmask(SIG_BLOCK, &set, &inherited_mask) != 0) {
         return -1;
     }
     return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -522,9 +524,7 @@ int CRsshShims_read_signal(int fd) {
 }
 
 int CRsshShims_unblock_signals(void) {
-    sigset_t set;
-    sigemptyset(&set);
-    return sigprocmask(SIG_SETMASK, &set, NULL);
+    return sigprocmask(SIG_SETMASK, &inherited_mask, NULL);
 }
 
 int CRsshShims_set_nonblocking(int fd) {

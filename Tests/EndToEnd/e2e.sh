@@ -1464,7 +1464,7 @@ sed -i "/^group = $GR:/d; /^user = $GU:/d" "$ETC/rssh.conf"
 
 # --- BEGIN issue 20 (supervised mode): rsshctl who/last, maxsessions, faults, exit status and signals -----
 # shellcheck source=Tests/EndToEnd/supervised.sh
-. "$(dirname "$0")/supervised.sh"
+. "$REPO/Tests/EndToEnd/supervised.sh"
 # --- END issue 20 ------------------------------------------------------------------------------------
 
 # --- summary ----------------------------------------------------------------------------------

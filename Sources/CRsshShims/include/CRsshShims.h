@@ -144,7 +144,8 @@ int CRsshShims_supervisor_signals(void);
 /// pending, -1 on error.
 int CRsshShims_read_signal(int fd);
 
-/// Unblocks every signal (in the child, before it execs: a blocked mask survives execve).
+/// Puts back the signal mask rssh inherited (in the child, before it execs: a mask survives execve, and the
+/// program gets the one it would have had in exec mode).
 int CRsshShims_unblock_signals(void);
 
 /// Sets O_NONBLOCK on a descriptor.

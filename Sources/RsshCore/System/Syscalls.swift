@@ -415,7 +415,7 @@ internal func system_supervisor_signals() -> Int32 { CRsshShims_supervisor_signa
 /// One pending signal from that signalfd: its number, 0 when none, -1 on error.
 internal func system_read_signal(_ fd: Int32) -> Int32 { CRsshShims_read_signal(fd) }
 
-/// Unblocks every signal (the child, before it execs).
+/// Puts back the inherited signal mask (the child, before it execs).
 internal func system_unblock_signals() -> Int32 { CRsshShims_unblock_signals() }
 
 /// O_NONBLOCK on a descriptor.
