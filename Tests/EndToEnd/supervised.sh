@@ -18,12 +18,16 @@ last_args=()
 # hold USER N: starts sftp-server sessions for USER that stay open until `release`.
 hold() {
     mkfifo "$SUP/hold.$1.$2"
-    "$SSH" -T "$1@127.0.0.1" "$SFTPS" <"$SUP/hold.$1.$2" >/dev/null 2>"$SUP/hold.$1.$2.err" &
+    # The client must not hold the other sessions' fifos open (they would never see their end of file).
+    (
+        for v in ${!HOLD_FD_@}; do eval "exec ${!v}>&-" 2>/dev/null; done
+        exec "$SSH" -T "$1@127.0.0.1" "$SFTPS" <"$SUP/hold.$1.$2" >/dev/null 2>"$SUP/hold.$1.$2.err"
+    ) &
     eval "HOLD_PID_$2=$!"
     exec {fd}>"$SUP/hold.$1.$2"
     eval "HOLD_FD_$2=$fd"
 }
-release() { local fd; eval "fd=\$HOLD_FD_$1"; exec {fd}>&-; }
+release() { local fd; eval "fd=\$HOLD_FD_$1"; exec {fd}>&-; unset "HOLD_FD_$1"; }
 # sessions_of USER: the number of that user's supervisors rsshctl who lists.
 sessions_of() { "$RSSHCTL" who | awk -v u="$1" '$1 == u' | wc -l; }
 wait_sessions() { for _ in $(seq 100); do [ "$(sessions_of "$1")" = "$2" ] && return 0; sleep 0.1; done; return 1; }
@@ -122,7 +126,8 @@ mkfifo "$SUP/gate"
 exec {gate}<>"$SUP/gate"
 starters=()
 for i in $(seq 50); do
-    (SSH_CONNECTION="127.0.0.1 1 127.0.0.1 22" timeout 60 setpriv --reuid=$S --regid="$(id -g $S)" --init-groups \
+    (exec {gate}>&-  # only the suite holds the gate's writing end, so closing it ends the admitted sessions
+        SSH_CONNECTION="127.0.0.1 1 127.0.0.1 22" timeout 60 setpriv --reuid=$S --regid="$(id -g $S)" --init-groups \
         "$RSSH" -c "$SFTPS" <"$SUP/gate" >/dev/null 2>"$SUP/start.$i.err"; echo $? >"$SUP/start.$i") &
     starters+=($!)
 done
