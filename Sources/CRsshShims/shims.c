@@ -488,3 +488,188 @@ int CRsshShims_set_inode_flags(int fd, unsigned int flags) {
 unsigned int CRsshShims_immutable_flag(void) {
     return FS_IMMUTABLE_FL;
 }
+
+// The supervised mode.
+
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+
+static const int forwarded_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGCHLD};
+// The mask sshd gave rssh, which the program gets back (as it would have kept it across exec).
+static sigset_t inherited_mask;
+
+int CRsshShims_supervisor_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++) {
+        sigaddset(&set, forwarded_signals[i]);
+    }
+    if (sigprocmask(SIG_BLOCK, &set, &inherited_mask) != 0) {
+        return -1;
+    }
+    return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int CRsshShims_read_signal(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t count = read(fd, &info, sizeof info);
+    if (count == (ssize_t)sizeof info) {
+        return (int)info.ssi_signo;
+    }
+    if (count < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return 0;
+    }
+    return -1;
+}
+
+int CRsshShims_unblock_signals(void) {
+    return sigprocmask(SIG_SETMASK, &inherited_mask, NULL);
+}
+
+int CRsshShims_set_nonblocking(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) {
+        return -1;
+    }
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+int CRsshShims_poll(const int *fds, const short *events, short *revents, int count, int timeout) {
+    struct pollfd table[8];
+    if (count < 0 || count > 8) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (int i = 0; i < count; i++) {
+        table[i].fd = fds[i];
+        table[i].events = events[i];
+        table[i].revents = 0;
+    }
+    int result = poll(table, (nfds_t)count, timeout);
+    for (int i = 0; i < count; i++) {
+        revents[i] = result > 0 ? table[i].revents : 0;
+    }
+    return result;
+}
+
+short CRsshShims_poll_flag(int which) {
+    static const short flags[] = {POLLIN, POLLOUT, POLLERR, POLLHUP, POLLNVAL};
+    return which >= 0 && which < 5 ? flags[which] : 0;
+}
+
+long CRsshShims_splice(int in, int out, unsigned long length) {
+    return (long)splice(in, NULL, out, NULL, length, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+}
+
+int CRsshShims_wait_nohang(int pid, int *status) {
+    return waitpid(pid, status, WNOHANG);
+}
+
+int CRsshShims_decode_status(int status, int *value, int *core) {
+    *core = 0;
+    if (WIFEXITED(status)) {
+        *value = WEXITSTATUS(status);
+        return 1;
+    }
+    if (WIFSIGNALED(status)) {
+        *value = WTERMSIG(status);
+#ifdef WCOREDUMP
+        *core = WCOREDUMP(status) ? 1 : 0;
+#endif
+        return 2;
+    }
+    return 0;
+}
+
+void CRsshShims_die_by_signal(int signal) {
+    struct rlimit none = {0, 0};
+    (void)setrlimit(RLIMIT_CORE, &none);
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    (void)sigaction(signal, &action, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signal);
+    (void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+    (void)kill(getpid(), signal);
+}
+
+int CRsshShims_kill(int pid, int signal) {
+    return kill(pid, signal);
+}
+
+int CRsshShims_try_lock(int fd) {
+    return flock(fd, LOCK_EX | LOCK_NB);
+}
+
+int CRsshShims_random(void *buffer, unsigned long length) {
+    unsigned long done = 0;
+    while (done < length) {
+        ssize_t count = getrandom((char *)buffer + done, length - done, 0);
+        if (count < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        done += (unsigned long)count;
+    }
+    return 0;
+}
+
+void CRsshShims_realtime(long long *seconds, long *nanoseconds) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    *seconds = (long long)now.tv_sec;
+    *nanoseconds = now.tv_nsec;
+}
+
+long long CRsshShims_monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+}
+
+int CRsshShims_set_process_name(const char *name) {
+    return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
+}
+
+int CRsshShims_die_with_parent(void) {
+    return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+}
+
+const char *CRsshShims_signal_name(int signal) {
+    return sigabbrev_np(signal);
+}
+
+int CRsshShims_open_slot(const char *path) {
+    return open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+}
+
+long CRsshShims_pwrite(int fd, const void *buffer, unsigned long length, long offset) {
+    return (long)pwrite(fd, buffer, length, offset);
+}
+
+int CRsshShims_ftruncate(int fd, long length) {
+    return ftruncate(fd, length);
+}
+
+int CRsshShims_make_slot(const char *path, unsigned int uid, unsigned int gid) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        return errno == EEXIST ? 0 : -1;
+    }
+    int result = fchown(fd, uid, gid);
+    close(fd);
+    return result;
+}
+
+int CRsshShims_make_directory(const char *path) {
+    if (mkdir(path, 0755) == 0 || errno == EEXIST) {
+        return 0;
+    }
+    return -1;
+}

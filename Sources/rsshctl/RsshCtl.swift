@@ -9,7 +9,7 @@ struct RsshCtl: ParsableCommand {
         commandName: "rsshctl",
         abstract:
             "Administer rssh: set up accounts, build and check chroot jails, protect ~/.ssh, check configurations.",
-        subcommands: [User.self, Explain.self, Jail.self, Ssh.self, ConfigCommand.self]
+        subcommands: [User.self, Explain.self, Jail.self, Ssh.self, ConfigCommand.self, Who.self, Last.self]
     )
 
     /// `explain` exits 1 for a refused command, so its usage errors exit 2 (ArgumentParser's would be 64).

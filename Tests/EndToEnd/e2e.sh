@@ -1521,6 +1521,11 @@ else fail "explain: says what the command line is from (legacy scp) and why it i
 sed -i "/^user = $XL:/d" "$ETC/rssh.conf"
 # --- END issue 19 (explain, lock-outs) -------------------------------------------------------------
 
+# --- BEGIN issue 20 (supervised mode): rsshctl who/last, maxsessions, faults, exit status and signals -----
+# shellcheck source=Tests/EndToEnd/supervised.sh
+. "$REPO/Tests/EndToEnd/supervised.sh"
+# --- END issue 20 ------------------------------------------------------------------------------------
+
 # --- summary ----------------------------------------------------------------------------------
 echo
 for f in "${SKIPS[@]}"; do echo "skipped: $f"; done

@@ -133,4 +133,82 @@ typedef struct {
 /// budget that ran out in the last directory read leaves glob's status at 0 with partial results.
 int CRsshShims_glob_budgeted(const char *pattern, int flags, glob_t *result, CRsshShims_glob_budget *budget);
 
+
+// The supervised mode (Shell/Supervisor.swift): signals, the relay's descriptors, the child's status.
+
+/// Blocks the signals the supervisor forwards (HUP, INT, QUIT, TERM, USR1, USR2, ALRM, PIPE is ignored)
+/// and SIGCHLD, and returns a signalfd(2) (CLOEXEC, non-blocking) that reads them, or -1.
+int CRsshShims_supervisor_signals(void);
+
+/// Reads one signal number from a signalfd made by CRsshShims_supervisor_signals: the number, 0 when none is
+/// pending, -1 on error.
+int CRsshShims_read_signal(int fd);
+
+/// Puts back the signal mask rssh inherited (in the child, before it execs: a mask survives execve, and the
+/// program gets the one it would have had in exec mode).
+int CRsshShims_unblock_signals(void);
+
+/// Sets O_NONBLOCK on a descriptor.
+int CRsshShims_set_nonblocking(int fd);
+
+/// poll(2) on up to 8 descriptors: `events` in, `revents` out, `timeout` milliseconds (-1: none).
+int CRsshShims_poll(const int *fds, const short *events, short *revents, int count, int timeout);
+
+/// POLLIN, POLLOUT, POLLERR, POLLHUP, POLLNVAL as one table (0 to 4).
+short CRsshShims_poll_flag(int which);
+
+/// splice(2) of up to `length` bytes from `in` to `out` (SPLICE_F_MOVE | SPLICE_F_NONBLOCK).
+long CRsshShims_splice(int in, int out, unsigned long length);
+
+/// waitpid(2) without blocking: the pid, 0 while the child runs, -1 on error; the raw status in `status`.
+int CRsshShims_wait_nohang(int pid, int *status);
+
+/// Decodes a raw wait status: 1 and the exit code in `value` for an exit, 2 and the signal for a death by
+/// signal (`core` set when it dumped core), 0 otherwise.
+int CRsshShims_decode_status(int status, int *value, int *core);
+
+/// Dies by `signal` as the child did (no core file: RLIMIT_CORE 0; the default action; unblocked); returns
+/// only when that signal does not end the process.
+void CRsshShims_die_by_signal(int signal);
+
+/// kill(2).
+int CRsshShims_kill(int pid, int signal);
+
+/// flock(2) with LOCK_EX | LOCK_NB.
+int CRsshShims_try_lock(int fd);
+
+/// Fills `buffer` with `length` random bytes (getrandom(2)); 0 or -1.
+int CRsshShims_random(void *buffer, unsigned long length);
+
+/// CLOCK_REALTIME in seconds and nanoseconds.
+void CRsshShims_realtime(long long *seconds, long *nanoseconds);
+
+/// CLOCK_MONOTONIC in nanoseconds.
+long long CRsshShims_monotonic_ns(void);
+
+/// prctl(PR_SET_NAME): the name /proc/PID/comm shows (15 bytes at most).
+int CRsshShims_set_process_name(const char *name);
+
+/// prctl(PR_SET_PDEATHSIG, SIGKILL): this process dies when its parent does.
+int CRsshShims_die_with_parent(void);
+
+/// The name of a signal without SIG ("TERM"), or NULL.
+const char *CRsshShims_signal_name(int signal);
+
+/// open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY): a slot file, never through a symbolic link.
+int CRsshShims_open_slot(const char *path);
+
+/// pwrite(2).
+long CRsshShims_pwrite(int fd, const void *buffer, unsigned long length, long offset);
+
+/// ftruncate(2).
+int CRsshShims_ftruncate(int fd, long length);
+
+/// open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600) then fchown to `uid`: a slot file
+/// the helper makes (as root) for the caller. 0 when made or already there, -1 otherwise.
+int CRsshShims_make_slot(const char *path, unsigned int uid, unsigned int gid);
+
+/// mkdir(path, 0755), 0 also when it exists.
+int CRsshShims_make_directory(const char *path);
+
 #endif

@@ -12,6 +12,7 @@ public enum AuditMessage {
     public static func build(_ decision: Decision) -> String {
         let op = decision.allowed ? (decision.stage == .precheck ? "precheck" : "allow") : "deny"
         var fields = ["op=rssh-" + op]
+        if let session = decision.session { fields.append("session=" + token(session)) }
         fields.append(encode("acct", Array(decision.user.utf8)))
         if let program = decision.program { fields.append(encode("program", Array(program.utf8))) }
         if let chroot = decision.chroot { fields.append(encode("chroot", Array(chroot.utf8))) }

@@ -229,15 +229,20 @@ public enum AuditTrail {
     /// Writes the record without checking availability first (the caller has, once per process).
     /// - Returns: nil when the kernel acknowledged it, else why not.
     public static func send(_ decision: Decision, comm: String) -> String? {
+        send(message: AuditMessage.build(decision), address: decision.address, success: decision.allowed, comm: comm)
+    }
+
+    /// Writes one AUDIT_USER_CMD record with a message already built and encoded (a session's end record).
+    /// - Returns: nil when the kernel acknowledged it, else why not.
+    public static func send(message: String, address: String?, success: Bool, comm: String) -> String? {
         let fd = system_audit_open()
         guard fd >= 0 else { return "audit_open: \(SystemError.current("audit_open").reason)" }
         defer { system_audit_close(fd) }
-        let message = AuditMessage.build(decision)
         let status: Int32
-        if let address = decision.address {
-            status = system_audit_log_user_comm_message(fd, message, comm, address, decision.allowed)
+        if let address {
+            status = system_audit_log_user_comm_message(fd, message, comm, address, success)
         } else {
-            status = system_audit_log_user_comm_message(fd, message, comm, nil, decision.allowed)
+            status = system_audit_log_user_comm_message(fd, message, comm, nil, success)
         }
         guard status > 0 else { return "audit_log_user_comm_message: \(SystemError.current("audit_log").reason)" }
         return nil

@@ -241,6 +241,10 @@ public struct ConfigParser {
                 error(number, "'\(keyword.rawValue)' needs a value")
                 return
             }
+            var valueBytes = value.bytes(in: text)
+            if keyword == .user || keyword == .group || keyword == .options {
+                valueBytes = try Self.joinAssignments(valueBytes, after: value, &lexer, text)
+            }
             guard try expectEnd(&lexer, text, number, after: keyword, value: true) else { return }
             // The shell's fast path: another user's unquoted line is skipped without copying it, but only when
             // the full check would find nothing global in it either (a name that is present and valid UTF-8),
@@ -251,12 +255,35 @@ public struct ConfigParser {
             {
                 return
             }
-            try apply(keyword, value.bytes(in: text), number)
+            try apply(keyword, valueBytes, number)
         } catch {
             switch error {
             case .unmatchedQuote(let column): self.error(number, "unmatched quote at column \(column)")
             case .controlCharacter(let column): self.error(number, "control character at column \(column)")
             }
+        }
+    }
+
+    /// `maxsessions=N` in an options field: a `=` with no blank on either side joins the unquoted words around
+    /// it into the value (`user = alice:022:00010::maxsessions=2`); anything else is left for `expectEnd`.
+    static func joinAssignments(
+        _ bytes: [UInt8],
+        after value: ConfigToken,
+        _ lexer: inout ConfigLexer,
+        _ text: UnsafeBufferPointer<UInt8>
+    ) throws(ConfigLexer.Failure) -> [UInt8] {
+        var result = bytes
+        var end = value.range.upperBound
+        guard !value.isQuoted else { return result }
+        while true {
+            var peek = lexer
+            guard let equals = try peek.next(), equals.isDelimiter(UInt8(ascii: "="), in: text),
+                equals.range.lowerBound == end, let word = try peek.next(), !word.isDelimiter, !word.isQuoted,
+                word.range.lowerBound == equals.range.upperBound
+            else { return result }
+            result += [UInt8(ascii: "=")] + word.bytes(in: text)
+            end = word.range.upperBound
+            lexer = peek
         }
     }
 
@@ -305,7 +332,7 @@ public struct ConfigParser {
         case .options:
             noteRepeat(keyword, number)
             do throws(UserOptions.ParseError) {
-                config.options = try UserOptions.parse(value)
+                (config.options, config.maxSessions) = try UserOptions.parseList(value)
             } catch {
                 self.error(number, "options: \(error)")
             }
@@ -442,9 +469,10 @@ public struct ConfigParser {
             jail = path
         }
         var options: UserOptions = []
+        var maxSessions: Int?
         if fields.count == 5 {
             do throws(UserOptions.ParseError) {
-                options = try UserOptions.parse(fields[4])
+                (options, maxSessions) = try UserOptions.parseList(fields[4])
             } catch {
                 self.error(number, "\(kind) line for '\(name)': \(error)", scope: scope)
                 return nil
@@ -482,7 +510,8 @@ public struct ConfigParser {
             chrootPath: jail,
             line: number,
             bitCount: bitCount,
-            options: options
+            options: options,
+            maxSessions: maxSessions
         )
     }
 

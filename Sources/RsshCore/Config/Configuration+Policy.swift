@@ -47,7 +47,8 @@ extension Configuration {
             chrootPath: entry.chrootPath,
             source: source,
             options: entry.options,
-            sftpServerOptions: sftpServerOptions ?? []
+            sftpServerOptions: sftpServerOptions ?? [],
+            maxSessions: entry.maxSessions
         )
     }
 
@@ -60,7 +61,8 @@ extension Configuration {
                 chrootPath: config.chrootPath,
                 source: .global,
                 options: config.options,
-                sftpServerOptions: config.sftpServerOptions ?? []
+                sftpServerOptions: config.sftpServerOptions ?? [],
+                maxSessions: config.maxSessions
             )
         )
     }

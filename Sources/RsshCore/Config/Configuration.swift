@@ -19,6 +19,8 @@ public struct Configuration: Sendable, Equatable {
     public var requireAudit = false
     /// The global `options`, for users without a user line.
     public var options: UserOptions = []
+    /// The global `options`' `maxsessions=N` (nil: no limit).
+    public var maxSessions: Int?
     /// `sftpserveroptions`: the only options sftp-server runs with (nil when not set: none are accepted).
     public var sftpServerOptions: [[UInt8]]?
     /// The `user=` lines that were parsed (only the requested user's when parsing for one user).

@@ -17,6 +17,8 @@ public struct UserEntry: Sendable, Equatable {
     public var bitCount: Int
     /// The fifth field's options (none on a classic four-field line).
     public var options: UserOptions
+    /// `maxsessions=N`: the most concurrent sessions of one account (nil: no limit).
+    public var maxSessions: Int?
 
     /// Creates an entry.
     public init(
@@ -26,7 +28,8 @@ public struct UserEntry: Sendable, Equatable {
         chrootPath: String?,
         line: Int,
         bitCount: Int,
-        options: UserOptions = []
+        options: UserOptions = [],
+        maxSessions: Int? = nil
     ) {
         self.name = name
         self.umask = umask
@@ -35,5 +38,6 @@ public struct UserEntry: Sendable, Equatable {
         self.line = line
         self.bitCount = bitCount
         self.options = options
+        self.maxSessions = maxSessions
     }
 }

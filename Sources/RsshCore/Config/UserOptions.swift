@@ -45,6 +45,15 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
     /// git runs commands by design (hooks, repository configuration), so it needs a jail or `unconfinedexec`.
     public static let git = UserOptions(rawValue: 1 << 7)
 
+    /// `supervised`: rssh forks the program and stays its parent.
+    ///
+    /// It relays the standard streams, passes the exit status and signals through, and writes one session
+    /// record (bytes, duration, status) at the end. `maxsessions=N` implies it.
+    public static let supervised = UserOptions(rawValue: 1 << 9)
+
+    /// The most sessions `maxsessions=N` may allow at once.
+    public static let maximumSessionLimit = 1_000
+
     /// The options that allow programs of their own, so a user with one of them is not locked out.
     public static let programs: UserOptions = [.checksums, .borg, .git]
 
@@ -52,7 +61,7 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
     public static let all: [(name: String, option: UserOptions)] = [
         ("unconfinedexec", .unconfinedExec), ("landlock", .landlock), ("readonly", .readOnly),
         ("uploadonly", .uploadOnly), ("appendonly", .appendOnly), ("winscp", .winscp),
-        ("checksums", .checksums), ("borg", .borg), ("git", .git),
+        ("checksums", .checksums), ("borg", .borg), ("git", .git), ("supervised", .supervised),
     ]
 
     /// Why an options value was refused.
@@ -63,24 +72,45 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
         case empty
         /// Options that contradict each other.
         case conflicting(String)
+        /// `maxsessions=` without a number in 1…1000, or given twice.
+        case badSessionLimit(String)
 
         /// The message, listing the known names.
         public var description: String {
-            let known = UserOptions.all.map { $0.name }.joined(separator: ", ")
+            let known = (UserOptions.all.map { $0.name } + ["maxsessions=N"]).joined(separator: ", ")
             switch self {
             case .unknown(let name): return "unknown option '\(name)' (known: \(known))"
             case .empty: return "empty option in a comma-separated list"
             case .conflicting(let what): return what
+            case .badSessionLimit(let value):
+                return "maxsessions needs a number from 1 to \(UserOptions.maximumSessionLimit), once (got '\(value)')"
             }
         }
     }
 
     /// Parses a comma-separated list such as `unconfinedexec`; an empty value means no option.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> UserOptions {
+        try parseList(bytes).options
+    }
+
+    /// Parses a comma-separated list, with the one option that carries a value, `maxsessions=N` (which sets
+    /// `supervised`): the options and the session limit (nil when none is set).
+    public static func parseList(_ bytes: [UInt8]) throws(ParseError) -> (options: UserOptions, maxSessions: Int?) {
         var result: UserOptions = []
-        guard !bytes.isEmpty else { return result }
+        var maxSessions: Int?
+        guard !bytes.isEmpty else { return (result, nil) }
+        let limitPrefix = Array("maxsessions=".utf8)
         for part in bytes.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
             guard !part.isEmpty else { throw .empty }
+            if part.starts(with: limitPrefix) {
+                let digits = part.dropFirst(limitPrefix.count)
+                guard maxSessions == nil, let limit = sessionLimit(digits) else {
+                    throw .badSessionLimit(Printable.text(digits))
+                }
+                maxSessions = limit
+                result.insert(.supervised)
+                continue
+            }
             guard let known = all.first(where: { $0.name.utf8.elementsEqual(part) }) else {
                 throw .unknown(Printable.text(part))
             }
@@ -92,7 +122,18 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
         if chosen.count > 1 {
             throw .conflicting("\(chosen.joined(separator: " and ")) cannot be combined (one access mode per user)")
         }
-        return result
+        return (result, maxSessions)
+    }
+
+    /// A session limit: 1 to `maximumSessionLimit` in decimal digits, no sign, no leading zero.
+    static func sessionLimit(_ digits: ArraySlice<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 4, digits.first != UInt8(ascii: "0") else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value <= maximumSessionLimit ? value : nil
     }
 
     /// What the options allow a user to do with files.

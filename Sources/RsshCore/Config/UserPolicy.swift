@@ -22,6 +22,8 @@ public struct UserPolicy: Sendable, Equatable {
     public var source: Source
     /// The user line's options, or the global ones.
     public var options: UserOptions
+    /// `maxsessions=N`: the most concurrent sessions of this account (nil: no limit).
+    public var maxSessions: Int?
     /// The administrator's sftp-server options (`sftpserveroptions`, global); empty when not set.
     public var sftpServerOptions: [[UInt8]]
 
@@ -32,7 +34,8 @@ public struct UserPolicy: Sendable, Equatable {
         chrootPath: String?,
         source: Source,
         options: UserOptions = [],
-        sftpServerOptions: [[UInt8]] = []
+        sftpServerOptions: [[UInt8]] = [],
+        maxSessions: Int? = nil
     ) {
         self.programs = programs
         self.umask = umask
@@ -40,6 +43,7 @@ public struct UserPolicy: Sendable, Equatable {
         self.source = source
         self.options = options
         self.sftpServerOptions = sftpServerOptions
+        self.maxSessions = maxSessions
     }
 
     /// What the user may do with files.

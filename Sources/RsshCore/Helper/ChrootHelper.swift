@@ -31,6 +31,7 @@ public enum ChrootHelper {
         let inherited = LoginShell.currentEnvironment()
         guard system_clearenv() == 0 else { exit(1) }
         let paths = ProgramPaths.compiledIn
+        if arguments == [Array("--session-slots".utf8), Array("prepare".utf8)] { prepareSessionSlots(paths: paths) }
         let uid = system_getuid()
         let found = Account.find(uid: uid)
         let account = try? found.get()
@@ -198,6 +199,35 @@ public enum ChrootHelper {
         log.error("exec failed inside the jail: \(failure)")
         LoginShell.writeAll("rssh_chroot_helper: cannot run \(vetted.executable) in the jail\n", to: STDERR_FILENO)
         exit(ShellOutcome.refusedStatus)
+    }
+
+    /// `--session-slots prepare`: makes the caller's `maxsessions` slots as root.
+    ///
+    /// Only for an rssh user whose policy sets `maxsessions` (`SessionSlots`); nothing else. Every supervised session that finds its slots missing
+    /// asks for them (the first after a boot, since `/run` is emptied then); no other argument is read.
+    static func prepareSessionSlots(paths: ProgramPaths) -> Never {
+        let log = SyslogLogger(ident: "rssh_chroot_helper", facility: .daemon)
+        guard system_geteuid() == 0, case .success(let account) = Account.find(uid: system_getuid()),
+            account.uid != 0, account.shell == Array(paths.shell.utf8),
+            case .success(let bytes) = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner)
+        else {
+            log.error("session slots: refused (not root, not an rssh user, or rssh.conf unusable)")
+            exit(ShellOutcome.refusedStatus)
+        }
+        let config = ConfigParser.parse(bytes, file: paths.configFile, onlyUser: account.name)
+        var lookup = SystemGroupLookup(.kernel)
+        let groups = config.groupFacts(for: account.name, lookup: &lookup)
+        guard case .success(let policy) = config.policy(for: account.name, groups: groups),
+            let limit = policy.maxSessions
+        else {
+            log.error("session slots: refused for \(account.name): no maxsessions in the policy")
+            exit(ShellOutcome.refusedStatus)
+        }
+        if let problem = SessionSlots(uid: account.uid, limit: limit).prepare(gid: account.gid) {
+            log.error("session slots for \(account.name): \(problem)")
+            exit(ShellOutcome.refusedStatus)
+        }
+        exit(0)
     }
 
     /// Everything the helper decides as root before touching the jail.

@@ -36,6 +36,8 @@ public struct Decision: Sendable, Equatable {
     public var stage: Stage = .final
     /// The argument vector that runs (final, allowed decisions only), for the audit record.
     public var argv: [[UInt8]]?
+    /// The supervised session's id (the end record carries it too); nil in exec mode.
+    public var session: String?
 
     /// Creates a decision.
     public init(
@@ -73,6 +75,7 @@ public struct Decision: Sendable, Equatable {
             }
         }
         if let audit { line += " audit=\"\(Printable.text(audit))\"" }
+        if let session { line += " session=\(Printable.text(session))" }
         return line
     }
 }

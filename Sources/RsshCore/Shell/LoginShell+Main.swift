@@ -112,13 +112,23 @@ extension LoginShell {
             : AuditTrail.Assessment(problem: "the caller's login shell is not \(paths.shell): not recorded")
         let requireAudit = (try? configuration.get().requireAudit) == true
         let home = account?.home ?? Array("/".utf8)
+        // The supervised mode: one id for the start and the end record, and a slot under maxsessions.
+        let supervision = account.flatMap { account in
+            (try? configuration.get()).flatMap { try? $0.policy(for: account.name, groups: shell.facts.groups).get() }
+        }.flatMap { $0.options.contains(.supervised) ? $0 : nil }
+        let sessionID = supervision.map { _ in SessionRecord.newID() }
+        var slot: SessionSlots.Slot?
         // Recorded before anything is expanded, so that no failure while expanding can hide the attempt.
         var outcome = shell.decide(command: command, expansion: LiteralExpansion(homeDirectory: home))
+        if let sessionID { outcome.setSession(sessionID) }
+        admit(&outcome, policy: supervision, slot: &slot, paths: paths)
         record(&outcome, facts: shell.facts, requireAudit: requireAudit, log: log)
         if case .run = outcome, outcome.decision.stage == .precheck {
             // Patterns are matched within ExpansionBudget, under lowered soft RLIMIT_AS/RLIMIT_CPU put back after.
             let expansion = FileSystemExpansion(homeDirectory: home, limitsResources: true)
             outcome = shell.decide(command: command, expansion: expansion)
+            if let sessionID { outcome.setSession(sessionID) }
+            admit(&outcome, policy: supervision, slot: &slot, paths: paths)
             record(&outcome, facts: shell.facts, requireAudit: requireAudit, log: log)
         }
         let failure: SystemError
@@ -126,7 +136,18 @@ extension LoginShell {
         case .refuse:
             writeAll(outcome.userMessage ?? "", to: STDERR_FILENO)
             exit(ShellOutcome.refusedStatus)
-        case .run(let vetted, let environment, let umask, _):
+        case .run(let vetted, let environment, let umask, let decision):
+            if let sessionID {
+                let launch = Supervisor.Launch(
+                    path: vetted.executable,
+                    arguments: vetted.arguments,
+                    environment: environment,
+                    umask: umask,
+                    forbidNewPrivileges: true,
+                    confinement: vetted.confinement
+                )
+                supervise(launch, decision: decision, id: sessionID, slot: slot, audit: shell.facts.audit, log: log)
+            }
             failure = ProcessImage.exec(
                 path: vetted.executable,
                 arguments: vetted.arguments,
@@ -145,8 +166,18 @@ extension LoginShell {
                 requireAudit: requireAudit,
                 log: log
             )
-        case .chroot(let helper, let command, let environment, let umask, _):
+        case .chroot(let helper, let command, let environment, let umask, let decision):
             // The one program that must gain privileges: the setuid helper sets no_new_privs itself.
+            if let sessionID {
+                let launch = Supervisor.Launch(
+                    path: helper,
+                    arguments: [Array(helper.utf8), command],
+                    environment: environment,
+                    umask: umask,
+                    forbidNewPrivileges: false
+                )
+                supervise(launch, decision: decision, id: sessionID, slot: slot, audit: shell.facts.audit, log: log)
+            }
             failure = ProcessImage.exec(
                 path: helper,
                 arguments: [Array(helper.utf8), command],
@@ -158,6 +189,85 @@ extension LoginShell {
         log.error("exec failed: \(failure.description)")
         writeAll("rssh: cannot run \(failure.subject): \(failure.reason)\n", to: STDERR_FILENO)
         exit(ShellOutcome.refusedStatus)
+    }
+
+    /// Runs `launch` under a supervisor (the supervised mode); the end record names the decision's program.
+    static func supervise(
+        _ launch: Supervisor.Launch,
+        decision: Decision,
+        id: String,
+        slot: SessionSlots.Slot?,
+        audit: AuditTrail.Assessment,
+        log: SyslogLogger
+    ) -> Never {
+        let record = SessionRecord(
+            id: id,
+            user: decision.user,
+            uid: decision.uid,
+            address: decision.address,
+            program: decision.program ?? "?",
+            chroot: decision.chroot,
+            start: 0,
+            durationMilliseconds: 0,
+            bytesFromClient: 0,
+            bytesToClient: 0,
+            end: .unknown
+        )
+        // The transfer-log parsers plug in here, as a SessionObserver of their own.
+        var observer = CountingOnly()
+        Supervisor.run(launch, record: record, slot: slot, audit: audit, log: log, observer: &observer)
+    }
+
+    /// Takes a `maxsessions` slot for an outcome that starts a program, or turns it into a refusal.
+    ///
+    /// The slots are made by the setuid helper the first time an account needs them after a boot (rssh runs
+    /// as the user and cannot make root's directories); a missing slot is asked for once, then refused.
+    static func admit(
+        _ outcome: inout ShellOutcome,
+        policy: UserPolicy?,
+        slot: inout SessionSlots.Slot?,
+        paths: ProgramPaths
+    ) {
+        guard let policy, let limit = policy.maxSessions, slot == nil, outcome.startsSession else { return }
+        let slots = SessionSlots(uid: system_getuid(), limit: limit)
+        var result = slots.acquire()
+        if case .failure(.unprepared) = result, prepareSlots(helper: paths.chrootHelper) {
+            result = slots.acquire()
+        }
+        switch result {
+        case .success(let taken):
+            slot = taken
+        case .failure(let failure):
+            var decision = outcome.decision
+            decision.allowed = false
+            decision.stage = .final
+            decision.reason = failure.description
+            let message: String
+            if case .full = failure {
+                message = "too many sessions: this account may have \(limit) at once"
+            } else {
+                message = "the session limit cannot be checked; ask your administrator"
+            }
+            outcome = .refuse(message: message, programs: policy.programs, decision: decision)
+        }
+    }
+
+    /// Runs `rssh_chroot_helper --session-slots prepare`, which makes the caller's slots as root.
+    static func prepareSlots(helper: String) -> Bool {
+        guard system_access(helper, X_OK) == 0 else { return false }
+        let child = system_fork()
+        if child == 0 {
+            _ = ProcessImage.exec(
+                path: helper,
+                arguments: [Array(helper.utf8), Array("--session-slots".utf8), Array("prepare".utf8)],
+                environment: [],
+                umask: 0o022,
+                forbidNewPrivileges: false
+            )
+            system_exit_now(ShellOutcome.refusedStatus)
+        }
+        guard child > 0 else { return false }
+        return system_exited_zero(system_wait(child))
     }
 
     /// Writes `outcome`'s decision to the audit trail and syslog.

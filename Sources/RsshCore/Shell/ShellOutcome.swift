@@ -26,6 +26,29 @@ public enum ShellOutcome: Sendable, Equatable {
         }
     }
 
+    /// Marks a run's or a jail's decision with a supervised session's id (other outcomes run nothing to supervise).
+    public mutating func setSession(_ id: String) {
+        switch self {
+        case .run(let vetted, let environment, let umask, var decision):
+            decision.session = id
+            self = .run(vetted, environment: environment, umask: umask, decision: decision)
+        case .chroot(let helper, let command, let environment, let umask, var decision):
+            decision.session = id
+            self = .chroot(helper: helper, command: command, environment: environment, umask: umask, decision: decision)
+        case .respond, .answer, .refuse: break
+        }
+    }
+
+    /// Whether the outcome starts a program that takes a `maxsessions` slot: a final run, or the hand-over to
+    /// the helper (which decides again inside the jail).
+    public var startsSession: Bool {
+        switch self {
+        case .run(_, _, _, let decision): decision.stage == .final
+        case .chroot: true
+        case .respond, .answer, .refuse: false
+        }
+    }
+
     /// What a refusal prints on stderr: the reason, then the classic banner.
     public var userMessage: String? {
         guard case .refuse(let message, let programs, _) = self else { return nil }

@@ -406,3 +406,112 @@ internal func system_immutable_flag() -> UInt32 { CRsshShims_immutable_flag() }
 
 /// realpath(3) into a malloc'd buffer (free it with `system_free`), or nil with errno.
 internal func system_realpath(_ path: UnsafePointer<CChar>) -> UnsafeMutablePointer<CChar>? { realpath(path, nil) }
+
+// The supervised mode (Shell/Supervisor.swift, Shell/SessionSlots.swift).
+
+/// Blocks the forwarded signals and SIGCHLD; a non-blocking signalfd that reads them, or -1.
+internal func system_supervisor_signals() -> Int32 { CRsshShims_supervisor_signals() }
+
+/// One pending signal from that signalfd: its number, 0 when none, -1 on error.
+internal func system_read_signal(_ fd: Int32) -> Int32 { CRsshShims_read_signal(fd) }
+
+/// Puts back the inherited signal mask (the child, before it execs).
+internal func system_unblock_signals() -> Int32 { CRsshShims_unblock_signals() }
+
+/// O_NONBLOCK on a descriptor.
+internal func system_set_nonblocking(_ fd: Int32) -> Int32 { CRsshShims_set_nonblocking(fd) }
+
+/// poll(2) over parallel tables of descriptors, requested and returned events.
+internal func system_poll(
+    _ fds: UnsafePointer<Int32>,
+    _ events: UnsafePointer<Int16>,
+    _ revents: UnsafeMutablePointer<Int16>,
+    _ count: Int32,
+    _ timeout: Int32
+) -> Int32 {
+    CRsshShims_poll(fds, events, revents, count, timeout)
+}
+
+/// poll's flags: 0 POLLIN, 1 POLLOUT, 2 POLLERR, 3 POLLHUP, 4 POLLNVAL.
+internal func system_poll_flag(_ which: Int32) -> Int16 { CRsshShims_poll_flag(which) }
+
+/// splice(2), non-blocking, from `input` to `output`.
+internal func system_splice(_ input: Int32, _ output: Int32, _ length: Int) -> Int {
+    Int(CRsshShims_splice(input, output, UInt(length)))
+}
+
+/// waitpid(2) with WNOHANG: the pid, 0 while it runs, -1 on error.
+internal func system_wait_nohang(_ pid: pid_t, _ status: UnsafeMutablePointer<Int32>) -> Int32 {
+    CRsshShims_wait_nohang(pid, status)
+}
+
+/// A raw wait status: 1 exited (value: the code), 2 killed (value: the signal; core), 0 neither.
+internal func system_decode_status(
+    _ status: Int32,
+    _ value: UnsafeMutablePointer<Int32>,
+    _ core: UnsafeMutablePointer<Int32>
+) -> Int32 {
+    CRsshShims_decode_status(status, value, core)
+}
+
+/// Dies by `signal` (default action, no core file); returns only when the signal does not end a process.
+internal func system_die_by_signal(_ signal: Int32) { CRsshShims_die_by_signal(signal) }
+
+/// kill(2).
+internal func system_kill(_ pid: pid_t, _ signal: Int32) -> Int32 { CRsshShims_kill(pid, signal) }
+
+/// flock(2), exclusive, non-blocking.
+internal func system_try_lock(_ fd: Int32) -> Int32 { CRsshShims_try_lock(fd) }
+
+/// getrandom(2) into a buffer.
+internal func system_random(_ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int32 {
+    CRsshShims_random(buffer, UInt(count))
+}
+
+/// CLOCK_REALTIME.
+internal func system_realtime() -> (seconds: Int64, nanoseconds: Int) {
+    var seconds: Int64 = 0
+    var nanoseconds = 0
+    CRsshShims_realtime(&seconds, &nanoseconds)
+    return (seconds, nanoseconds)
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+internal func system_monotonic_ns() -> Int64 { CRsshShims_monotonic_ns() }
+
+/// prctl(PR_SET_NAME).
+internal func system_set_process_name(_ name: UnsafePointer<CChar>) -> Int32 { CRsshShims_set_process_name(name) }
+
+/// prctl(PR_SET_PDEATHSIG, SIGKILL).
+internal func system_die_with_parent() -> Int32 { CRsshShims_die_with_parent() }
+
+/// A signal's abbreviation ("TERM"), or nil.
+internal func system_signal_name(_ signal: Int32) -> String? {
+    guard let name = CRsshShims_signal_name(signal) else { return nil }
+    return String(cString: name)
+}
+
+/// Opens a session slot file read-write, never through a symbolic link.
+internal func system_open_slot(_ path: UnsafePointer<CChar>) -> Int32 { CRsshShims_open_slot(path) }
+
+/// pwrite(2).
+internal func system_pwrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int, _ offset: Int) -> Int {
+    Int(CRsshShims_pwrite(fd, buffer, UInt(count), offset))
+}
+
+/// ftruncate(2).
+internal func system_ftruncate(_ fd: Int32, _ length: Int) -> Int32 { CRsshShims_ftruncate(fd, length) }
+
+/// Creates a slot file (0600) for `uid` unless it exists (the helper, as root).
+internal func system_make_slot(_ path: UnsafePointer<CChar>, _ uid: uid_t, _ gid: gid_t) -> Int32 {
+    CRsshShims_make_slot(path, uid, gid)
+}
+
+/// mkdir(path, 0755), also fine when it exists.
+internal func system_make_directory(_ path: UnsafePointer<CChar>) -> Int32 { CRsshShims_make_directory(path) }
+
+/// getpid(2).
+internal func system_getpid() -> pid_t { getpid() }
+
+/// getppid(2).
+internal func system_getppid() -> pid_t { getppid() }

@@ -1,0 +1,271 @@
+import CRsshLibc
+
+/// Relays a supervised session's standard streams between sshd's descriptors and the program's pipes, and
+/// counts the bytes each way.
+///
+/// Three channels: the client's input to the program's stdin, the program's stdout to the client, its
+/// stderr to the client (line by line also to the observer). Data moves with splice(2), in the kernel,
+/// unless the observer wants the bytes (then read(2)/write(2) through one buffer per channel). One poll(2)
+/// loop over the channels and a signalfd: forwarded signals go to the program, SIGCHLD reaps it. The
+/// program's side is non-blocking; sshd's descriptors are left as they are (a write to the client that
+/// blocks holds the program back exactly as it would have in exec mode).
+struct SessionRelay {
+    /// The longest stderr line handed to the observer (longer ones are cut there).
+    static let maximumLine = 4_096
+    /// The most bytes one splice or read moves.
+    static let chunk = 1 << 20
+    /// The copy mode's buffer.
+    static let bufferSize = 256 * 1024
+    /// How long the program's output is still drained once it has exited (a descendant may hold the pipe).
+    static let drainMilliseconds: Int32 = 200
+
+    /// One direction of the relay.
+    struct Channel {
+        var source: Int32
+        var destination: Int32
+        /// Which count it adds to (nil: stderr, not counted as transfer bytes).
+        var direction: RelayDirection?
+        var splices: Bool
+        var open = true
+        var waitingForDestination = false
+        var pending: [UInt8] = []
+        var bytes: UInt64 = 0
+        /// Whether the destination, rather than the source, is sshd's descriptor.
+        var destinationIsClient: Bool
+    }
+
+    /// How the relay ended.
+    struct Outcome {
+        var status: Int32?
+        var bytesFromClient: UInt64
+        var bytesToClient: UInt64
+        var clientGone: Bool
+    }
+
+    var channels: [Channel]
+    let child: pid_t
+    let signals: Int32
+    var status: Int32?
+    var clientGone = false
+    var line: [UInt8] = []
+    var buffer: [UInt8]
+
+    /// Sets up the relay for a started program.
+    /// - Parameters:
+    ///   - stdin: the write end of the program's stdin pipe.
+    ///   - stdout: the read end of its stdout pipe.
+    ///   - stderr: the read end of its stderr pipe.
+    init(child: pid_t, signals: Int32, stdin: Int32, stdout: Int32, stderr: Int32, splices: Bool) {
+        self.child = child
+        self.signals = signals
+        channels = [
+            Channel(
+                source: STDIN_FILENO,
+                destination: stdin,
+                direction: .fromClient,
+                splices: splices,
+                destinationIsClient: false
+            ),
+            Channel(
+                source: stdout,
+                destination: STDOUT_FILENO,
+                direction: .toClient,
+                splices: splices,
+                destinationIsClient: true
+            ),
+            Channel(
+                source: stderr,
+                destination: STDERR_FILENO,
+                direction: nil,
+                splices: false,
+                destinationIsClient: true
+            ),
+        ]
+        buffer = [UInt8](repeating: 0, count: splices ? 64 * 1024 : Self.bufferSize)
+    }
+
+    /// Runs until the program has ended and its output is drained.
+    /// - Parameter progress: called at most once a second with the counts so far (for `rsshctl who`).
+    mutating func run<Observer: SessionObserver>(
+        observer: inout Observer,
+        progress: (UInt64, UInt64) -> Void
+    ) -> Outcome {
+        let pollIn = system_poll_flag(0)
+        let pollOut = system_poll_flag(1)
+        var lastProgress = system_monotonic_ns()
+        while true {
+            var fds: [Int32] = [signals]
+            var events: [Int16] = [pollIn]
+            var owners: [Int] = [-1]
+            for (index, channel) in channels.enumerated() where channel.open {
+                let writing = channel.waitingForDestination || !channel.pending.isEmpty
+                fds.append(writing ? channel.destination : channel.source)
+                events.append(writing ? pollOut : pollIn)
+                owners.append(index)
+            }
+            if status != nil && owners.count == 1 { break }
+            var revents = [Int16](repeating: 0, count: fds.count)
+            let timeout: Int32 = status != nil ? Self.drainMilliseconds : 1_000
+            let ready = system_poll(fds, events, &revents, Int32(fds.count), timeout)
+            if ready < 0 {
+                if system_errno() == EINTR { continue }
+                break
+            }
+            if ready == 0 && status != nil { break }
+            if revents[0] != 0 { takeSignals() }
+            for (slot, index) in owners.enumerated() where index >= 0 && revents[slot] != 0 {
+                step(index, observer: &observer)
+            }
+            let now = system_monotonic_ns()
+            if now - lastProgress >= 1_000_000_000 {
+                lastProgress = now
+                progress(channels[0].bytes, channels[1].bytes)
+            }
+        }
+        if status == nil { status = reapBlocking() }
+        if !line.isEmpty { observer.programLine(line) }
+        return Outcome(
+            status: status,
+            bytesFromClient: channels[0].bytes,
+            bytesToClient: channels[1].bytes,
+            clientGone: clientGone
+        )
+    }
+
+    /// Reads every pending signal: SIGCHLD reaps, the others go to the program.
+    mutating func takeSignals() {
+        while true {
+            let signal = system_read_signal(signals)
+            guard signal > 0 else { return }
+            if signal == SIGCHLD {
+                reap()
+            } else if status == nil {
+                _ = system_kill(child, signal)
+            }
+        }
+    }
+
+    /// Collects the program's status if it has ended; its stdin is closed then (nobody reads it any more).
+    mutating func reap() {
+        guard status == nil else { return }
+        var raw: Int32 = 0
+        guard system_wait_nohang(child, &raw) == child else { return }
+        status = raw
+        if channels[0].open { end(0) }
+    }
+
+    private func reapBlocking() -> Int32? {
+        let raw = system_wait(child)
+        return raw == -1 ? nil : raw
+    }
+
+    /// Moves what can be moved on channel `index` now.
+    mutating func step<Observer: SessionObserver>(_ index: Int, observer: inout Observer) {
+        if channels[index].waitingForDestination {
+            channels[index].waitingForDestination = false
+            return
+        }
+        if !channels[index].pending.isEmpty {
+            flush(index)
+            return
+        }
+        if channels[index].splices {
+            let moved = system_splice(channels[index].source, channels[index].destination, Self.chunk)
+            if moved > 0 {
+                channels[index].bytes += UInt64(moved)
+            } else if moved == 0 {
+                end(index)
+            } else {
+                switch system_errno() {
+                case EAGAIN, EINTR: channels[index].waitingForDestination = true
+                case EINVAL:
+                    // Neither end a pipe splice can use (a terminal, say): copy instead.
+                    channels[index].splices = false
+                case EPIPE: fail(index)
+                default: fail(index)
+                }
+            }
+            return
+        }
+        let count = buffer.withUnsafeMutableBytes { raw -> Int in
+            guard let base = raw.baseAddress else { return -1 }
+            return system_read(channels[index].source, base, raw.count)
+        }
+        if count > 0 {
+            let chunk = buffer[0..<count]
+            if let direction = channels[index].direction {
+                channels[index].bytes += UInt64(count)
+                if observer.wantsBytes { observer.observe(chunk, direction: direction) }
+            } else {
+                splitLines(chunk, observer: &observer)
+            }
+            channels[index].pending = Array(chunk)
+            flush(index)
+        } else if count == 0 {
+            end(index)
+        } else if system_errno() != EAGAIN && system_errno() != EINTR {
+            end(index)
+        }
+    }
+
+    /// Writes as much of the channel's pending bytes as the destination takes.
+    private mutating func flush(_ index: Int) {
+        while !channels[index].pending.isEmpty {
+            let written = channels[index].pending.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return -1 }
+                return system_write(channels[index].destination, base, raw.count)
+            }
+            if written > 0 {
+                channels[index].pending.removeFirst(written)
+                continue
+            }
+            let error = system_errno()
+            if written < 0 && (error == EAGAIN || error == EINTR) { return }
+            fail(index)
+            return
+        }
+    }
+
+    /// The source reached its end: pass the end on.
+    mutating func end(_ index: Int) {
+        guard channels[index].open else { return }
+        channels[index].open = false
+        channels[index].pending = []
+        if channels[index].destinationIsClient {
+            _ = system_close(channels[index].source)
+            Self.detachClient(channels[index].destination)
+        } else {
+            // The program sees the end of its input.
+            _ = system_close(channels[index].destination)
+        }
+    }
+
+    /// The destination failed (its reader is gone): stop this direction as a direct pipe would.
+    mutating func fail(_ index: Int) {
+        if channels[index].destinationIsClient { clientGone = true }
+        end(index)
+    }
+
+    /// Gives the observer each complete stderr line.
+    private mutating func splitLines<Observer: SessionObserver>(_ bytes: ArraySlice<UInt8>, observer: inout Observer) {
+        for byte in bytes {
+            if byte == UInt8(ascii: "\n") {
+                observer.programLine(line)
+                line.removeAll(keepingCapacity: true)
+            } else if line.count < Self.maximumLine {
+                line.append(byte)
+            }
+        }
+    }
+
+    /// Replaces a client descriptor with /dev/null, so sshd sees its end of file now.
+    static func detachClient(_ fd: Int32) {
+        let null = system_open("/dev/null", O_RDWR | O_CLOEXEC)
+        if null >= 0 {
+            _ = system_dup2(null, fd)
+            _ = system_close(null)
+        } else {
+            _ = system_close(fd)
+        }
+    }
+}

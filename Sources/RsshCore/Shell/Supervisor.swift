@@ -1,0 +1,157 @@
+import CRsshLibc
+
+/// The supervised mode (option `supervised`, or `maxsessions=N`): rssh forks the program and stays its parent.
+///
+/// The supervisor is rssh itself, as the user, outside any jail or Landlock domain: it relays the standard
+/// streams (`SessionRelay`), forwards SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2 and SIGALRM to the
+/// program, ends as the program did (its exit status, or death by its signal, so the client sees what the
+/// program did), and writes one session record at the end. It keeps only what it had before exec mode drops
+/// it: CAP_AUDIT_WRITE (a file capability, to write the end record; capabilities gained at exec also make it
+/// non-dumpable, so the user cannot ptrace it). The program is started as in exec mode (umask, no
+/// capabilities, no_new_privs, the Landlock ruleset applied in the child only), and dies with SIGKILL should
+/// the supervisor die first (PR_SET_PDEATHSIG), so killing a supervisor cannot leave a program running
+/// outside `maxsessions`. A Landlock domain of ABI 6 or later cannot signal the supervisor at all (signal
+/// scoping). For a chrooted user the child execs the setuid helper, which chroots and drops as in exec mode:
+/// no root process relays user data, and the jail needs no log socket for the record.
+public enum Supervisor {
+    /// What the child execs: the program, or the setuid helper for a jailed user.
+    public struct Launch: Sendable {
+        /// The executable.
+        public var path: String
+        /// Its argument vector.
+        public var arguments: [[UInt8]]
+        /// Its environment.
+        public var environment: [[UInt8]]
+        /// The umask.
+        public var umask: mode_t
+        /// no_new_privs (false only for the setuid helper, which sets it itself).
+        public var forbidNewPrivileges: Bool
+        /// The Landlock ruleset, applied in the child.
+        public var confinement: LandlockPlan?
+
+        /// Creates a launch.
+        public init(
+            path: String,
+            arguments: [[UInt8]],
+            environment: [[UInt8]],
+            umask: mode_t,
+            forbidNewPrivileges: Bool,
+            confinement: LandlockPlan? = nil
+        ) {
+            self.path = path
+            self.arguments = arguments
+            self.environment = environment
+            self.umask = umask
+            self.forbidNewPrivileges = forbidNewPrivileges
+            self.confinement = confinement
+        }
+    }
+
+    /// The process name a supervisor carries (`/proc/PID/comm`), which `rsshctl who` looks for (with the
+    /// process's executable, which a user cannot fake).
+    public static let processName: StaticString = "rssh-session"
+
+    /// Starts the program, relays until it ends, writes the record, and ends as the program did.
+    /// - Parameters:
+    ///   - record: the record's fixed fields (id, user, address, program, chroot); the rest is filled in.
+    ///   - slot: the `maxsessions` slot this session holds, if any.
+    ///   - audit: what this process knows about its audit records.
+    public static func run<Observer: SessionObserver>(
+        _ launch: Launch,
+        record template: SessionRecord,
+        slot: SessionSlots.Slot?,
+        audit: AuditTrail.Assessment,
+        log: SyslogLogger,
+        observer: inout Observer
+    ) -> Never {
+        let signals = system_supervisor_signals()
+        var input: [Int32] = [-1, -1]
+        var output: [Int32] = [-1, -1]
+        var errors: [Int32] = [-1, -1]
+        guard signals >= 0, system_pipe(&input) == 0, system_pipe(&output) == 0, system_pipe(&errors) == 0 else {
+            fatal("cannot set up the session: \(SystemError.current("pipe").description)", log: log)
+        }
+        let started = system_realtime()
+        let clock = system_monotonic_ns()
+        let parent = system_getpid()
+        let child = system_fork()
+        if child == 0 {
+            // The child: the pipes become its standard streams (dup2 clears close-on-exec on the copies).
+            guard system_dup2(input[0], STDIN_FILENO) >= 0, system_dup2(output[1], STDOUT_FILENO) >= 0,
+                system_dup2(errors[1], STDERR_FILENO) >= 0, system_die_with_parent() == 0,
+                system_getppid() == parent, system_unblock_signals() == 0
+            else { system_exit_now(ShellOutcome.refusedStatus) }
+            let failure = ProcessImage.exec(
+                path: launch.path,
+                arguments: launch.arguments,
+                environment: launch.environment,
+                umask: launch.umask,
+                forbidNewPrivileges: launch.forbidNewPrivileges,
+                confinement: launch.confinement
+            )
+            DescriptorIO.writeAll(Array("rssh: cannot run \(failure.subject): \(failure.reason)\n".utf8), to: 2)
+            system_exit_now(ShellOutcome.refusedStatus)
+        }
+        guard child > 0 else {
+            fatal("cannot start the program: \(SystemError.current("fork").description)", log: log)
+        }
+        for fd in [input[0], output[1], errors[1]] { _ = system_close(fd) }
+        for fd in [input[1], output[0], errors[0]] { _ = system_set_nonblocking(fd) }
+        // A client that went away must show as a failed write, never kill the supervisor before its record.
+        _ = system_ignore_sigpipe(true)
+        _ = Supervisor.processName.withUTF8Buffer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                chars.baseAddress.map { system_set_process_name($0) } ?? -1
+            }
+        }
+        var record = template
+        record.start = started.seconds
+        func publish(_ fromClient: UInt64, _ toClient: UInt64) {
+            guard let slot else { return }
+            var current = record
+            current.bytesFromClient = fromClient
+            current.bytesToClient = toClient
+            current.durationMilliseconds = (system_monotonic_ns() - clock) / 1_000_000
+            SessionSlots.publish("pid=\(system_getpid()) \(current.logLine)\n", in: slot)
+        }
+        publish(0, 0)
+        var relay = SessionRelay(
+            child: child,
+            signals: signals,
+            stdin: input[1],
+            stdout: output[0],
+            stderr: errors[0],
+            splices: !observer.wantsBytes
+        )
+        let outcome = relay.run(observer: &observer, progress: publish)
+        record.durationMilliseconds = (system_monotonic_ns() - clock) / 1_000_000
+        record.bytesFromClient = outcome.bytesFromClient
+        record.bytesToClient = outcome.bytesToClient
+        record.clientGone = outcome.clientGone
+        record.end = outcome.status.map { SessionRecord.End.decode($0) } ?? .unknown
+        write(record, audit: audit, log: log)
+        if let slot { _ = system_close(slot.fd) }
+        if case .signaled(let signal, _) = record.end { system_die_by_signal(signal) }
+        exit(record.end.shellStatus)
+    }
+
+    /// Writes the end record: the audit record (when one can be written), then the syslog line.
+    static func write(_ record: SessionRecord, audit: AuditTrail.Assessment, log: SyslogLogger) {
+        let failure =
+            audit.problem
+            ?? AuditTrail.send(
+                message: record.auditMessage,
+                address: record.address,
+                success: record.succeeded,
+                comm: "rssh"
+            )
+        let line = record.logLine + " audit=\"\(Printable.text(audit.outcome(sendFailure: failure)))\""
+        if record.succeeded { log.info(line) } else { log.warning(line) }
+    }
+
+    private static func fatal(_ message: String, log: SyslogLogger) -> Never {
+        log.error(message)
+        DescriptorIO.writeAll(Array("rssh: \(message)\n".utf8), to: STDERR_FILENO)
+        exit(ShellOutcome.refusedStatus)
+    }
+}

@@ -1,0 +1,175 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Issue 20, the supervised mode, sourced by e2e.sh (its users, sshd, syslog and audit set-up): rsshctl who and
+# last, maxsessions, faults, exit statuses and signals, for a plain ($S), a landlocked ($LL) and a jailed ($J)
+# user. Each user's line gets the option for this block only and is restored at its end.
+
+SFTPS=/usr/lib/openssh/sftp-server
+RSSHCTL=$PREFIX/sbin/rsshctl
+SUP=$WORK/supervised
+mkdir -p "$SUP"
+RUN_RSSH_NEW=; [ -d /run/rssh ] || RUN_RSSH_NEW=1
+cp "$ETC/rssh.conf" "$SUP/rssh.conf.before"
+sed -i -e "s/^user = $S:022:00010::checksums\$/&,maxsessions=2/" \
+    -e "s/^user = $LL:022:10011::landlock,checksums\$/&,supervised/" \
+    -e "s/^\(user = $J:027:10011:.*:checksums\)\$/\1,supervised/" "$ETC/rssh.conf"
+last_args=()
+[ "${AUSEARCH_INPUT[0]}" = --input ] && last_args=(--input "${AUSEARCH_INPUT[1]}")
+# hold USER N: starts sftp-server sessions for USER that stay open until `release`.
+hold() {
+    mkfifo "$SUP/hold.$1.$2"
+    # The client must not hold the other sessions' fifos open (they would never see their end of file).
+    (
+        for v in ${!HOLD_FD_@}; do eval "exec ${!v}>&-" 2>/dev/null; done
+        exec "$SSH" -T "$1@127.0.0.1" "$SFTPS" <"$SUP/hold.$1.$2" >/dev/null 2>"$SUP/hold.$1.$2.err"
+    ) &
+    eval "HOLD_PID_$2=$!"
+    exec {fd}>"$SUP/hold.$1.$2"
+    eval "HOLD_FD_$2=$fd"
+}
+release() { local fd; eval "fd=\$HOLD_FD_$1"; exec {fd}>&-; unset "HOLD_FD_$1"; }
+# sessions_of USER: the number of that user's supervisors rsshctl who lists.
+sessions_of() { "$RSSHCTL" who | awk -v u="$1" '$1 == u' | wc -l; }
+wait_sessions() { for _ in $(seq 100); do [ "$(sessions_of "$1")" = "$2" ] && return 0; sleep 0.1; done; return 1; }
+
+if grep -q "maxsessions=2" "$ETC/rssh.conf" && grep -q "landlock,checksums,supervised" "$ETC/rssh.conf"; then
+    pass "supervised: options supervised and maxsessions=2 parse ($RSSH -v is clean)"
+else fail "supervised: options supervised and maxsessions=2 parse" "$(grep "^user" "$ETC/rssh.conf")"; fi
+
+# rsshctl who: exactly the open sessions while they run, none after.
+hold $S 1; hold $LL 2; hold $J 3
+if wait_sessions $S 1 && wait_sessions $LL 1 && wait_sessions $J 1 \
+    && "$RSSHCTL" who | grep -q "^$S .* 127.0.0.1 *sftp-server"; then
+    pass "supervised: rsshctl who lists the open plain, landlocked and jailed sessions"
+else fail "supervised: rsshctl who lists the open plain, landlocked and jailed sessions" "$("$RSSHCTL" who 2>&1)"; fi
+release 1; release 2; release 3
+wait "$HOLD_PID_1" "$HOLD_PID_2" "$HOLD_PID_3"
+rm -f "$SUP"/hold.*
+if wait_sessions $S 0 && wait_sessions $LL 0 && wait_sessions $J 0; then pass "supervised: rsshctl who lists nothing once they end"
+else fail "supervised: rsshctl who lists nothing once they end" "$("$RSSHCTL" who 2>&1)"; fi
+
+# Transfers, then rsshctl last: its newest row for the user shows at least the file's size, and exit 0.
+head -c 3000000 /dev/urandom >"$SUP/up.bin"
+size=$(stat -c %s "$SUP/up.bin")
+cp "$SUP/up.bin" "$(home $LL)/down.bin" && chown $LL "$(home $LL)/down.bin"
+# last_shows USER COLUMN WHAT: rsshctl last's newest row for USER has COLUMN >= size and exit=0 (the audit log
+# is written asynchronously: retried for up to 5 s).
+last_shows() {
+    local rows
+    for _ in $(seq 50); do
+        rows=$("$RSSHCTL" last "${last_args[@]}" "$1" 2>&1)
+        tail -1 <<<"$rows" | awk -v c="$2" -v s="$size" '{ exit !($c >= s && $9 == "exit=0") }' && break
+        sleep 0.1
+    done
+    if tail -1 <<<"$rows" | awk -v c="$2" -v s="$size" '{ exit !($c >= s && $9 == "exit=0") }'; then
+        pass "supervised: rsshctl last shows $1's $3 with at least $size bytes and exit=0"
+    else fail "supervised: rsshctl last shows $1's $3 with at least $size bytes and exit=0" "$(tail -3 <<<"$rows")"; fi
+}
+if (cd "$SUP" && printf 'put up.bin\n' | sftp_batch $S >/dev/null) && cmp -s "$SUP/up.bin" "$(home $S)/up.bin"; then
+    last_shows $S 7 "sftp put"
+else fail "supervised: plain sftp put" ""; fi
+if scp -O -q -S "$SSH" "$SUP/up.bin" "$LL@127.0.0.1:up.bin" && cmp -s "$SUP/up.bin" "$(home $LL)/up.bin"; then
+    last_shows $LL 7 "scp -O put"
+else fail "supervised: landlocked scp -O put" ""; fi
+if scp -O -q -S "$SSH" "$LL@127.0.0.1:down.bin" "$SUP/down.bin" && cmp -s "$SUP/up.bin" "$SUP/down.bin"; then
+    last_shows $LL 8 "scp -O get"
+else fail "supervised: landlocked scp -O get" ""; fi
+if rsync -q -e "$SSH" "$SUP/up.bin" "$J@127.0.0.1:up.bin" && cmp -s "$SUP/up.bin" "$JHOME/up.bin"; then
+    last_shows $J 7 "rsync push"
+else fail "supervised: jailed rsync push" ""; fi
+id=$(grep -o "session-end session=[0-9a-f]* user=\"$S\"" "$SYSLOG" | tail -1 | sed 's/session-end session=\([0-9a-f]*\).*/\1/')
+if [ -n "$id" ] && grep -q "allowed user=\"$S\".* session=$id\$" "$SYSLOG" && grep "session-end session=$id " "$SYSLOG" | grep -q "bytes_from_client=[1-9]"; then
+    pass "supervised: the start and the end line carry the same session id"
+else fail "supervised: the start and the end line carry the same session id" "$(grep "$S" "$SYSLOG" | tail -3)"; fi
+for u in $S $LL $J; do rm -f "$(home $u)/up.bin" "$(home $u)/down.bin" "$JHOME/up.bin"; done
+
+# maxsessions=2: the third is refused with a message and a record, the first two end intact.
+hold $S 1; hold $S 2
+wait_sessions $S 2
+out=$("$SSH" -T "$S@127.0.0.1" "$SFTPS" </dev/null 2>&1); rc=$?
+if [ $rc -eq 1 ] && grep -q "too many sessions: this account may have 2 at once" <<<"$out" \
+    && logged "denied user=\"$S\".*reason=\"maxsessions=2: 2 sessions of this account are already open\""; then
+    pass "maxsessions=2: the third session is refused, with a message and a log line"
+else fail "maxsessions=2: the third session is refused, with a message and a log line" "rc=$rc $out"; fi
+release 1; release 2
+if wait "$HOLD_PID_1" && wait "$HOLD_PID_2"; then pass "maxsessions=2: the first two end normally (exit 0)"
+else fail "maxsessions=2: the first two end normally (exit 0)" "$(cat "$SUP"/hold.$S.*.err)"; fi
+rm -f "$SUP"/hold.*
+
+# kill -9 of a session's program, of a supervisor, and of a client: each frees its slot.
+hold $S 1; hold $S 2
+wait_sessions $S 2
+prog=$(pgrep -u $S -x sftp-server | head -1)
+kill -9 "$prog"
+hold $S 3
+if wait_sessions $S 2; then pass "maxsessions=2: after kill -9 of a program its slot is free"
+else fail "maxsessions=2: after kill -9 of a program its slot is free" "$("$RSSHCTL" who)"; fi
+sup=$("$RSSHCTL" who | awk -v u=$S '$1 == u { print $6; exit }')
+kill -9 "$sup"
+for _ in $(seq 50); do [ "$(pgrep -u $S -x sftp-server | wc -l)" -le 1 ] && break; sleep 0.1; done
+if [ "$(pgrep -u $S -x sftp-server | wc -l)" -le 1 ] && wait_sessions $S 1; then
+    pass "maxsessions=2: kill -9 of a supervisor ends its program too (no session outside the limit)"
+else fail "maxsessions=2: kill -9 of a supervisor ends its program too" "$(pgrep -a -u $S)"; fi
+hold $S 4
+wait_sessions $S 2
+kill -9 "$HOLD_PID_4"
+if wait_sessions $S 1; then pass "maxsessions=2: a client killed (kill -9) frees its slot"
+else fail "maxsessions=2: a client killed (kill -9) frees its slot" "$("$RSSHCTL" who)"; fi
+for n in 1 2 3 4; do eval "fd=\${HOLD_FD_$n:-}"; [ -n "$fd" ] && exec {fd}>&- 2>/dev/null; done
+# Never a bare wait: the harness's own auditd may be a background child too.
+wait "$HOLD_PID_1" "$HOLD_PID_2" "$HOLD_PID_3" "$HOLD_PID_4" 2>/dev/null
+wait_sessions $S 0
+rm -f "$SUP"/hold.*
+
+# 50 simultaneous starts (rssh run directly as the user, sshd's MaxStartups would drop connections): exactly 2.
+mkfifo "$SUP/gate"
+exec {gate}<>"$SUP/gate"
+starters=()
+for i in $(seq 50); do
+    (exec {gate}>&-  # only the suite holds the gate's writing end, so closing it ends the admitted sessions
+        SSH_CONNECTION="127.0.0.1 1 127.0.0.1 22" timeout 60 setpriv --reuid=$S --regid="$(id -g $S)" --init-groups \
+        "$RSSH" -c "$SFTPS" <"$SUP/gate" >/dev/null 2>"$SUP/start.$i.err"; echo $? >"$SUP/start.$i") &
+    starters+=($!)
+done
+for _ in $(seq 300); do [ "$(ls "$SUP"/start.[0-9]* 2>/dev/null | grep -cv err)" -ge 48 ] && break; sleep 0.1; done
+refused=$(grep -l "too many sessions" "$SUP"/start.*.err | wc -l)
+running=$(sessions_of $S)
+exec {gate}>&-
+wait "${starters[@]}"
+admitted=$(grep -lx 0 "$SUP"/start.[0-9] "$SUP"/start.[0-9][0-9] | wc -l)
+if [ "$refused" = 48 ] && [ "$running" = 2 ] && [ "$admitted" = 2 ]; then pass "maxsessions=2: 50 simultaneous starts admit exactly 2"
+else fail "maxsessions=2: 50 simultaneous starts admit exactly 2" "refused $refused, running $running, admitted $admitted"; fi
+rm -f "$SUP"/gate "$SUP"/start.*
+
+# A client killed mid-transfer: the record has the partial bytes.
+head -c 200000000 /dev/zero >"$SUP/big.bin"
+( cd "$SUP" && printf 'put big.bin\n' | sftp_batch $S >/dev/null 2>&1 ) &
+client=$!
+for _ in $(seq 100); do [ "$(stat -c %s "$(home $S)/big.bin" 2>/dev/null || echo 0)" -gt 1000000 ] && break; sleep 0.05; done
+pkill -9 -f "$S@127.0.0.1"; kill -9 "$client" 2>/dev/null; wait "$client" 2>/dev/null
+for _ in $(seq 100); do [ "$(sessions_of $S)" = 0 ] && break; sleep 0.1; done
+sleep 1
+row=$("$RSSHCTL" last "${last_args[@]}" $S | tail -1)
+if awk '{ exit !($7 > 0 && $7 < 200000000) }' <<<"$row"; then pass "supervised: a client killed mid-transfer leaves a record with the partial bytes"
+else fail "supervised: a client killed mid-transfer leaves a record with the partial bytes" "$row"; fi
+rm -f "$SUP/big.bin" "$(home $S)/big.bin"
+
+# The client sees the program's exit status and signal as in exec mode (the same user, with and without).
+probe() {
+    "$SSH" -T "$LL@127.0.0.1" "rsync --server --sender -vlogDtpre.iLsfxCIvu . nonexistent-dir/" </dev/null \
+        >/dev/null 2>&1; echo "status $?"
+    hold $LL 9; sleep 1; pkill -TERM -u $LL -x sftp-server; wait "$HOLD_PID_9"; echo "signal $?"
+    release 9; rm -f "$SUP"/hold.*
+}
+supervised=$(probe)
+sed -i "s/^\(user = $LL:.*\),supervised\$/\1/" "$ETC/rssh.conf"
+execmode=$(probe)
+if [ "$supervised" = "$execmode" ] && ! grep -q "status [01]$" <<<"$supervised"; then
+    pass "supervised: the client sees the program's exit status and signal as in exec mode ($(tr '\n' ' ' <<<"$supervised"))"
+else fail "supervised: the client sees the program's exit status and signal as in exec mode" "supervised: $supervised / exec: $execmode"; fi
+if logged "session-end .*user=\"$LL\".*signal=15 signame=TERM"; then pass "supervised: the end record names the program's signal"
+else fail "supervised: the end record names the program's signal" "$(grep "session-end.*$LL" "$SYSLOG" | tail -2)"; fi
+
+cp "$SUP/rssh.conf.before" "$ETC/rssh.conf"
+rm -rf "/run/rssh/sessions/$(id -u $S)"
+[ -n "$RUN_RSSH_NEW" ] && rm -rf /run/rssh

@@ -1,0 +1,172 @@
+import Testing
+
+@testable import RsshCore
+
+/// The supervised mode (issue 20): the option grammar, the session record, the exit-status and signal mapping.
+struct SupervisedModeTests {
+    @Test(
+        arguments: [
+            ("supervised", UserOptions.supervised, nil as Int?),
+            ("maxsessions=2", .supervised, 2),
+            ("landlock,maxsessions=10", [.landlock, .supervised], 10),
+            ("maxsessions=1000,supervised", .supervised, 1000),
+            ("readonly", .readOnly, nil),
+        ] as [(String, UserOptions, Int?)]
+    )
+    func optionsParse(_ row: (String, UserOptions, Int?)) throws {
+        let (text, options, limit) = row
+        let parsed = try UserOptions.parseList(Array(text.utf8))
+        #expect(parsed.options == options)
+        #expect(parsed.maxSessions == limit)
+    }
+
+    @Test(arguments: [
+        "maxsessions=0", "maxsessions=", "maxsessions=1001", "maxsessions=02", "maxsessions=-1", "maxsessions=1x",
+        "maxsessions=2,maxsessions=3", "maxsessions", "maxsessions=99999999999999999999", "Supervised",
+    ])
+    func badOptionsAreErrors(_ text: String) {
+        #expect(throws: UserOptions.ParseError.self) { try UserOptions.parseList(Array(text.utf8)) }
+    }
+
+    @Test func everyLineKindCarriesTheLimit() throws {
+        let text = """
+            allowsftp
+            options = maxsessions=3
+            user = alice:022:00010::landlock,maxsessions=2
+            user = bob:022:00010::supervised
+            group = staff:022:00010::maxsessions=5
+
+            """
+        let config = ConfigParser.parse(Array(text.utf8), file: "rssh.conf")
+        #expect(config.errors.isEmpty)
+        let alice = try config.policy(for: "alice").get()
+        #expect(alice.maxSessions == 2 && alice.options.contains(.supervised) && alice.options.contains(.landlock))
+        let bob = try config.policy(for: "bob").get()
+        #expect(bob.maxSessions == nil && bob.options.contains(.supervised))
+        #expect(config.groups.first?.maxSessions == 5)
+        let other = try config.policy(for: "carol", groups: GroupFacts(names: .success([])))
+            .get()
+        #expect(other.maxSessions == 3 && other.options.contains(.supervised))
+    }
+
+    @Test func aBadLimitLocksTheLineOut() {
+        let config = ConfigParser.parse(Array("user = alice:022:00010::maxsessions=0\n".utf8), file: "rssh.conf")
+        #expect(!config.errors.isEmpty)
+        #expect(throws: LockoutReason.self) { try config.policy(for: "alice").get() }
+    }
+
+    static let record = SessionRecord(
+        id: "0123456789abcdef",
+        user: "alice",
+        uid: 1001,
+        address: "192.0.2.7",
+        program: "sftp-server",
+        start: 1_796_542_200,
+        durationMilliseconds: 12_045,
+        bytesFromClient: 1_048_576,
+        bytesToClient: 42,
+        end: .exited(0)
+    )
+
+    @Test func recordLine() {
+        #expect(
+            Self.record.logLine
+                == "session-end session=0123456789abcdef user=\"alice\" uid=1001 addr=192.0.2.7 program=sftp-server "
+                + "start=2026-12-06T07:30:00Z duration=12.045 bytes_from_client=1048576 bytes_to_client=42 exit=0"
+        )
+        #expect(Self.record.succeeded)
+    }
+
+    @Test func recordEscapesUserText() {
+        var record = Self.record
+        record.user = "a\" uid=0 x=\"\n"
+        record.chroot = "/srv/j\"ail"
+        record.end = .signaled(9, core: false)
+        record.clientGone = true
+        let line = record.logLine
+        #expect(line.contains("user=\"a\\\" uid=0 x=\\\"\\x0a\" uid=1001"))
+        #expect(line.contains("chroot=\"/srv/j\\\"ail\""))
+        #expect(line.hasSuffix("signal=9 signame=KILL client=gone"))
+        #expect(!line.contains("\n"))
+        let message = record.auditMessage
+        #expect(message.hasPrefix("op=rssh-session-end session=0123456789abcdef acct="))
+        #expect(!message.contains("uid=0"), "the account is hex-encoded by libaudit")
+        #expect(message.contains("program=\"sftp-server\""))
+        #expect(!record.succeeded)
+    }
+
+    @Test(
+        arguments: [
+            (SessionRecord.End.exited(0), "exit=0", Int32(0)),
+            (.exited(7), "exit=7", 7),
+            (.signaled(15, core: false), "signal=15 signame=TERM", 143),
+            (.signaled(11, core: true), "signal=11 signame=SEGV core=yes", 139),
+            (.unknown, "exit=unknown", 1),
+        ] as [(SessionRecord.End, String, Int32)]
+    )
+    func endMapping(_ row: (SessionRecord.End, String, Int32)) {
+        let (end, fields, status) = row
+        #expect(end.fields == fields)
+        #expect(end.shellStatus == status)
+    }
+
+    @Test(arguments: [
+        (Int32(0), SessionRecord.End.exited(0)),
+        (7 << 8, .exited(7)),
+        (255 << 8, .exited(255)),
+        (9, .signaled(9, core: false)),
+        (15, .signaled(15, core: false)),
+        (0x80 | 11, .signaled(11, core: true)),
+    ])
+    func rawStatusDecodes(_ raw: Int32, _ end: SessionRecord.End) {
+        #expect(SessionRecord.End.decode(raw) == end)
+    }
+
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00Z"),
+        (951_782_400, "2000-02-29T00:00:00Z"),
+        (1_796_542_200, "2026-12-06T07:30:00Z"),
+        (4_102_444_799, "2099-12-31T23:59:59Z"),
+    ])
+    func timestamps(_ seconds: Int64, _ text: String) {
+        #expect(SessionRecord.timestamp(seconds) == text)
+    }
+
+    @Test func durations() {
+        var record = Self.record
+        for (millis, text) in [(Int64(0), "0.000"), (5, "0.005"), (50, "0.050"), (61_500, "61.500")] {
+            record.durationMilliseconds = millis
+            #expect(record.duration == text)
+        }
+    }
+
+    @Test func sessionIDs() {
+        let first = SessionRecord.newID()
+        #expect(first.count == 16 && first.allSatisfy { $0.isHexDigit })
+        #expect(first != SessionRecord.newID())
+    }
+
+    @Test func startRecordCarriesTheSession() {
+        var decision = Decision(allowed: true, user: "alice", uid: 1001, address: nil, reason: "ok", command: [])
+        #expect(!decision.logLine.contains("session="), "exec mode: unchanged")
+        #expect(!AuditMessage.build(decision).contains("session="))
+        decision.session = "0123456789abcdef"
+        #expect(decision.logLine.hasSuffix(" session=0123456789abcdef"))
+        #expect(AuditMessage.build(decision).hasPrefix("op=rssh-allow session=0123456789abcdef "))
+    }
+
+    @Test func slotPaths() {
+        let slots = SessionSlots(uid: 1001, limit: 2)
+        #expect(slots.directories == ["/run/rssh", "/run/rssh/sessions", "/run/rssh/sessions/1001"])
+        #expect(slots.path(1) == "/run/rssh/sessions/1001/slot1")
+        let root = FileStatus(owner: 0, mode: 0o040755)
+        #expect(SessionSlots.directoryProblem("/d", root) == nil)
+        #expect(SessionSlots.directoryProblem("/d", nil) == .unprepared("/d is missing"))
+        for unsafe in [FileStatus(owner: 1001, mode: 0o040755), FileStatus(owner: 0, mode: 0o041777)] {
+            guard case .unsafe = SessionSlots.directoryProblem("/d", unsafe) else {
+                Issue.record("accepted \(unsafe)")
+                continue
+            }
+        }
+    }
+}
