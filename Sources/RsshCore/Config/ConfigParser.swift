@@ -12,6 +12,9 @@ public struct ConfigParser {
         case umask, logfacility, chrootpath, user
         /// Extension: `group = NAME:umask:bits[:chroot[:options]]`, for members without a user line.
         case group
+        /// Extension: `profile = NAME:umask:bits[:chroot[:options]]`, selected by a key's forced command
+        /// `rssh-profile NAME`; it only narrows the account's own line.
+        case profile
         /// Extension (not understood by classic rssh): refuse sessions whose audit record cannot be written.
         case requireaudit
         /// Extension: options for users without a user line (`options = unconfinedexec`).
@@ -37,6 +40,7 @@ public struct ConfigParser {
     private var config: Configuration
     private var seenUsers: [String: Int] = [:]
     private var seenGroups: [String: Int] = [:]
+    private var seenProfiles: [String: Int] = [:]
     private var lastSetting: [Keyword: Int] = [:]
 
     private init(file: String, onlyUser: String?) {
@@ -235,8 +239,10 @@ public struct ConfigParser {
                 try parseSftpServerOptions(&lexer, text, number)
                 return
             }
-            // An unquoted token is never empty; only a quoted one ("") can be.
-            guard let value = try lexer.next(), !value.isDelimiter, !value.isQuoted || !value.bytes(in: text).isEmpty
+            // An unquoted token is never empty; only a quoted one ("") can be. A line's options may hold
+            // `root=SUBDIR`, so its value keeps an inner `=`.
+            let lineValue = keyword == .user || keyword == .group || keyword == .profile
+            guard let value = try lexer.next(equalsInside: lineValue), !value.isDelimiter, !value.isQuoted || !value.bytes(in: text).isEmpty
             else {
                 error(number, "'\(keyword.rawValue)' needs a value")
                 return
@@ -317,6 +323,8 @@ public struct ConfigParser {
             try parseUser(value, number)
         case .group:
             try parseGroup(value, number)
+        case .profile:
+            try parseProfile(value, number)
         default:
             break
         }
@@ -403,7 +411,36 @@ public struct ConfigParser {
         }
     }
 
-    /// The fields after the name, as a user line and a group line share them; nil after an error.
+    /// `profile = NAME:…`: kept whatever user the shell parses for (any account's key may select it); an error
+    /// on it concerns only the sessions that select it. Whether it narrows a given line is known only when
+    /// the session resolves it (`UserPolicy.narrowed(by:)`); `rssh -v` checks every pair it can see.
+    private mutating func parseProfile(_ value: [UInt8], _ number: Int) throws(ConfigLexer.Failure) {
+        let fields = try ConfigLexer.splitFields(value)
+        guard let name = String(validating: fields[0], as: UTF8.self), ProfileRequest.isValidName(fields[0]) else {
+            error(
+                number,
+                "profile line has no valid profile name (letters, digits, '.', '_', '-'; at most "
+                    + "\(ProfileRequest.maximumNameLength) bytes)",
+                scope: .profile(Printable.text(fields[0]))
+            )
+            return
+        }
+        let scope = ConfigDiagnostic.Scope.profile(name)
+        if let previous = seenProfiles[name] {
+            error(
+                number,
+                "profile '\(name)' is already defined on line \(previous) (a profile is defined once)",
+                scope: scope
+            )
+            return
+        }
+        seenProfiles[name] = number
+        if let entry = parseEntry(fields, name: name, kind: "profile", number, scope: scope) {
+            config.profiles.append(entry)
+        }
+    }
+
+    /// The fields after the name, as user, group and profile lines share them; nil after an error.
     private mutating func parseEntry(
         _ fields: [[UInt8]],
         name: String,
@@ -442,9 +479,10 @@ public struct ConfigParser {
             jail = path
         }
         var options: UserOptions = []
+        var root: SessionRoot?
         if fields.count == 5 {
             do throws(UserOptions.ParseError) {
-                options = try UserOptions.parse(fields[4])
+                (options, root) = try UserOptions.parseLine(fields[4])
             } catch {
                 self.error(number, "\(kind) line for '\(name)': \(error)", scope: scope)
                 return nil
@@ -475,6 +513,16 @@ public struct ConfigParser {
             )
             return nil
         }
+        // A profile may get its confinement from the line it narrows; that is checked when it is resolved.
+        if root != nil, kind != "profile", jail == nil, !options.contains(.landlock) {
+            error(
+                number,
+                "\(kind) line for '\(name)': root= needs a confinement that enforces it (landlock or a chroot "
+                    + "path); without one it would be a path check alone",
+                scope: scope
+            )
+            return nil
+        }
         return UserEntry(
             name: name,
             umask: mask,
@@ -482,7 +530,8 @@ public struct ConfigParser {
             chrootPath: jail,
             line: number,
             bitCount: bitCount,
-            options: options
+            options: options,
+            root: root
         )
     }
 

@@ -1,7 +1,7 @@
 import CRsshLibc
 
-/// A parsed `user=name:umask:bits[:chroot[:options]]` line, or a `group=` line with the same fields (then
-/// `name` is the group's name).
+/// A parsed `user=name:umask:bits[:chroot[:options]]` line, or a `group=` or `profile=` line with the same
+/// fields (then `name` is the group's or the profile's name).
 public struct UserEntry: Sendable, Equatable {
     /// The account (or, on a group line, the group) name the line applies to.
     public var name: String
@@ -17,6 +17,8 @@ public struct UserEntry: Sendable, Equatable {
     public var bitCount: Int
     /// The fifth field's options (none on a classic four-field line).
     public var options: UserOptions
+    /// The options' `root=SUBDIR`, if any.
+    public var root: SessionRoot?
 
     /// Creates an entry.
     public init(
@@ -26,7 +28,8 @@ public struct UserEntry: Sendable, Equatable {
         chrootPath: String?,
         line: Int,
         bitCount: Int,
-        options: UserOptions = []
+        options: UserOptions = [],
+        root: SessionRoot? = nil
     ) {
         self.name = name
         self.umask = umask
@@ -35,5 +38,6 @@ public struct UserEntry: Sendable, Equatable {
         self.line = line
         self.bitCount = bitCount
         self.options = options
+        self.root = root
     }
 }

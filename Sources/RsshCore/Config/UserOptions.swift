@@ -63,6 +63,10 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
         case empty
         /// Options that contradict each other.
         case conflicting(String)
+        /// A `root=` value that is not a plain relative subdirectory.
+        case root(SessionRoot.Problem)
+        /// `root=` where no line applies it (the global `options`).
+        case rootNotAllowed
 
         /// The message, listing the known names.
         public var description: String {
@@ -71,16 +75,37 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
             case .unknown(let name): return "unknown option '\(name)' (known: \(known))"
             case .empty: return "empty option in a comma-separated list"
             case .conflicting(let what): return what
+            case .root(let problem): return problem.description
+            case .rootNotAllowed: return "root= belongs on a user, group or profile line"
             }
         }
     }
 
-    /// Parses a comma-separated list such as `unconfinedexec`; an empty value means no option.
+    /// Parses a comma-separated list such as `unconfinedexec`; an empty value means no option. `root=` is
+    /// refused: only a line's options (`parseLine`) may hold it.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> UserOptions {
+        let (options, root) = try parseLine(bytes)
+        guard root == nil else { throw .rootNotAllowed }
+        return options
+    }
+
+    /// Parses a user, group or profile line's options field: the options and its `root=SUBDIR`, if any.
+    public static func parseLine(_ bytes: [UInt8]) throws(ParseError) -> (options: UserOptions, root: SessionRoot?) {
         var result: UserOptions = []
-        guard !bytes.isEmpty else { return result }
+        var root: SessionRoot?
+        guard !bytes.isEmpty else { return (result, nil) }
+        let rootPrefix = Array("root=".utf8)
         for part in bytes.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
             guard !part.isEmpty else { throw .empty }
+            if part.starts(with: rootPrefix) {
+                guard root == nil else { throw .conflicting("root= is given twice") }
+                do throws(SessionRoot.Problem) {
+                    root = try SessionRoot(parsing: Array(part.dropFirst(rootPrefix.count)))
+                } catch {
+                    throw .root(error)
+                }
+                continue
+            }
             guard let known = all.first(where: { $0.name.utf8.elementsEqual(part) }) else {
                 throw .unknown(Printable.text(part))
             }
@@ -92,7 +117,7 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
         if chosen.count > 1 {
             throw .conflicting("\(chosen.joined(separator: " and ")) cannot be combined (one access mode per user)")
         }
-        return result
+        return (result, root)
     }
 
     /// What the options allow a user to do with files.

@@ -24,6 +24,10 @@ public struct UserPolicy: Sendable, Equatable {
     public var options: UserOptions
     /// The administrator's sftp-server options (`sftpserveroptions`, global); empty when not set.
     public var sftpServerOptions: [[UInt8]]
+    /// The subdirectory of the home the session is rooted at (`root=`), or nil for the home itself.
+    public var root: SessionRoot?
+    /// The profile that narrowed the policy (a key's `rssh-profile NAME`), or nil.
+    public var profile: String?
 
     /// Creates a policy.
     public init(
@@ -32,7 +36,8 @@ public struct UserPolicy: Sendable, Equatable {
         chrootPath: String?,
         source: Source,
         options: UserOptions = [],
-        sftpServerOptions: [[UInt8]] = []
+        sftpServerOptions: [[UInt8]] = [],
+        root: SessionRoot? = nil
     ) {
         self.programs = programs
         self.umask = umask
@@ -40,6 +45,12 @@ public struct UserPolicy: Sendable, Equatable {
         self.source = source
         self.options = options
         self.sftpServerOptions = sftpServerOptions
+        self.root = root
+    }
+
+    /// The directory the session is rooted at: `home`, or the root beneath it.
+    public func area(home: [UInt8]) -> [UInt8] {
+        root?.beneath(home) ?? home
     }
 
     /// What the user may do with files.

@@ -351,6 +351,7 @@ public struct VersionReport {
             case .user(let who) where who == name: out += "  \(diagnostic.description)\n"
             case .user: break
             case .group: if !hasUserLine { out += "  \(diagnostic.description)\n" }
+            case .profile: out += "  \(diagnostic.description) (only sessions selecting this profile)\n"
             }
         }
         switch config.policy(for: name, groups: groups) {

@@ -67,9 +67,17 @@ extension LoginShell {
         return (landlock, overlaps)
     }
 
-    /// Whether `name`'s policy in `config` has the `landlock` option (only then is the home inspected).
-    static func isLandlocked(_ name: String, in config: Configuration, groups: GroupFacts? = nil) -> Bool {
-        guard case .success(let policy) = config.policy(for: name, groups: groups) else { return false }
+    /// Whether `name`'s policy in `config` (narrowed by `profile`) has the `landlock` option (only then is the
+    /// home inspected).
+    static func isLandlocked(
+        _ name: String,
+        in config: Configuration,
+        groups: GroupFacts? = nil,
+        profile: String? = nil
+    ) -> Bool {
+        guard case .success(let policy) = config.policy(for: name, groups: groups, profile: profile) else {
+            return false
+        }
         return policy.options.contains(.landlock)
     }
 
@@ -98,7 +106,12 @@ extension LoginShell {
         }
         // Only a landlocked session pays for looking at the home (realpath, a few lstat, the .ssh flags).
         if let account, let config = try? configuration.get(),
-            isLandlocked(account.name, in: config, groups: shell.facts.groups)
+            isLandlocked(
+                account.name,
+                in: config,
+                groups: shell.facts.groups,
+                profile: ProfileRequest(command: command, environment: shell.environment).profile
+            )
         {
             shell.facts.landlockHome = LandlockHome.gather(home: account.home)
         }
@@ -113,7 +126,14 @@ extension LoginShell {
         // Recorded before anything is expanded, so that no failure while expanding can hide the attempt.
         var outcome = shell.decide(command: command, expansion: LiteralExpansion(homeDirectory: home))
         record(&outcome, facts: shell.facts, requireAudit: requireAudit, log: log)
-        if case .run = outcome, outcome.decision.stage == .precheck {
+        if case .run(let vetted, _, _, _) = outcome, outcome.decision.stage == .precheck {
+            // Relative patterns resolve where the program will start: a root= (the plan enters it again,
+            // by the descriptor its rule is on, before exec).
+            if let start = vetted.confinement?.startDirectory, !CBytes.withCString(start, { system_chdir($0) == 0 }) {
+                log.error("cannot enter the session's root \(Printable.text(start))")
+                writeAll("rssh: cannot enter your area\n", to: STDERR_FILENO)
+                exit(ShellOutcome.refusedStatus)
+            }
             // Patterns are matched within ExpansionBudget, under lowered soft RLIMIT_AS/RLIMIT_CPU put back after.
             let expansion = FileSystemExpansion(homeDirectory: home, limitsResources: true)
             outcome = shell.decide(command: command, expansion: expansion)
