@@ -242,7 +242,8 @@ public struct ConfigParser {
             // An unquoted token is never empty; only a quoted one ("") can be. A line's options may hold
             // `root=SUBDIR`, so its value keeps an inner `=`.
             let lineValue = keyword == .user || keyword == .group || keyword == .profile
-            guard let value = try lexer.next(equalsInside: lineValue), !value.isDelimiter, !value.isQuoted || !value.bytes(in: text).isEmpty
+            guard let value = try lexer.next(equalsInside: lineValue), !value.isDelimiter,
+                !value.isQuoted || !value.bytes(in: text).isEmpty
             else {
                 error(number, "'\(keyword.rawValue)' needs a value")
                 return
@@ -411,8 +412,9 @@ public struct ConfigParser {
         }
     }
 
-    /// `profile = NAME:…`: kept whatever user the shell parses for (any account's key may select it); an error
-    /// on it concerns only the sessions that select it. Whether it narrows a given line is known only when
+    /// `profile = NAME:…`, kept whatever user the shell parses for (any account's key may select it).
+    ///
+    /// An error on it concerns only the sessions that select it. Whether it narrows a given line is known only when
     /// the session resolves it (`UserPolicy.narrowed(by:)`); `rssh -v` checks every pair it can see.
     private mutating func parseProfile(_ value: [UInt8], _ number: Int) throws(ConfigLexer.Failure) {
         let fields = try ConfigLexer.splitFields(value)

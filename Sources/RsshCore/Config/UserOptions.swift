@@ -81,8 +81,9 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
         }
     }
 
-    /// Parses a comma-separated list such as `unconfinedexec`; an empty value means no option. `root=` is
-    /// refused: only a line's options (`parseLine`) may hold it.
+    /// Parses a comma-separated list such as `unconfinedexec`; an empty value means no option.
+    ///
+    /// `root=` is refused: only a line's options (`parseLine`) may hold it.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> UserOptions {
         let (options, root) = try parseLine(bytes)
         guard root == nil else { throw .rootNotAllowed }

@@ -223,9 +223,12 @@ public enum ChrootHelper {
             home: home,
             inherited: inherited
         )
-        let rootNote = confinement.map { "; landlocked in the jail; root rule \(Printable.text($0.startDirectory ?? []))" }
+        var reason = vetted.note ?? "command vetted"
+        if let start = confinement?.startDirectory {
+            reason += "; landlocked in the jail; root rule \(Printable.text(start))"
+        }
         conclude(
-            Verdict(allowed: true, reason: (vetted.note ?? "command vetted") + (rootNote ?? ""), argv: vetted.arguments),
+            Verdict(allowed: true, reason: reason, argv: vetted.arguments),
             userMessage: nil
         )
         let failure = ProcessImage.exec(
