@@ -73,15 +73,17 @@ struct ProfileGrammarTests {
         }
     }
 
-    @Test(arguments: [
-        ("rssh-profile backup", "backup", false),
-        ("rssh-profile   backup  ", "backup", false),
-        ("rssh-profile", nil, true),
-        ("rssh-profile a b", nil, true),
-        ("rssh-profile ../x", nil, true),
-        ("rssh-profilex backup", nil, false),
-        ("scp -t .", nil, false),
-    ] as [(String, String?, Bool)])
+    @Test(
+        arguments: [
+            ("rssh-profile backup", "backup", false),
+            ("rssh-profile   backup  ", "backup", false),
+            ("rssh-profile", nil, true),
+            ("rssh-profile a b", nil, true),
+            ("rssh-profile ../x", nil, true),
+            ("rssh-profilex backup", nil, false),
+            ("scp -t .", nil, false),
+        ] as [(String, String?, Bool)]
+    )
     func selectorGrammar(_ command: String, _ profile: String?, _ malformed: Bool) {
         let request = ProfileRequest(command: Array(command.utf8), original: Array("scp -t .".utf8))
         #expect(request.profile == profile)
@@ -303,8 +305,9 @@ struct ProfileSelectionTests {
     }
 
     @Test func theBackupKeyUploadsIntoItsRoot() throws {
-        guard case .run(let vetted, let environment, let umask, let decision) =
-            decide("rssh-profile backup", original: "/usr/lib/openssh/sftp-server")
+        guard
+            case .run(let vetted, let environment, let umask, let decision) =
+                decide("rssh-profile backup", original: "/usr/lib/openssh/sftp-server")
         else {
             Issue.record("not run")
             return
@@ -376,8 +379,9 @@ struct ProfileSelectionTests {
 
     @Test func aJailedProfileHandsTheOriginalCommandToTheHelper() {
         let config = "user = alice:022:00011:/srv/jail\nprofile = up:022:00001::uploadonly,root=in\n"
-        guard case .chroot(_, let command, let environment, _, let decision) =
-            decide("rssh-profile up", original: "scp -t .", config: config)
+        guard
+            case .chroot(_, let command, let environment, _, let decision) =
+                decide("rssh-profile up", original: "scp -t .", config: config)
         else {
             Issue.record("not handed over")
             return
@@ -392,5 +396,52 @@ struct ProfileSelectionTests {
 extension Result {
     fileprivate var isSuccess: Bool {
         if case .success = self { true } else { false }
+    }
+}
+
+struct ProfileReportTests {
+    @Test func theReportListsProfilesAndTheLinesTheyCannotNarrow() {
+        let text = """
+            allowsftp
+            user = alice:022:00011::landlock
+            user = bob:022:00010:/srv/jail
+            profile = backup:077:00011::uploadonly,root=backups
+
+            """
+        let config = ConfigParser.parse(Array(text.utf8), file: "rssh.conf")
+        let out = VersionReport.profileLines(config)
+        #expect(out.contains("profile backup (line 4): scp sftp; umask 0077"))
+        #expect(out.contains("root backups (enforced by Landlock)"))
+        #expect(out.contains("cannot apply to user bob (line 3): it allows scp, which the line does not"))
+        #expect(out.contains("cannot apply to default (no user line): it allows scp"))
+        #expect(!out.contains("user alice"))
+    }
+
+    @Test(
+        arguments: [
+            ("LANG LC_*", nil),
+            ("*", "*"),
+            ("SSH_*", "SSH_*"),
+            ("SSH_ORIGINAL_COMMAN?", "SSH_ORIGINAL_COMMAN?"),
+            ("LANG SSH_ORIGINAL_COMMAND", "SSH_ORIGINAL_COMMAND"),
+            ("SSH_ORIGINAL", nil),
+        ] as [(String, String?)]
+    )
+    func acceptEnvMatchingTheOriginalCommandIsFlagged(_ acceptEnv: String, _ flagged: String?) {
+        let settings = sshdOutput(["acceptenv": acceptEnv])
+        let findings = SshdConfigCheck.findings(
+            asRoot([("alice", settings)], global: settings),
+            sftpServer: "/usr/lib/openssh/sftp-server",
+            sftpServerOptions: [],
+            status: rootOwned()
+        )
+        let finding = findings.first { $0.message.hasPrefix("AcceptEnv") }
+        #expect(
+            finding?.message.hasPrefix("AcceptEnv \(flagged ?? "") matches SSH_ORIGINAL_COMMAND") ?? (flagged == nil)
+        )
+        if flagged != nil {
+            #expect(finding?.severity == .warning)
+            #expect(finding?.users == ["alice"])
+        }
     }
 }

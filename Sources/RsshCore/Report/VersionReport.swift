@@ -138,6 +138,7 @@ public struct VersionReport {
                     + "outside any jail for it\n"
             }
             if !config.groups.isEmpty { out += Self.groupOverlapLines(groupOverlaps) }
+            if !config.profiles.isEmpty { out += Self.profileLines(config) }
             var lockedOut: [String] = []
             for case .user(let name) in (errors.map { $0.scope }) where !lockedOut.contains(name) {
                 lockedOut.append(name)
@@ -370,7 +371,7 @@ public struct VersionReport {
         }
     }
 
-    private static func policyLine(_ who: String, _ policy: UserPolicy) -> String {
+    static func policyLine(_ who: String, _ policy: UserPolicy) -> String {
         let programs = policy.programs
         let allowed =
             policy.isLockedOut
@@ -381,6 +382,9 @@ public struct VersionReport {
         var line = "  \(who): \(allowed); umask 0\(octal); "
         line += policy.chrootPath.map { "chroot \($0)" } ?? "no chroot"
         if !policy.options.isEmpty { line += "; options \(policy.options.names)" }
+        if let root = policy.root {
+            line += "; root \(Printable.text(root.path)) (enforced by Landlock)"
+        }
         for program in programs.programs where policy.confinementProblem(program) != nil {
             let why =
                 policy.options.contains(.landlock) ? "landlock does not confine the commands it runs" : "not chrooted"
