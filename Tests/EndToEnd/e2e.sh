@@ -1462,6 +1462,11 @@ else fail "group line: the user's own line wins (sftp allowed, scp refused)" "$(
 sed -i "/^group = $GR:/d; /^user = $GU:/d" "$ETC/rssh.conf"
 # --- END issue 19 ------------------------------------------------------------------------------------
 
+# --- BEGIN issue 19 (profiles): per-key profiles through sshd, landlocked and jailed (profiles.sh) -----
+# shellcheck source=Tests/EndToEnd/profiles.sh
+. "$(dirname "$0")/profiles.sh"
+# --- END issue 19 (profiles) ------------------------------------------------------------------------
+
 # --- summary ----------------------------------------------------------------------------------
 echo
 for f in "${SKIPS[@]}"; do echo "skipped: $f"; done
