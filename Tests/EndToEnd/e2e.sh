@@ -1464,7 +1464,7 @@ sed -i "/^group = $GR:/d; /^user = $GU:/d" "$ETC/rssh.conf"
 
 # --- BEGIN issue 19 (profiles): per-key profiles through sshd, landlocked and jailed (profiles.sh) -----
 # shellcheck source=Tests/EndToEnd/profiles.sh
-. "$(dirname "$0")/profiles.sh"
+. "$REPO/Tests/EndToEnd/profiles.sh" || fail "profiles: profiles.sh ran to its end" "status $?"
 # --- END issue 19 (profiles) ------------------------------------------------------------------------
 
 # --- summary ----------------------------------------------------------------------------------
