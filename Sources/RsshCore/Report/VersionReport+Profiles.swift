@@ -1,6 +1,6 @@
 extension VersionReport {
-    /// The most (line, profile) conflicts listed; the rest are counted.
-    static let profileConflictsShown = 20
+    /// The most conflicts listed for one profile; the rest are counted.
+    static let profileConflictsShown = 5
 
     /// The profiles section of `rssh -v`: each profile's own fields, then every (line, profile) pair the file
     /// shows where the profile would widen or contradict the line, so a key of such an account that selects
@@ -24,21 +24,24 @@ extension VersionReport {
         }
         var lines: [(who: String, policy: UserPolicy)] = policies(config)
         lines.removeAll { $0.who.hasPrefix("default") && config.errors.contains { $0.scope == .global } }
-        var conflicts: [String] = []
-        for (who, policy) in lines {
-            for profile in config.profiles {
+        var any = false
+        for profile in config.profiles {
+            var conflicts: [String] = []
+            for (who, policy) in lines {
                 guard case .failure(let conflict) = policy.narrowed(by: profile) else { continue }
                 conflicts.append(
                     "  warning: profile \(profile.name) (line \(profile.line)) cannot apply to \(who): \(conflict); "
                         + "a key of such an account that selects it is refused"
                 )
             }
+            for conflict in conflicts.prefix(profileConflictsShown) { out += conflict + "\n" }
+            if conflicts.count > profileConflictsShown {
+                out +=
+                    "  … and \(conflicts.count - profileConflictsShown) more lines profile \(profile.name) cannot narrow\n"
+            }
+            any = any || !conflicts.isEmpty
         }
-        for conflict in conflicts.prefix(profileConflictsShown) { out += conflict + "\n" }
-        if conflicts.count > profileConflictsShown {
-            out += "  … and \(conflicts.count - profileConflictsShown) more lines that a profile cannot narrow\n"
-        }
-        if conflicts.isEmpty { out += "  every profile narrows every line it could be used with\n" }
+        if !any { out += "  every profile narrows every line it could be used with\n" }
         return out
     }
 }
