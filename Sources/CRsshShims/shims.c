@@ -257,6 +257,10 @@ int CRsshShims_open_path(const char *path) {
     return open(path, O_PATH | O_CLOEXEC);
 }
 
+int CRsshShims_open_path_beneath(int directory, const char *name) {
+    return openat(directory, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 static long elapsed_ms(const struct timespec *start) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);

@@ -67,11 +67,11 @@ struct Explain: ParsableCommand {
             configuration: configuration,
             environment: input.environment
         )
-        shell.gatherFacts(groups: .nss(name: account.name, gid: account.gid))
+        shell.gatherFacts(command: input.command, groups: .nss(name: account.name, gid: account.gid))
         shell.facts.audit = shell.sessionAuditAssessment
         var lockouts: [AccountLockout] = []
         if case .success(let parsed) = configuration,
-            case .success(let policy) = parsed.policy(for: account.name, groups: shell.facts.groups)
+            case .success(let policy) = parsed.policy(for: account.name, groups: shell.facts.groups, profile: profile)
         {
             lockouts = AccountLockout.find(
                 account: account,

@@ -1526,6 +1526,11 @@ sed -i "/^user = $XL:/d" "$ETC/rssh.conf"
 . "$REPO/Tests/EndToEnd/supervised.sh"
 # --- END issue 20 ------------------------------------------------------------------------------------
 
+# --- BEGIN issue 19 (profiles): per-key profiles through sshd, landlocked and jailed (profiles.sh) -----
+# shellcheck source=Tests/EndToEnd/profiles.sh
+. "$REPO/Tests/EndToEnd/profiles.sh" || fail "profiles: profiles.sh ran to its end" "status $?"
+# --- END issue 19 (profiles) ------------------------------------------------------------------------
+
 # --- summary ----------------------------------------------------------------------------------
 echo
 for f in "${SKIPS[@]}"; do echo "skipped: $f"; done

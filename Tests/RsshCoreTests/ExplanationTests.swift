@@ -11,6 +11,7 @@ struct ExplanationTests {
         user = alice:022:10010
         user = dave:022:00010::landlock
         user = erin:022:00010:/srv/jail
+        profile = restore:022:00010::readonly
 
         """
 
@@ -98,7 +99,7 @@ struct ExplanationTests {
 
     /// How sshd presents a key's forced command: `rssh-profile NAME`, the request in SSH_ORIGINAL_COMMAND.
     ///
-    /// Until profiles are merged the shell knows no such program and refuses: this states that behaviour.
+    /// The shell selects the profile from exactly these inputs: an unknown one refuses, a known one narrows.
     @Test func aProfileIsTheForcedCommandWithTheRequestInTheEnvironment() {
         let input = Explanation.sessionInput(request: Array("scp -t .".utf8), profile: "backup", address: nil)
         #expect(input.command == Array("rssh-profile backup".utf8))
@@ -109,7 +110,15 @@ struct ExplanationTests {
         #expect(explanation.text.contains(#"request: "scp -t ." (SSH_ORIGINAL_COMMAND)"#))
         #expect(explanation.text.contains("client: the legacy scp protocol"))
         #expect(explanation.verdict == .refused)
-        #expect(explanation.text.contains("reason: \"rssh-profile\" is not an allowed program"))
+        #expect(explanation.text.contains("unknown profile 'backup'"), "\(explanation.text)")
+        let sftp = Array("/usr/lib/openssh/sftp-server".utf8)
+        let restore = Explanation.sessionInput(request: sftp, profile: "restore", address: nil)
+        shell.environment = restore.environment
+        let narrowed = Explanation(shell: shell, command: restore.command, request: sftp)
+        let decided = shell.decide(command: restore.command, expansion: LiteralExpansion(homeDirectory: alice.home))
+        #expect(narrowed.verdict == .allowed, "\(narrowed.text)")
+        #expect(narrowed.text.contains("log: \(decided.decision.logLine)\n"))
+        #expect(decided.decision.logLine.contains(#"profile="restore""#), "\(decided.decision.logLine)")
     }
 
     private func safeHomeOf(_ account: Account) -> LandlockHome {

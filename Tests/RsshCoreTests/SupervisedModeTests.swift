@@ -15,7 +15,7 @@ struct SupervisedModeTests {
     )
     func optionsParse(_ row: (String, UserOptions, Int?)) throws {
         let (text, options, limit) = row
-        let parsed = try UserOptions.parseList(Array(text.utf8))
+        let parsed = try UserOptions.parseLine(Array(text.utf8))
         #expect(parsed.options == options)
         #expect(parsed.maxSessions == limit)
     }
@@ -25,7 +25,29 @@ struct SupervisedModeTests {
         "maxsessions=2,maxsessions=3", "maxsessions", "maxsessions=99999999999999999999", "Supervised",
     ])
     func badOptionsAreErrors(_ text: String) {
-        #expect(throws: UserOptions.ParseError.self) { try UserOptions.parseList(Array(text.utf8)) }
+        #expect(throws: UserOptions.ParseError.self) { try UserOptions.parseLine(Array(text.utf8)) }
+    }
+
+    @Test func aProfileKeepsSupervisionAndTakesTheLowerLimit() throws {
+        let text = """
+            allowsftp
+            user = alice:022:00010::maxsessions=4
+            user = bob:022:00010
+            profile = two:022:00010::maxsessions=2
+            profile = plain:022:00010
+            profile = eight:022:00010::maxsessions=8
+            """
+        let config = ConfigParser.parse(Array(text.utf8), file: "rssh.conf")
+        #expect(config.errors.isEmpty, "\(config.diagnostics)")
+        let rows: [(String, String, Int?)] = [
+            ("alice", "two", 2), ("alice", "plain", 4), ("alice", "eight", 4), ("bob", "two", 2), ("bob", "plain", nil),
+        ]
+        for (user, profile, limit) in rows {
+            let policy = try config.policy(for: user, profile: profile).get()
+            #expect(policy.maxSessions == limit, "\(user) under \(profile)")
+            // A profile never drops the line's supervision (maxsessions needs it).
+            #expect(policy.options.contains(.supervised) == (limit != nil), "\(user) under \(profile)")
+        }
     }
 
     @Test func everyLineKindCarriesTheLimit() throws {

@@ -85,6 +85,8 @@ int CRsshShims_landlock_restrict(int ruleset, unsigned int flags);
 
 /// open(path, O_PATH | O_CLOEXEC): a handle for a Landlock rule that reads nothing. -1 with errno on failure.
 int CRsshShims_open_path(const char *path);
+/* openat(directory, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC): one component, never a link. */
+int CRsshShims_open_path_beneath(int directory, const char *name);
 
 /// Runs `path` with `argv` and `envp` (stdin from /dev/null, no shell) and collects its output: at most
 /// `out_size` bytes of stdout into `out` and `err_size` of stderr into `err` (the rest is read and dropped, so

@@ -16,6 +16,7 @@ public enum AuditMessage {
         fields.append(encode("acct", Array(decision.user.utf8)))
         if let program = decision.program { fields.append(encode("program", Array(program.utf8))) }
         if let chroot = decision.chroot { fields.append(encode("chroot", Array(chroot.utf8))) }
+        if let profile = decision.profile { fields.append(encode("profile", Array(profile.utf8))) }
         fields.append("reason=" + token(decision.reason))
         if let command = decision.command {
             if command.count > maximumCommandBytes {

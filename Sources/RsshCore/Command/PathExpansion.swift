@@ -32,3 +32,25 @@ public struct LiteralExpansion: PathExpansion {
     /// Always empty: nothing matches.
     public func glob(_ pattern: [UInt8], budget: inout ExpansionBudget) throws(CommandError) -> [[UInt8]] { [] }
 }
+
+/// Another expansion with `~` standing for a session's root (`root=SUBDIR`) instead of the home.
+public struct RootedExpansion<Base: PathExpansion>: PathExpansion {
+    /// The expansion that matches patterns.
+    public var base: Base
+    /// The bytes `~` stands for.
+    public var homeDirectory: [UInt8]
+
+    /// Wraps `base` with `homeDirectory` for `~`.
+    public init(_ base: Base, homeDirectory: [UInt8]) {
+        self.base = base
+        self.homeDirectory = homeDirectory
+    }
+
+    /// The base's answer.
+    public var expandsPatterns: Bool { base.expandsPatterns }
+
+    /// The base's matches.
+    public func glob(_ pattern: [UInt8], budget: inout ExpansionBudget) throws(CommandError) -> [[UInt8]] {
+        try base.glob(pattern, budget: &budget)
+    }
+}

@@ -16,6 +16,8 @@ public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
         case user(String)
         /// Every user without a user line: a `group=` line in error might have applied to any of them.
         case group(String)
+        /// Only sessions that select the profile named on a `profile=` line.
+        case profile(String)
     }
 
     /// Error or warning.

@@ -26,8 +26,11 @@ struct ConfigLexer {
     }
 
     /// Returns the next token, or nil at the end of the line.
-    /// - Parameter colonMode: whether an unquoted `:` ends a token.
-    mutating func next(colonMode: Bool = false) throws(Failure) -> ConfigToken? {
+    /// - Parameters:
+    ///   - colonMode: whether an unquoted `:` ends a token.
+    ///   - equalsInside: whether an unquoted `=` after the token's first byte is part of it (the value of a
+    ///     `user`, `group` or `profile` line or of `options`, which hold `root=SUBDIR` and `maxsessions=N`).
+    mutating func next(colonMode: Bool = false, equalsInside: Bool = false) throws(Failure) -> ConfigToken? {
         while position < lineEnd, Self.isSpace(text[position]) { position += 1 }
         guard position < lineEnd else { return nil }
         let start = position
@@ -45,7 +48,9 @@ struct ConfigLexer {
         while position < lineEnd {
             let byte = text[position]
             // Fast path: one table lookup for the ordinary bytes that make up nearly every token.
-            if configByteIsOrdinary[Int(byte)] || (!colonMode && byte == UInt8(ascii: ":")) {
+            if configByteIsOrdinary[Int(byte)] || (!colonMode && byte == UInt8(ascii: ":"))
+                || (equalsInside && byte == UInt8(ascii: "="))
+            {
                 position += 1
                 continue
             }

@@ -12,6 +12,9 @@ public struct ConfigParser {
         case umask, logfacility, chrootpath, user
         /// Extension: `group = NAME:umask:bits[:chroot[:options]]`, for members without a user line.
         case group
+        /// Extension: `profile = NAME:umask:bits[:chroot[:options]]`, selected by a key's forced command
+        /// `rssh-profile NAME`; it only narrows the account's own line.
+        case profile
         /// Extension (not understood by classic rssh): refuse sessions whose audit record cannot be written.
         case requireaudit
         /// Extension: options for users without a user line (`options = unconfinedexec`).
@@ -37,6 +40,7 @@ public struct ConfigParser {
     private var config: Configuration
     private var seenUsers: [String: Int] = [:]
     private var seenGroups: [String: Int] = [:]
+    private var seenProfiles: [String: Int] = [:]
     private var lastSetting: [Keyword: Int] = [:]
 
     private init(file: String, onlyUser: String?) {
@@ -235,15 +239,14 @@ public struct ConfigParser {
                 try parseSftpServerOptions(&lexer, text, number)
                 return
             }
-            // An unquoted token is never empty; only a quoted one ("") can be.
-            guard let value = try lexer.next(), !value.isDelimiter, !value.isQuoted || !value.bytes(in: text).isEmpty
+            // An unquoted token is never empty; only a quoted one ("") can be. Options may hold `root=SUBDIR`
+            // and `maxsessions=N`, so the value of a line or of `options` keeps an inner `=`.
+            let lineValue = keyword == .user || keyword == .group || keyword == .profile || keyword == .options
+            guard let value = try lexer.next(equalsInside: lineValue), !value.isDelimiter,
+                !value.isQuoted || !value.bytes(in: text).isEmpty
             else {
                 error(number, "'\(keyword.rawValue)' needs a value")
                 return
-            }
-            var valueBytes = value.bytes(in: text)
-            if keyword == .user || keyword == .group || keyword == .options {
-                valueBytes = try Self.joinAssignments(valueBytes, after: value, &lexer, text)
             }
             guard try expectEnd(&lexer, text, number, after: keyword, value: true) else { return }
             // The shell's fast path: another user's unquoted line is skipped without copying it, but only when
@@ -255,35 +258,12 @@ public struct ConfigParser {
             {
                 return
             }
-            try apply(keyword, valueBytes, number)
+            try apply(keyword, value.bytes(in: text), number)
         } catch {
             switch error {
             case .unmatchedQuote(let column): self.error(number, "unmatched quote at column \(column)")
             case .controlCharacter(let column): self.error(number, "control character at column \(column)")
             }
-        }
-    }
-
-    /// `maxsessions=N` in an options field: a `=` with no blank on either side joins the unquoted words around
-    /// it into the value (`user = alice:022:00010::maxsessions=2`); anything else is left for `expectEnd`.
-    static func joinAssignments(
-        _ bytes: [UInt8],
-        after value: ConfigToken,
-        _ lexer: inout ConfigLexer,
-        _ text: UnsafeBufferPointer<UInt8>
-    ) throws(ConfigLexer.Failure) -> [UInt8] {
-        var result = bytes
-        var end = value.range.upperBound
-        guard !value.isQuoted else { return result }
-        while true {
-            var peek = lexer
-            guard let equals = try peek.next(), equals.isDelimiter(UInt8(ascii: "="), in: text),
-                equals.range.lowerBound == end, let word = try peek.next(), !word.isDelimiter, !word.isQuoted,
-                word.range.lowerBound == equals.range.upperBound
-            else { return result }
-            result += [UInt8(ascii: "=")] + word.bytes(in: text)
-            end = word.range.upperBound
-            lexer = peek
         }
     }
 
@@ -332,7 +312,8 @@ public struct ConfigParser {
         case .options:
             noteRepeat(keyword, number)
             do throws(UserOptions.ParseError) {
-                (config.options, config.maxSessions) = try UserOptions.parseList(value)
+                let parsed = try UserOptions.parseGlobal(value)
+                (config.options, config.maxSessions) = (parsed.options, parsed.maxSessions)
             } catch {
                 self.error(number, "options: \(error)")
             }
@@ -344,6 +325,8 @@ public struct ConfigParser {
             try parseUser(value, number)
         case .group:
             try parseGroup(value, number)
+        case .profile:
+            try parseProfile(value, number)
         default:
             break
         }
@@ -430,7 +413,37 @@ public struct ConfigParser {
         }
     }
 
-    /// The fields after the name, as a user line and a group line share them; nil after an error.
+    /// `profile = NAME:…`, kept whatever user the shell parses for (any account's key may select it).
+    ///
+    /// An error on it concerns only the sessions that select it. Whether it narrows a given line is known only when
+    /// the session resolves it (`UserPolicy.narrowed(by:)`); `rssh -v` checks every pair it can see.
+    private mutating func parseProfile(_ value: [UInt8], _ number: Int) throws(ConfigLexer.Failure) {
+        let fields = try ConfigLexer.splitFields(value)
+        guard let name = String(validating: fields[0], as: UTF8.self), ProfileRequest.isValidName(fields[0]) else {
+            error(
+                number,
+                "profile line has no valid profile name (letters, digits, '.', '_', '-'; at most "
+                    + "\(ProfileRequest.maximumNameLength) bytes)",
+                scope: .profile(Printable.text(fields[0]))
+            )
+            return
+        }
+        let scope = ConfigDiagnostic.Scope.profile(name)
+        if let previous = seenProfiles[name] {
+            error(
+                number,
+                "profile '\(name)' is already defined on line \(previous) (a profile is defined once)",
+                scope: scope
+            )
+            return
+        }
+        seenProfiles[name] = number
+        if let entry = parseEntry(fields, name: name, kind: "profile", number, scope: scope) {
+            config.profiles.append(entry)
+        }
+    }
+
+    /// The fields after the name, as user, group and profile lines share them; nil after an error.
     private mutating func parseEntry(
         _ fields: [[UInt8]],
         name: String,
@@ -470,9 +483,11 @@ public struct ConfigParser {
         }
         var options: UserOptions = []
         var maxSessions: Int?
+        var root: SessionRoot?
         if fields.count == 5 {
             do throws(UserOptions.ParseError) {
-                (options, maxSessions) = try UserOptions.parseList(fields[4])
+                let parsed = try UserOptions.parseLine(fields[4])
+                (options, maxSessions, root) = (parsed.options, parsed.maxSessions, parsed.root)
             } catch {
                 self.error(number, "\(kind) line for '\(name)': \(error)", scope: scope)
                 return nil
@@ -503,6 +518,16 @@ public struct ConfigParser {
             )
             return nil
         }
+        // A profile may get its confinement from the line it narrows; that is checked when it is resolved.
+        if root != nil, kind != "profile", jail == nil, !options.contains(.landlock) {
+            error(
+                number,
+                "\(kind) line for '\(name)': root= needs a confinement that enforces it (landlock or a chroot "
+                    + "path); without one it would be a path check alone",
+                scope: scope
+            )
+            return nil
+        }
         return UserEntry(
             name: name,
             umask: mask,
@@ -511,7 +536,8 @@ public struct ConfigParser {
             line: number,
             bitCount: bitCount,
             options: options,
-            maxSessions: maxSessions
+            maxSessions: maxSessions,
+            root: root
         )
     }
 

@@ -18,6 +18,7 @@ extension Configuration {
             case .global: true
             case .user(let name): name == user
             case .group: entry == nil
+            case .profile: false
             }
         }
         if !blocking.isEmpty { return .failure(.configurationErrors(blocking)) }
@@ -35,6 +36,32 @@ extension Configuration {
         return Self.defaultPolicy(self)
     }
 
+    /// Resolves the policy for `user` narrowed by the profile `profile` selects (none: `policy(for:groups:)`).
+    ///
+    /// An error on the profile's line, an unknown profile, or a profile that would widen the user's own line
+    /// (`UserPolicy.narrowed(by:)`) locks the session out: the key was given to be narrower, never wider.
+    public func policy(
+        for user: String,
+        groups facts: GroupFacts? = nil,
+        profile: String?
+    ) -> Result<UserPolicy, LockoutReason> {
+        let base = policy(for: user, groups: facts)
+        guard let profile, case .success(let line) = base else { return base }
+        return narrowed(line, by: profile)
+    }
+
+    /// `line` narrowed by the profile called `name`, or why the session is refused.
+    public func narrowed(_ line: UserPolicy, by name: String) -> Result<UserPolicy, LockoutReason> {
+        let blocking = errors.filter { $0.scope == .profile(name) }
+        if !blocking.isEmpty { return .failure(.configurationErrors(blocking)) }
+        guard let entry = profiles.first(where: { $0.name == name }) else { return .failure(.unknownProfile(name)) }
+        switch line.narrowed(by: entry) {
+        case .success(let narrowed): return .success(narrowed)
+        case .failure(let conflict):
+            return .failure(.profileWidens(profile: name, line: entry.line, conflict.description))
+        }
+    }
+
     /// The policy a group line gives its members, as `rssh -v` lists it.
     static func policy(_ group: UserEntry, _ config: Configuration) -> UserPolicy {
         config.policy(group, source: .groupLine(group.line, group.name))
@@ -48,7 +75,8 @@ extension Configuration {
             source: source,
             options: entry.options,
             sftpServerOptions: sftpServerOptions ?? [],
-            maxSessions: entry.maxSessions
+            maxSessions: entry.maxSessions,
+            root: entry.root
         )
     }
 
@@ -82,6 +110,10 @@ public enum LockoutReason: Error, Sendable, Equatable, CustomStringConvertible {
     case groupLookupFailed(group: String?, String)
     /// The file has group lines but the caller gathered no group facts (a programming error: fail closed).
     case groupsNotGathered
+    /// The key's forced command selects a profile the file does not define.
+    case unknownProfile(String)
+    /// The selected profile (defined on `line`) would widen the user's own line, or contradicts it.
+    case profileWidens(profile: String, line: Int, String)
 
     /// One line for the log.
     public var description: String {
@@ -102,6 +134,10 @@ public enum LockoutReason: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(which) could not be looked up for the group lines: \(reason)"
         case .groupsNotGathered:
             return "the file has group lines but the user's groups were not gathered"
+        case .unknownProfile(let name):
+            return "unknown profile '\(name)' (no profile line defines it)"
+        case .profileWidens(let name, let line, let reason):
+            return "configuration error: profile '\(name)' (line \(line)) cannot apply to this user's line: \(reason)"
         }
     }
 }

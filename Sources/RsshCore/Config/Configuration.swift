@@ -27,6 +27,8 @@ public struct Configuration: Sendable, Equatable {
     public var users: [UserEntry] = []
     /// The `group=` lines, in file order (the first that names a group of the user applies).
     public var groups: [UserEntry] = []
+    /// The `profile=` lines, in file order (a key's forced command `rssh-profile NAME` selects one).
+    public var profiles: [UserEntry] = []
     /// Errors and warnings, in file order.
     public var diagnostics: [ConfigDiagnostic] = []
 

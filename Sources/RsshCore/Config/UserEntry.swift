@@ -1,7 +1,7 @@
 import CRsshLibc
 
-/// A parsed `user=name:umask:bits[:chroot[:options]]` line, or a `group=` line with the same fields (then
-/// `name` is the group's name).
+/// A parsed `user=name:umask:bits[:chroot[:options]]` line, or a `group=` or `profile=` line with the same
+/// fields (then `name` is the group's or the profile's name).
 public struct UserEntry: Sendable, Equatable {
     /// The account (or, on a group line, the group) name the line applies to.
     public var name: String
@@ -19,6 +19,8 @@ public struct UserEntry: Sendable, Equatable {
     public var options: UserOptions
     /// `maxsessions=N`: the most concurrent sessions of one account (nil: no limit).
     public var maxSessions: Int?
+    /// The options' `root=SUBDIR`, if any.
+    public var root: SessionRoot?
 
     /// Creates an entry.
     public init(
@@ -29,7 +31,8 @@ public struct UserEntry: Sendable, Equatable {
         line: Int,
         bitCount: Int,
         options: UserOptions = [],
-        maxSessions: Int? = nil
+        maxSessions: Int? = nil,
+        root: SessionRoot? = nil
     ) {
         self.name = name
         self.umask = umask
@@ -39,5 +42,6 @@ public struct UserEntry: Sendable, Equatable {
         self.bitCount = bitCount
         self.options = options
         self.maxSessions = maxSessions
+        self.root = root
     }
 }

@@ -74,6 +74,10 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
         case conflicting(String)
         /// `maxsessions=` without a number in 1…1000, or given twice.
         case badSessionLimit(String)
+        /// A `root=` value that is not a plain relative subdirectory.
+        case root(SessionRoot.Problem)
+        /// `root=` where no line applies it (the global `options`).
+        case rootNotAllowed
 
         /// The message, listing the known names.
         public var description: String {
@@ -84,45 +88,74 @@ public struct UserOptions: OptionSet, Sendable, Hashable {
             case .conflicting(let what): return what
             case .badSessionLimit(let value):
                 return "maxsessions needs a number from 1 to \(UserOptions.maximumSessionLimit), once (got '\(value)')"
+            case .root(let problem): return problem.description
+            case .rootNotAllowed: return "root= belongs on a user, group or profile line"
             }
         }
     }
 
-    /// Parses a comma-separated list such as `unconfinedexec`; an empty value means no option.
-    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> UserOptions {
-        try parseList(bytes).options
+    /// An options field: the option bits and the two options that carry a value.
+    public struct Parsed: Sendable, Equatable {
+        /// The options set.
+        public var options: UserOptions = []
+        /// `root=SUBDIR`, if given.
+        public var root: SessionRoot?
+        /// `maxsessions=N` (which also sets `supervised`), if given.
+        public var maxSessions: Int?
     }
 
-    /// Parses a comma-separated list, with the one option that carries a value, `maxsessions=N` (which sets
-    /// `supervised`): the options and the session limit (nil when none is set).
-    public static func parseList(_ bytes: [UInt8]) throws(ParseError) -> (options: UserOptions, maxSessions: Int?) {
-        var result: UserOptions = []
-        var maxSessions: Int?
-        guard !bytes.isEmpty else { return (result, nil) }
+    /// Parses a comma-separated list such as `unconfinedexec`; an empty value means no option.
+    ///
+    /// `root=` is refused: only a line's options (`parseLine`) may hold it.
+    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> UserOptions {
+        try parseGlobal(bytes).options
+    }
+
+    /// Parses the global `options` value: a line's options without `root=`, which only a line can apply.
+    public static func parseGlobal(_ bytes: [UInt8]) throws(ParseError) -> Parsed {
+        let parsed = try parseLine(bytes)
+        guard parsed.root == nil else { throw .rootNotAllowed }
+        return parsed
+    }
+
+    /// Parses a user, group or profile line's options field, with `root=SUBDIR` and `maxsessions=N`.
+    public static func parseLine(_ bytes: [UInt8]) throws(ParseError) -> Parsed {
+        var parsed = Parsed()
+        guard !bytes.isEmpty else { return parsed }
+        let rootPrefix = Array("root=".utf8)
         let limitPrefix = Array("maxsessions=".utf8)
         for part in bytes.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
             guard !part.isEmpty else { throw .empty }
             if part.starts(with: limitPrefix) {
                 let digits = part.dropFirst(limitPrefix.count)
-                guard maxSessions == nil, let limit = sessionLimit(digits) else {
+                guard parsed.maxSessions == nil, let limit = sessionLimit(digits) else {
                     throw .badSessionLimit(Printable.text(digits))
                 }
-                maxSessions = limit
-                result.insert(.supervised)
+                parsed.maxSessions = limit
+                parsed.options.insert(.supervised)
+                continue
+            }
+            if part.starts(with: rootPrefix) {
+                guard parsed.root == nil else { throw .conflicting("root= is given twice") }
+                do throws(SessionRoot.Problem) {
+                    parsed.root = try SessionRoot(parsing: Array(part.dropFirst(rootPrefix.count)))
+                } catch {
+                    throw .root(error)
+                }
                 continue
             }
             guard let known = all.first(where: { $0.name.utf8.elementsEqual(part) }) else {
                 throw .unknown(Printable.text(part))
             }
-            result.insert(known.option)
+            parsed.options.insert(known.option)
         }
         // One access mode per user: each is its own allow-list, and no combination is a mode of its own.
         let modes = [("readonly", UserOptions.readOnly), ("uploadonly", .uploadOnly), ("appendonly", .appendOnly)]
-        let chosen = modes.filter { result.contains($0.1) }.map { $0.0 }
+        let chosen = modes.filter { parsed.options.contains($0.1) }.map { $0.0 }
         if chosen.count > 1 {
             throw .conflicting("\(chosen.joined(separator: " and ")) cannot be combined (one access mode per user)")
         }
-        return (result, maxSessions)
+        return parsed
     }
 
     /// A session limit: 1 to `maximumSessionLimit` in decimal digits, no sign, no leading zero.

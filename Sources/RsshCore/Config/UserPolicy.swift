@@ -26,6 +26,10 @@ public struct UserPolicy: Sendable, Equatable {
     public var maxSessions: Int?
     /// The administrator's sftp-server options (`sftpserveroptions`, global); empty when not set.
     public var sftpServerOptions: [[UInt8]]
+    /// The subdirectory of the home the session is rooted at (`root=`), or nil for the home itself.
+    public var root: SessionRoot?
+    /// The profile that narrowed the policy (a key's `rssh-profile NAME`), or nil.
+    public var profile: String?
 
     /// Creates a policy.
     public init(
@@ -35,7 +39,8 @@ public struct UserPolicy: Sendable, Equatable {
         source: Source,
         options: UserOptions = [],
         sftpServerOptions: [[UInt8]] = [],
-        maxSessions: Int? = nil
+        maxSessions: Int? = nil,
+        root: SessionRoot? = nil
     ) {
         self.programs = programs
         self.umask = umask
@@ -44,6 +49,12 @@ public struct UserPolicy: Sendable, Equatable {
         self.options = options
         self.sftpServerOptions = sftpServerOptions
         self.maxSessions = maxSessions
+        self.root = root
+    }
+
+    /// The directory the session is rooted at: `home`, or the root beneath it.
+    public func area(home: [UInt8]) -> [UInt8] {
+        root?.beneath(home) ?? home
     }
 
     /// What the user may do with files.

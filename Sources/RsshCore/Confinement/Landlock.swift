@@ -81,16 +81,29 @@ extension LandlockPlan {
         guard ruleset >= 0 else { return SystemError(call: "landlock_create_ruleset", code: -ruleset) }
         defer { _ = system_close(ruleset) }
         for rule in rules {
-            let fd = CBytes.withCString(rule.path) { system_open_path($0) }
+            var fd = CBytes.withCString(rule.path) { system_open_path($0) }
             guard fd >= 0 else {
                 let error = SystemError.current("open", Printable.text(rule.path))
                 if rule.required || error.code != ENOENT { return error }
                 continue
             }
+            // A root= below the home: each component a real directory, never a link the user planted.
+            for part in rule.beneath {
+                let next = CBytes.withCString(part) { system_open_path_beneath(fd, $0) }
+                let error = SystemError.current("open", Printable.text(rule.displayPath))
+                _ = system_close(fd)
+                guard next >= 0 else { return error }
+                fd = next
+            }
+            if rule.entered, system_fchdir(fd) != 0 {
+                let error = SystemError.current("fchdir", Printable.text(rule.displayPath))
+                _ = system_close(fd)
+                return error
+            }
             let status = system_landlock_allow_beneath(ruleset, fd, rule.access)
             _ = system_close(fd)
             guard status == 0 else {
-                return SystemError(call: "landlock_add_rule", subject: Printable.text(rule.path), code: -status)
+                return SystemError(call: "landlock_add_rule", subject: Printable.text(rule.displayPath), code: -status)
             }
         }
         let status = system_landlock_restrict(ruleset, restrictFlags)

@@ -14,6 +14,16 @@ public struct LandlockPlan: Sendable, Equatable {
         public var access: UInt64
         /// Whether a missing path refuses the session (the home) rather than being skipped (`/lib64`).
         public var required: Bool
+        /// Components below `path` (a `root=`), each opened without following a symbolic link, so the user
+        /// who owns them cannot re-point the rule; the rule is on the last.
+        public var beneath: [[UInt8]] = []
+        /// Whether the program starts in this directory (fchdir(2) to the very descriptor the rule is on).
+        public var entered = false
+
+        /// The rule's path, for messages and logs.
+        public var displayPath: [UInt8] {
+            beneath.reduce(path) { result, part in result + [UInt8(ascii: "/")] + part }
+        }
     }
 
     /// The oldest ABI accepted: ABI 1 refuses every cross-directory rename (no REFER).
@@ -52,9 +62,13 @@ public struct LandlockPlan: Sendable, Equatable {
     /// "ftruncate failed", exit 23), and Landlock cannot grant truncation of new files only. Denying it would
     /// not close the gap anyway: an open for writing without O_TRUNC overwrites with WRITE_FILE alone,
     /// which a new file needs too. Overwrites are kept out by the programs' allow-lists.
+    ///
+    /// With a `root`, the read-write rule is on that subdirectory of the home instead (opened component by
+    /// component without following links) and the program starts there.
     public static func session(
         abi: Int32,
         home: [UInt8],
+        root: SessionRoot? = nil,
         program: ServerProgram? = nil,
         appendOnly: Bool = false
     ) -> LandlockPlan {
@@ -68,7 +82,12 @@ public struct LandlockPlan: Sendable, Equatable {
         let removal = appendOnly && !keepsRemoval ? A.removeFile | A.removeDir : 0
         let homeRights = all & ~(A.execute | A.makeChar | A.makeBlock | A.ioctlDev | removal)
         let readExecute = A.execute | A.readFile | A.readDir
-        var rules = [Rule(path: home, access: homeRights, required: true)]
+        var area = Rule(path: home, access: homeRights, required: true)
+        if let root {
+            area.beneath = root.components
+            area.entered = true
+        }
+        var rules = [area]
         rules += systemDirectories.map { Rule(path: Array($0.utf8), access: readExecute, required: false) }
         rules += systemFiles.map { Rule(path: Array($0.utf8), access: A.readFile, required: false) }
         if program == .borg {
@@ -87,6 +106,9 @@ public struct LandlockPlan: Sendable, Equatable {
             restrictFlags: abi >= 7 ? Landlock.logNewExecOn : 0
         )
     }
+
+    /// The directory the program starts in when a rule is entered (a `root=`), or nil (sshd's, the home).
+    public var startDirectory: [UInt8]? { rules.first { $0.entered }?.displayPath }
 
     /// What a Landlock-confined session gets on a kernel with ABI `abi`, for `rssh -v`.
     public static func protections(abi: Int32) -> [String] {

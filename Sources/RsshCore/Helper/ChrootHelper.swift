@@ -2,7 +2,9 @@ import CRsshLibc
 
 /// The setuid-root chroot helper: runs one command for the calling user inside that user's jail.
 ///
-/// It trusts nothing from its caller. Its only input is one argument, the raw command line; the user, the
+/// It trusts nothing from its caller. Its only input is one argument, the raw command line (and, when that is
+/// a profile selector `rssh-profile NAME`, the client's request in `SSH_ORIGINAL_COMMAND`, read the way the
+/// shell reads it: a profile only narrows, so a forged one gains nothing); the user, the
 /// jail, the program and the policy all come from the real uid, NSS and the compiled-in rssh.conf, read
 /// again as root; the supplementary groups are the caller's kernel credential, as unforgeable as its real
 /// uid (``PrivilegeDrop/callerGroups()``). The command is checked before the chroot (without expansion) and
@@ -27,8 +29,9 @@ public enum ChrootHelper {
         // ends the session; never as a death by SIGPIPE whose disposition the caller chose.
         guard system_ignore_sigpipe(true) == 0 else { exit(1) }
         // The environment is attacker-controlled: keep only what ExecEnvironment's allow-list may pass on,
-        // and never consult it for a decision.
+        // and consult it for nothing but the profile's command (`ProfileRequest`, which can only narrow).
         let inherited = LoginShell.currentEnvironment()
+        let request = ProfileRequest(command: arguments.first, environment: inherited)
         guard system_clearenv() == 0 else { exit(1) }
         let paths = ProgramPaths.compiledIn
         if arguments == [Array("--session-slots".utf8), Array("prepare".utf8)] { prepareSessionSlots(paths: paths) }
@@ -48,8 +51,9 @@ public enum ChrootHelper {
             uid: uid,
             address: trusted ? ExecEnvironment.clientAddress(from: inherited) : nil,
             reason: "",
-            command: arguments.first
+            command: request.command
         )
+        decision.profile = request.profile
         // A refusal while still root, before the recorder exists.
         func refuse(_ refusal: Refusal) -> Never {
             decision.allowed = false
@@ -63,7 +67,7 @@ public enum ChrootHelper {
         let prepared: Prepared
         let groups: [gid_t]
         do throws(Refusal) {
-            prepared = try prepare(arguments: arguments, account: found, paths: paths)
+            prepared = try prepare(arguments: arguments, request: request, account: found, paths: paths)
             decision.chroot = prepared.jail
             decision.program = prepared.programName
             if let facility = prepared.facility { log = SyslogLogger(ident: "rssh_chroot_helper", facility: facility) }
@@ -132,7 +136,33 @@ public enum ChrootHelper {
         // Logging now goes through the jail's /dev/log.
         log = SyslogLogger(ident: "rssh_chroot_helper", facility: prepared.facility ?? .daemon)
         var home = JailPath.homeInside(jail: prepared.jail, home: prepared.account.home) ?? [UInt8(ascii: "/")]
-        if !changeDirectory(home) {
+        // A root= is enforced by a Landlock rule on it inside the jail (opened without following links, and
+        // entered by that descriptor before exec); `~` and relative patterns resolve there. Never `/` instead.
+        var confinement: LandlockPlan?
+        if let root = prepared.policy.root {
+            let abi = Landlock.abi()
+            if let problem = Landlock.problem(abi: abi) {
+                conclude(
+                    Verdict(allowed: false, reason: "root= needs Landlock inside the jail: \(problem)", argv: nil),
+                    userMessage: "confinement is configured but not available"
+                )
+                exit(ShellOutcome.refusedStatus)
+            }
+            confinement = LandlockPlan.session(
+                abi: abi,
+                home: home,
+                root: root,
+                appendOnly: prepared.policy.accessMode == .appendOnly
+            )
+            home = root.beneath(home)
+            guard changeDirectory(home) else {
+                conclude(
+                    Verdict(allowed: false, reason: "cannot enter root \(Printable.text(home))", argv: nil),
+                    userMessage: "cannot enter your area"
+                )
+                exit(ShellOutcome.refusedStatus)
+            }
+        } else if !changeDirectory(home) {
             log.warning(
                 "user \(prepared.account.name): cannot enter home \(Printable.text(home)) inside the jail; using /"
             )
@@ -177,6 +207,15 @@ public enum ChrootHelper {
             conclude(Verdict(allowed: false, reason: error.description, argv: nil), userMessage: error.description)
             exit(ShellOutcome.refusedStatus)
         }
+        if confinement != nil {
+            confinement = LandlockPlan.session(
+                abi: confinement?.abi ?? 0,
+                home: JailPath.homeInside(jail: prepared.jail, home: prepared.account.home) ?? [UInt8(ascii: "/")],
+                root: prepared.policy.root,
+                program: vetted.program,
+                appendOnly: prepared.policy.accessMode == .appendOnly
+            )
+        }
         var jailed = prepared.account
         jailed.home = home
         let environment = ExecEnvironment.build(
@@ -185,8 +224,12 @@ public enum ChrootHelper {
             home: home,
             inherited: inherited
         )
+        var reason = vetted.note ?? "command vetted"
+        if let start = confinement?.startDirectory {
+            reason += "; landlocked in the jail; root rule \(Printable.text(start))"
+        }
         conclude(
-            Verdict(allowed: true, reason: vetted.note ?? "command vetted", argv: vetted.arguments),
+            Verdict(allowed: true, reason: reason, argv: vetted.arguments),
             userMessage: nil
         )
         let failure = ProcessImage.exec(
@@ -194,7 +237,8 @@ public enum ChrootHelper {
             arguments: vetted.arguments,
             environment: environment,
             umask: prepared.policy.umask,
-            forbidNewPrivileges: true
+            forbidNewPrivileges: true,
+            confinement: confinement
         )
         log.error("exec failed inside the jail: \(failure)")
         LoginShell.writeAll("rssh_chroot_helper: cannot run \(vetted.executable) in the jail\n", to: STDERR_FILENO)
@@ -217,8 +261,10 @@ public enum ChrootHelper {
         let config = ConfigParser.parse(bytes, file: paths.configFile, onlyUser: account.name)
         var lookup = SystemGroupLookup(.kernel)
         let groups = config.groupFacts(for: account.name, lookup: &lookup)
+        // As many slots as the largest limit a session of this account can have: its line's, or a profile's
+        // (a session takes one among the first N of the lower limit; more files grant nothing).
         guard case .success(let policy) = config.policy(for: account.name, groups: groups),
-            let limit = policy.maxSessions
+            let limit = ([policy.maxSessions] + config.profiles.map { $0.maxSessions }).compactMap({ $0 }).max()
         else {
             log.error("session slots: refused for \(account.name): no maxsessions in the policy")
             exit(ShellOutcome.refusedStatus)
@@ -246,6 +292,7 @@ public enum ChrootHelper {
     /// Checks the caller, the config, the policy, the command (unexpanded) and the jail path.
     static func prepare(
         arguments: [[UInt8]],
+        request: ProfileRequest,
         account found: Result<Account, Account.LookupFailure>,
         paths: ProgramPaths
     ) throws(Refusal) -> Prepared {
@@ -255,7 +302,7 @@ public enum ChrootHelper {
                 userMessage: "not installed correctly"
             )
         }
-        guard arguments.count == 1, let command = arguments.first else {
+        guard arguments.count == 1, arguments.first != nil else {
             throw Refusal(
                 reason: "wrong number of arguments (\(arguments.count), expected 1)",
                 userMessage: "usage: rssh_chroot_helper COMMAND (run by rssh, not by hand)"
@@ -290,10 +337,17 @@ public enum ChrootHelper {
         // The shell's membership source and code: the caller's kernel groups, the same group lines.
         var lookup = SystemGroupLookup(.kernel)
         let groups = config.groupFacts(for: account.name, lookup: &lookup)
+        if let malformed = request.malformed { throw Refusal(reason: malformed, userMessage: malformed) }
         let policy: UserPolicy
-        switch config.policy(for: account.name, groups: groups) {
+        switch config.policy(for: account.name, groups: groups, profile: request.profile) {
         case .failure(let reason): throw Refusal(reason: reason.description, userMessage: "locked out")
         case .success(let resolved): policy = resolved
+        }
+        guard let command = request.command else {
+            throw Refusal(
+                reason: "interactive login attempted under profile \(request.profile ?? "?") (no SSH_ORIGINAL_COMMAND)",
+                userMessage: "this key only runs commands"
+            )
         }
         guard let jail = policy.chrootPath else {
             throw Refusal(reason: "no chroot is configured for this user", userMessage: "no chroot configured for you")
@@ -302,7 +356,7 @@ public enum ChrootHelper {
         // The empty command, which no command line can be, is rssh's hand-over of a WinSCP session.
         let programName: String
         if command.isEmpty {
-            guard policy.options.contains(.winscp), policy.programs.allows(.scp) else {
+            guard request.profile == nil, policy.options.contains(.winscp), policy.programs.allows(.scp) else {
                 throw Refusal(reason: "interactive session without the winscp option", userMessage: "not allowed")
             }
             programName = "winscp"

@@ -122,14 +122,58 @@ public enum SshdConfigCheck {
                         severity: .bypass,
                         message: "AuthorizedKeysFile \(pattern): the account can write it (it lies in a "
                             + "directory the account owns or may write), so it can add keys and key options "
-                            + "through sftp, scp or rsync",
+                            + "through sftp, scp or rsync, and remove a key's forced command (command=\"rssh-profile "
+                            + "NAME\"): a profile then no longer narrows that key, which gets the account's own line",
                         fix: "AuthorizedKeysFile /etc/ssh/authorized_keys/%u (files owned by root), or make "
                             + "~/.ssh root-owned and immutable (rsshctl ssh protect USER) with the file root-owned"
                     )
                 )
             }
         }
+        if let pattern = acceptEnvMatch(settings, variable: "SSH_ORIGINAL_COMMAND") {
+            result.append(
+                SshdFinding(
+                    severity: .warning,
+                    message: "AcceptEnv \(pattern) matches SSH_ORIGINAL_COMMAND: a client without a forced command "
+                        + "can set it and send 'rssh-profile NAME' to pick its own profile (harmless to rssh: a "
+                        + "profile only narrows the account's line), but anything else trusting the variable is misled",
+                    fix: "AcceptEnv with names that cannot match SSH_ORIGINAL_COMMAND (LANG LC_* GIT_PROTOCOL)"
+                )
+            )
+        }
         return result
+    }
+
+    /// The first AcceptEnv pattern that matches `variable` (sshd's `*` and `?` wildcards), or nil.
+    static func acceptEnvMatch(_ settings: SshdSettings, variable: String) -> String? {
+        let patterns = settings.all("acceptenv").flatMap { $0.value.split(separator: " ").map(String.init) }
+        return patterns.first { wildcardMatch(Array($0.utf8), Array(variable.utf8)) }
+    }
+
+    /// Whether `text` matches `pattern` with `*` (any run) and `?` (one byte), as sshd's match_pattern.
+    static func wildcardMatch(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
+        var p = 0
+        var t = 0
+        var star = -1
+        var mark = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == UInt8(ascii: "?") || pattern[p] == text[t] {
+                p += 1
+                t += 1
+            } else if p < pattern.count, pattern[p] == UInt8(ascii: "*") {
+                star = p
+                mark = t
+                p += 1
+            } else if star >= 0 {
+                p = star + 1
+                mark += 1
+                t = mark
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pattern.count
     }
 
     /// A setting that bypasses or weakens rssh when its lower-cased value is one of `flagged`, or, when

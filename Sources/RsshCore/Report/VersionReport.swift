@@ -144,6 +144,7 @@ public struct VersionReport {
                     + "outside any jail for it\n"
             }
             if !config.groups.isEmpty { out += Self.groupOverlapLines(groupOverlaps) }
+            if !config.profiles.isEmpty { out += Self.profileLines(config) }
             var lockedOut: [String] = []
             for case .user(let name) in (errors.map { $0.scope }) where !lockedOut.contains(name) {
                 lockedOut.append(name)
@@ -361,6 +362,7 @@ public struct VersionReport {
             case .user(let who) where who == name: out += "  \(diagnostic.description)\n"
             case .user: break
             case .group: if !hasUserLine { out += "  \(diagnostic.description)\n" }
+            case .profile: out += "  \(diagnostic.description) (only sessions selecting this profile)\n"
             }
         }
         switch config.policy(for: name, groups: groups) {
@@ -390,6 +392,9 @@ public struct VersionReport {
         var line = "  \(who): \(allowed); umask 0\(octal); "
         line += policy.chrootPath.map { "chroot \($0)" } ?? "no chroot"
         if !policy.options.isEmpty { line += "; options \(policy.options.names)" }
+        if let root = policy.root {
+            line += "; root \(Printable.text(root.path)) (enforced by Landlock)"
+        }
         for program in programs.programs where policy.confinementProblem(program) != nil {
             let why =
                 policy.options.contains(.landlock) ? "landlock does not confine the commands it runs" : "not chrooted"

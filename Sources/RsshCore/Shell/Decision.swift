@@ -25,6 +25,8 @@ public struct Decision: Sendable, Equatable {
     public var program: String?
     /// The jail, when there is one.
     public var chroot: String?
+    /// The profile a key's forced command selected (`rssh-profile NAME`), if any.
+    public var profile: String?
     /// Why (for a refusal) or how (for an allowed command).
     public var reason: String
     /// The command line exactly as received (nil for an interactive login).
@@ -67,6 +69,7 @@ public struct Decision: Sendable, Equatable {
         line += " user=\"\(Printable.text(user))\" uid=\(uid) addr=\(address.map { Printable.text($0) } ?? "?")"
         if let program { line += " program=\(Printable.text(program))" }
         if let chroot { line += " chroot=\"\(Printable.text(chroot))\"" }
+        if let profile { line += " profile=\"\(Printable.text(profile))\"" }
         line += " reason=\"\(Printable.text(reason.utf8.prefix(Self.maximumLoggedCommandBytes)))\""
         if let command {
             line += " command=\"\(Printable.text(command.prefix(Self.maximumLoggedCommandBytes)))\""

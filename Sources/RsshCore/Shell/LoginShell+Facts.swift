@@ -10,8 +10,10 @@ extension LoginShell {
     /// `rssh` gathers them for its own session (groups from the kernel's credential); `rsshctl explain`
     /// gathers them for another account (groups through NSS), so both decide on the same facts with the same
     /// code.
-    /// - Parameter groups: where the user's groups come from.
-    public mutating func gatherFacts(groups source: SystemGroupLookup.Source) {
+    /// - Parameters:
+    ///   - command: the session's `-c` command, which may select a profile (`rssh-profile NAME`).
+    ///   - groups: where the user's groups come from.
+    public mutating func gatherFacts(command: [UInt8]?, groups source: SystemGroupLookup.Source) {
         facts.helperIsExecutable = system_access(paths.chrootHelper, X_OK) == 0
         facts.landlockABI = Landlock.abi()
         guard let account, let config = try? configuration.get() else { return }
@@ -19,7 +21,8 @@ extension LoginShell {
         var lookup = SystemGroupLookup(source)
         facts.groups = config.groupFacts(for: account.name, lookup: &lookup)
         // Only a landlocked session pays for looking at the home (realpath, a few lstat, the .ssh flags).
-        if Self.isLandlocked(account.name, in: config, groups: facts.groups) {
+        let profile = ProfileRequest(command: command, environment: environment).profile
+        if Self.isLandlocked(account.name, in: config, groups: facts.groups, profile: profile) {
             facts.landlockHome = LandlockHome.gather(home: account.home)
         }
     }

@@ -81,9 +81,17 @@ extension LoginShell {
         return (checks, overlaps)
     }
 
-    /// Whether `name`'s policy in `config` has the `landlock` option (only then is the home inspected).
-    static func isLandlocked(_ name: String, in config: Configuration, groups: GroupFacts? = nil) -> Bool {
-        guard case .success(let policy) = config.policy(for: name, groups: groups) else { return false }
+    /// Whether `name`'s policy in `config` (narrowed by `profile`) has the `landlock` option (only then is the
+    /// home inspected).
+    static func isLandlocked(
+        _ name: String,
+        in config: Configuration,
+        groups: GroupFacts? = nil,
+        profile: String? = nil
+    ) -> Bool {
+        guard case .success(let policy) = config.policy(for: name, groups: groups, profile: profile) else {
+            return false
+        }
         return policy.options.contains(.landlock)
     }
 
@@ -103,7 +111,7 @@ extension LoginShell {
             environment: currentEnvironment()
         )
         if case .failure(let failure) = found { shell.facts.lookupFailure = failure }
-        shell.gatherFacts(groups: .kernel)
+        shell.gatherFacts(command: command, groups: .kernel)
         // Only sshd's sessions for rssh users are recorded: anyone else could forge the client address and
         // fill the audit trail with allow records.
         shell.facts.audit =
@@ -113,8 +121,11 @@ extension LoginShell {
         let requireAudit = (try? configuration.get().requireAudit) == true
         let home = account?.home ?? Array("/".utf8)
         // The supervised mode: one id for the start and the end record, and a slot under maxsessions.
+        let profile = ProfileRequest(command: command, environment: shell.environment).profile
         let supervision = account.flatMap { account in
-            (try? configuration.get()).flatMap { try? $0.policy(for: account.name, groups: shell.facts.groups).get() }
+            (try? configuration.get()).flatMap {
+                try? $0.policy(for: account.name, groups: shell.facts.groups, profile: profile).get()
+            }
         }.flatMap { $0.options.contains(.supervised) ? $0 : nil }
         let sessionID = supervision.map { _ in SessionRecord.newID() }
         var slot: SessionSlots.Slot?
@@ -123,7 +134,14 @@ extension LoginShell {
         if let sessionID { outcome.setSession(sessionID) }
         admit(&outcome, policy: supervision, slot: &slot, paths: paths)
         record(&outcome, facts: shell.facts, requireAudit: requireAudit, log: log)
-        if case .run = outcome, outcome.decision.stage == .precheck {
+        if case .run(let vetted, _, _, _) = outcome, outcome.decision.stage == .precheck {
+            // Relative patterns resolve where the program will start: a root= (the plan enters it again,
+            // by the descriptor its rule is on, before exec).
+            if let start = vetted.confinement?.startDirectory, !CBytes.withCString(start, { system_chdir($0) == 0 }) {
+                log.error("cannot enter the session's root \(Printable.text(start))")
+                writeAll("rssh: cannot enter your area\n", to: STDERR_FILENO)
+                exit(ShellOutcome.refusedStatus)
+            }
             // Patterns are matched within ExpansionBudget, under lowered soft RLIMIT_AS/RLIMIT_CPU put back after.
             let expansion = FileSystemExpansion(homeDirectory: home, limitsResources: true)
             outcome = shell.decide(command: command, expansion: expansion)

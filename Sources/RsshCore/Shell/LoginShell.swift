@@ -39,8 +39,13 @@ public struct LoginShell {
     /// With a literal `expansion` (the first call) a command whose words hold glob patterns, or that runs in
     /// a jail, gets a pre-check decision, to be recorded before anything is expanded; the caller then decides
     /// again with the file system's expansion for the final verdict (the helper does so inside the jail).
+    /// A key's forced command `rssh-profile NAME` selects a profile (`ProfileRequest`, from `command` and
+    /// this shell's `environment`): the client's request in `SSH_ORIGINAL_COMMAND` is then vetted under the
+    /// account's policy narrowed by the profile.
     /// - Parameter expansion: where `~` and globs resolve for an unchrooted user.
-    public func decide(command: [UInt8]?, expansion: some PathExpansion) -> ShellOutcome {
+    public func decide(command given: [UInt8]?, expansion: some PathExpansion) -> ShellOutcome {
+        let request = ProfileRequest(command: given, environment: environment)
+        let requested = request.command
         // A client address from a caller who is not an rssh user could be anything (item: forged addr=).
         let address = callerIsRsshUser ? ExecEnvironment.clientAddress(from: environment) : nil
         guard let account else {
@@ -55,23 +60,25 @@ public struct LoginShell {
                 uid: uid,
                 address: address,
                 reason: reason.description,
-                command: command
+                command: requested
             )
             return .refuse(message: "your account could not be looked up", programs: [], decision: decision)
         }
         func refusal(_ message: String?, _ programs: ProgramSet, reason: String, chroot: String? = nil) -> ShellOutcome
         {
-            let decision = Decision(
+            var decision = Decision(
                 allowed: false,
                 user: account.name,
                 uid: account.uid,
                 address: address,
                 chroot: chroot,
                 reason: reason,
-                command: command
+                command: requested
             )
+            decision.profile = request.profile
             return .refuse(message: message, programs: programs, decision: decision)
         }
+        if let malformed = request.malformed { return refusal(malformed, [], reason: malformed) }
         let policy: UserPolicy
         let requireAudit: Bool
         switch configuration {
@@ -79,14 +86,24 @@ public struct LoginShell {
             return refusal(nil, [], reason: LockoutReason.unusableFile(failure.description).description)
         case .success(let config):
             requireAudit = config.requireAudit
-            switch config.policy(for: account.name, groups: facts.groups) {
-            case .failure(let reason): return refusal(nil, [], reason: reason.description)
+            switch config.policy(for: account.name, groups: facts.groups, profile: request.profile) {
+            case .failure(let reason):
+                let message = request.profile.map { "profile \($0) is not available" }
+                return refusal(message, [], reason: reason.description)
             case .success(let resolved): policy = resolved
             }
         }
         let jail = policy.chrootPath
-        let winscp = command == nil && policy.options.contains(.winscp)
-        if command == nil && !winscp {
+        let winscp = requested == nil && request.profile == nil && policy.options.contains(.winscp)
+        if requested == nil, let profile = request.profile {
+            return refusal(
+                "this key only runs commands (profile \(profile))",
+                policy.programs,
+                reason: "interactive login attempted under profile \(profile) (no SSH_ORIGINAL_COMMAND)",
+                chroot: jail
+            )
+        }
+        if requested == nil && !winscp {
             return refusal(nil, policy.programs, reason: "interactive login attempted", chroot: jail)
         }
         if policy.isLockedOut {
@@ -110,9 +127,9 @@ public struct LoginShell {
             }
         }
         if winscp { return respond(account: account, policy: policy, address: address) }
-        let command = command ?? []
+        let command = requested ?? []
         if command == CommandVetter.rcloneShellProbe {
-            let decision = Decision(
+            var decision = Decision(
                 allowed: true,
                 user: account.name,
                 uid: account.uid,
@@ -122,6 +139,7 @@ public struct LoginShell {
                 reason: "rclone's shell-type probe, answered as a POSIX shell would (nothing runs)",
                 command: command
             )
+            decision.profile = request.profile
             return .answer(CommandVetter.rcloneShellProbeAnswer, decision: decision)
         }
         // A jailed user's words are expanded only inside the jail, by the helper (CVE-2004-0609);
@@ -129,9 +147,14 @@ public struct LoginShell {
         func vet(_ here: some PathExpansion) throws(CommandRejection) -> VettedCommand {
             try CommandVetter.vet(command, policy: policy, paths: paths, expansion: here)
         }
+        // A root= moves `~` and the session's area to the subdirectory (the helper does so inside the jail).
+        let area = policy.area(home: facts.landlockHome?.resolved ?? account.home)
         var vetted: VettedCommand
         do {
-            vetted = try jail == nil ? vet(expansion) : vet(LiteralExpansion(homeDirectory: Array("/".utf8)))
+            vetted =
+                try jail == nil
+                ? vet(RootedExpansion(expansion, homeDirectory: area))
+                : vet(LiteralExpansion(homeDirectory: Array("/".utf8)))
         } catch {
             return refusal(error.description, policy.programs, reason: error.description, chroot: jail)
         }
@@ -153,15 +176,17 @@ public struct LoginShell {
             reason: (vetted.note ?? "command vetted") + (jail == nil ? "" : "; handing over to the chroot helper"),
             command: command
         )
+        decision.profile = request.profile
         if landlocked {
             let home = facts.landlockHome?.resolved ?? account.home
             vetted.confinement = LandlockPlan.session(
                 abi: facts.landlockABI,
                 home: home,
+                root: policy.root,
                 program: vetted.program,
                 appendOnly: policy.accessMode == .appendOnly
             )
-            decision.reason += "; landlocked (ABI \(facts.landlockABI)); home rule \(Printable.text(home))"
+            decision.reason += "; landlocked (ABI \(facts.landlockABI)); home rule \(Printable.text(area))"
         }
         if jail != nil || (vetted.hasPatterns && !expansion.expandsPatterns) {
             decision.stage = .precheck
@@ -172,15 +197,19 @@ public struct LoginShell {
         var environment = ExecEnvironment.build(
             for: vetted.program,
             account: account,
-            home: account.home,
+            home: policy.root == nil ? account.home : area,
             inherited: environment
         )
-        // /tmp is outside the ruleset; cvs keeps its temporary files in the home instead.
-        if landlocked { environment.append(Array("TMPDIR=".utf8) + account.home) }
+        // /tmp is outside the ruleset; cvs keeps its temporary files in the home (or the root) instead.
+        if landlocked { environment.append(Array("TMPDIR=".utf8) + (policy.root == nil ? account.home : area)) }
         if jail != nil {
+            // The helper selects the profile again from the same two inputs: the forced command and this.
+            if request.profile != nil {
+                environment.append(ProfileRequest.originalCommandVariable + [UInt8(ascii: "=")] + command)
+            }
             return .chroot(
                 helper: paths.chrootHelper,
-                command: command,
+                command: given ?? [],
                 environment: environment,
                 umask: policy.umask,
                 decision: decision

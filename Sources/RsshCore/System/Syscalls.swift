@@ -60,6 +60,11 @@ internal func system_landlock_restrict(_ ruleset: Int32, _ flags: UInt32) -> Int
 /// open(path, O_PATH | O_CLOEXEC).
 internal func system_open_path(_ path: UnsafePointer<CChar>) -> Int32 { CRsshShims_open_path(path) }
 
+/// openat(directory, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC).
+internal func system_open_path_beneath(_ directory: Int32, _ name: UnsafePointer<CChar>) -> Int32 {
+    CRsshShims_open_path_beneath(directory, name)
+}
+
 internal func system_access(_ path: UnsafePointer<CChar>, _ mode: Int32) -> Int32 {
     access(path, mode)
 }
@@ -316,6 +321,9 @@ internal func system_readlinkat(
 ) -> Int {
     readlinkat(directory, path, buffer, size)
 }
+
+/// fchdir(2).
+internal func system_fchdir(_ fd: Int32) -> Int32 { fchdir(fd) }
 
 /// openat(2) without O_CREAT.
 internal func system_openat(_ directory: Int32, _ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {

@@ -110,6 +110,6 @@ public struct UserLine: Sendable, Equatable {
     /// Whether the parsed entry `entry` says exactly what this line means.
     public func matches(_ entry: UserEntry) -> Bool {
         entry.name == name && entry.umask == umask && entry.programs == programs && entry.chrootPath == chrootPath
-            && entry.options == options
+            && entry.options == options && entry.root == nil
     }
 }

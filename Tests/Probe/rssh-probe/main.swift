@@ -25,6 +25,10 @@ let commandConfig = ConfigParser.parse(
         user = jailed:027:111111:/srv/jail:git
         user = reader:022:111111::readonly,checksums,borg,git
         user = dropper:022:111111::uploadonly
+        user = locked:022:111111::landlock,checksums
+        profile = narrow:077:10011::uploadonly,root=in
+        profile = reads:022:00011::readonly,checksums
+        profile = wide:022:111111::unconfinedexec
 
         """.utf8
     ),
@@ -61,6 +65,22 @@ func emit(_ text: String) {
     }
 }
 
+/// A landlocked user's home that passes the session's checks: its own, below root's, `.ssh` immutable.
+func probeHome(_ user: String) -> LandlockHome {
+    let root = FileStatus(owner: 0, mode: 0o040755)
+    let own = FileStatus(owner: 1005, mode: 0o040750)
+    return LandlockHome(
+        home: Array("/home/\(user)".utf8),
+        resolved: Array("/home/\(user)".utf8),
+        status: own,
+        ancestors: [
+            LandlockHome.Ancestor(path: Array("/".utf8), status: root),
+            LandlockHome.Ancestor(path: Array("/home".utf8), status: root),
+        ],
+        ssh: SshDirectory(status: root, immutable: true, home: own)
+    )
+}
+
 func describe(_ outcome: ShellOutcome) -> String {
     var decision = outcome.decision
     decision.audit = "probe"
@@ -70,6 +90,9 @@ func describe(_ outcome: ShellOutcome) -> String {
         text += "\nrun \(vetted.executable) umask \(umask)"
         for argument in vetted.arguments { text += " [" + Printable.text(argument) + "]" }
         for entry in environment { text += "\nenv " + Printable.text(entry) }
+        for rule in vetted.confinement?.rules ?? [] {
+            text += "\nlandlock \(rule.access) " + Printable.text(rule.displayPath) + (rule.entered ? " (start)" : "")
+        }
     case .chroot(let helper, let command, _, let umask, _):
         text += "\nchroot via \(helper) umask \(umask): " + Printable.text(command)
     case .respond(let session, _):
@@ -133,6 +156,22 @@ func probe(_ label: String, _ bytes: [UInt8], full: Bool = true) {
         let outcome = shell.decide(command: bytes, expansion: LiteralExpansion(homeDirectory: home))
         emit(describe(outcome))
         explain(shell, bytes, outcome, full: full)
+    }
+    // The same bytes as the client's command under each profile a key's forced command selects.
+    for (user, profile) in [("locked", "narrow"), ("locked", "reads"), ("probe", "reads"), ("reader", "wide")] {
+        let shell = LoginShell(
+            paths: paths,
+            account: Account(name: user, uid: 1005, gid: 1005, home: Array("/home/\(user)".utf8), shell: []),
+            configuration: .success(commandConfig),
+            environment: environment + [Array("SSH_ORIGINAL_COMMAND=".utf8) + bytes],
+            facts: SessionFacts(landlockABI: 7, landlockHome: probeHome(user))
+        )
+        let selector = Array("rssh-profile \(profile)".utf8)
+        let home = Array("/home/\(user)".utf8)
+        emit(
+            "profile \(profile): "
+                + describe(shell.decide(command: selector, expansion: LiteralExpansion(homeDirectory: home)))
+        )
     }
     // The same bytes as the command of a WinSCP line: the responder's grammar in both compilations.
     emit("winscp: " + describeWinSCP(bytes + Array(" ; echo \"WinSCP: this is end-of-file:$?\"".utf8)))
