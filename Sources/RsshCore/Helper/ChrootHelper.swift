@@ -23,6 +23,8 @@ public enum ChrootHelper {
     /// and argument vector to the recorder, and exec.
     /// - Parameter arguments: argv without argv[0].
     public static func main(arguments: [[UInt8]]) -> Never {
+        // The supervisor's pid, in the supervised mode (checked again after the drop, see below).
+        let parent = system_getppid()
         sanitizeDescriptors()
         _ = system_set_not_dumpable()
         // A recorder that is gone must show as a failed write (EPIPE), which is logged or, under requireaudit,
@@ -121,10 +123,19 @@ public enum ChrootHelper {
                 exit(ShellOutcome.refusedStatus)
             }
         }
-        do {
+        do throws(SystemError) {
             try PrivilegeDrop.enter(jail: prepared.jail)
             try PrivilegeDrop.become(prepared.account, groups: groups)
             try PrivilegeDrop.forbidNewPrivileges()
+            // Supervised: the program must die with its supervisor, or killing the supervisor would free the
+            // account's slot while the program runs on. The setuid exec and the uid change above cleared what
+            // the supervisor set, so it is set again now, as the user, and the supervisor must still be there.
+            if prepared.policy.options.contains(.supervised) {
+                guard system_die_with_parent() == 0 else { throw SystemError.current("prctl(PR_SET_PDEATHSIG)") }
+                guard system_getppid() == parent else {
+                    throw SystemError(call: "getppid", subject: "the supervisor", code: ESRCH)
+                }
+            }
         } catch {
             // Whatever failed, nothing continues: the helper exits (from root, or half-dropped).
             conclude(
