@@ -9,19 +9,24 @@ public struct FileSystemExpansion: PathExpansion {
     /// The limits are put back when glob returns. rssh and the chroot helper set it; tests and `rssh -v` cannot
     /// (the limits are the whole process's).
     public var limitsResources: Bool
+    /// Whether patterns are matched at all (false: they stay literal, as `LiteralExpansion` keeps them).
+    ///
+    /// The login shell's pre-check uses this rather than `LiteralExpansion`, so the Embedded shell holds one
+    /// specialization of the whole decision procedure instead of one per expansion type (about 60 KB).
+    public var expandsPatterns: Bool
 
     /// Creates an expansion rooted in the current file system.
-    public init(homeDirectory: [UInt8], limitsResources: Bool = false) {
+    /// - Parameter literal: true for a pre-check, whose patterns stay literal.
+    public init(homeDirectory: [UInt8], limitsResources: Bool = false, literal: Bool = false) {
         self.homeDirectory = homeDirectory
         self.limitsResources = limitsResources
+        self.expandsPatterns = !literal
     }
-
-    /// True: patterns are matched against the file system.
-    public var expandsPatterns: Bool { true }
 
     /// Runs glob(3) on `pattern`, charging its work to `budget`; backslash escapes in it are honoured, as produced
     /// by `CommandSplitter`.
     public func glob(_ pattern: [UInt8], budget: inout ExpansionBudget) throws(CommandError) -> [[UInt8]] {
+        guard expandsPatterns else { return [] }
         guard limitsResources else { return try Self.matches(pattern, budget: &budget) }
         let limits = try ExpansionLimits.lower()
         let found: Result<[[UInt8]], CommandError>

@@ -154,7 +154,14 @@ public struct LoginShell {
             vetted =
                 try jail == nil
                 ? vet(RootedExpansion(expansion, homeDirectory: area))
-                : vet(LiteralExpansion(homeDirectory: Array("/".utf8)))
+                // Literal: a jail's words are expanded inside it (the same expansion type as above, so the
+                // Embedded shell specializes the vetter once).
+                : vet(
+                    RootedExpansion(
+                        FileSystemExpansion(homeDirectory: [], literal: true),
+                        homeDirectory: Array("/".utf8)
+                    )
+                )
         } catch {
             return refusal(error.description, policy.programs, reason: error.description, chroot: jail)
         }
