@@ -212,7 +212,7 @@ bench: deps
 FUZZ_SECONDS ?= 60
 FUZZ_SANITIZERS ?= fuzzer,address
 FUZZ_DIR     := $(CURDIR)/.build-fuzz
-FUZZ_TARGETS := FuzzConfig FuzzSplitter FuzzDecision
+FUZZ_TARGETS := FuzzConfig FuzzSplitter FuzzDecision FuzzTransfer
 CORE_SOURCES  = $(shell find Sources/RsshCore -name '*.swift' | sort)
 CLANG        ?= $(or $(wildcard $(dir $(shell command -v $(SWIFT)))clang),clang)
 

@@ -134,6 +134,39 @@ func probe(_ label: String, _ bytes: [UInt8]) {
     }
     // The same bytes as the command of a WinSCP line: the responder's grammar in both compilations.
     emit("winscp: " + describeWinSCP(bytes + Array(" ; echo \"WinSCP: this is end-of-file:$?\"".utf8)))
+    for line in transferLines(bytes) { emit(line) }
+}
+
+/// The same bytes through the transfer log's readers: as an scp session (the first byte picks the role, then
+/// chunks of a header byte, bit 7 for the client's side, and up to 127 bytes, as FuzzTransfer reads them),
+/// as sftp-server's log at both levels and as rsync's log; each record as its log line and audit text.
+func transferLines(_ bytes: [UInt8]) -> [String] {
+    guard let first = bytes.first else { return [] }
+    var records: [TransferRecord] = []
+    var observer = ScpStreamObserver(role: first & 1 == 0 ? .sink : .source, base: Array("in".utf8))
+    var index = 1
+    while index < bytes.count {
+        let end = min(bytes.count, index + 1 + Int(bytes[index] & 0x7F))
+        let chunk = Array(bytes[(index + 1)..<end])
+        records += bytes[index] & 0x80 != 0 ? observer.fromClient(chunk) : observer.fromProgram(chunk)
+        index = end
+    }
+    records += observer.finish()
+    for level in [SftpServerLogParser.Level.debug, .info] {
+        var parser = SftpServerLogParser(level: level)
+        records += parser.feed(bytes) + parser.finish()
+    }
+    var rsync = RsyncLogParser(destination: Array("dst/".utf8))
+    records += rsync.feed(bytes)
+    var log = TransferLog(session: "probe", limit: 8)
+    var lines: [String] = []
+    for record in records {
+        if let line = log.line(for: record) {
+            lines.append("transfer: " + line + "\naudit: " + record.auditMessage(session: "probe"))
+        }
+    }
+    if let closing = log.closingLine { lines.append("transfer: " + closing) }
+    return lines
 }
 
 func describeWinSCP(_ bytes: [UInt8]) -> String {

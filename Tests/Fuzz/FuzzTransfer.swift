@@ -1,0 +1,66 @@
+// libFuzzer target: the transfer log's three readers on arbitrary bytes (issue 20).
+// Input: the first byte picks the scp observer's role; then chunks, each a header byte (bit 7: from the
+// client; bits 0-6: length) and that many bytes. Invariants: nothing traps; the scp observer gives at most one
+// "unparseable" record and never a path longer than its cap; splitting every chunk into single bytes gives the
+// same records from all three readers (chunk boundaries never matter); no record from rsync's log without its
+// marker line.
+
+/// The chunks of `input` after its first byte: (from the client, bytes).
+private func chunks(_ input: [UInt8]) -> [(Bool, [UInt8])] {
+    var result: [(Bool, [UInt8])] = []
+    var index = 1
+    while index < input.count {
+        let header = input[index]
+        let end = min(input.count, index + 1 + Int(header & 0x7F))
+        result.append((header & 0x80 != 0, Array(input[(index + 1)..<end])))
+        index = end
+    }
+    return result
+}
+
+/// Every scp record for `chunks`, each chunk fed whole or byte by byte.
+private func scpRecords(_ role: ScpStreamObserver.Role, _ chunks: [(Bool, [UInt8])], single: Bool) -> [TransferRecord] {
+    var observer = ScpStreamObserver(role: role)
+    var records: [TransferRecord] = []
+    for (fromClient, bytes) in chunks {
+        let pieces = single ? bytes.map { [$0] } : [bytes]
+        for piece in pieces {
+            records += fromClient ? observer.fromClient(piece) : observer.fromProgram(piece)
+        }
+    }
+    return records + observer.finish()
+}
+
+/// libFuzzer's entry point: runs the three readers on one input and checks the invariants above.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTransfer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let input = Array(UnsafeBufferPointer(start: data, count: size))
+    guard let first = input.first else { return 0 }
+    let role: ScpStreamObserver.Role = first & 1 == 0 ? .sink : .source
+    let split = chunks(input)
+    let whole = scpRecords(role, split, single: false)
+    invariant(whole == scpRecords(role, split, single: true), "scp: chunking changed the records")
+    let unparseable = whole.filter { $0.reason.starts(with: Array("unparseable".utf8)) }
+    invariant(unparseable.count <= 1, "scp: more than one unparseable record")
+    invariant(whole.allSatisfy { $0.path.count <= ScpStreamObserver.maximumPathBytes }, "scp: a path past the cap")
+
+    let stream = Array(input.dropFirst())
+    var sftpWhole = SftpServerLogParser(level: first & 2 == 0 ? .debug : .info)
+    var sftpSingle = sftpWhole
+    var sftp = sftpWhole.feed(stream) + sftpWhole.finish()
+    var sftpBytes: [TransferRecord] = []
+    for byte in stream { sftpBytes += sftpSingle.feed([byte]) }
+    sftpBytes += sftpSingle.finish()
+    invariant(sftp == sftpBytes, "sftp-server: chunking changed the records")
+    sftp.removeAll()
+
+    var rsyncWhole = RsyncLogParser()
+    var rsyncSingle = rsyncWhole
+    let rsync = rsyncWhole.feed(stream)
+    var rsyncBytes: [TransferRecord] = []
+    for byte in stream { rsyncBytes += rsyncSingle.feed([byte]) }
+    invariant(rsync == rsyncBytes, "rsync: chunking changed the records")
+    let markers = stream.split(separator: 0x0A).filter { RsyncLogParser.afterPrefix($0) != nil }.count
+    invariant(rsync.count <= markers, "rsync: a record without its line")
+    return 0
+}
