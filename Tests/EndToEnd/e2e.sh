@@ -1466,6 +1466,10 @@ sed -i "/^group = $GR:/d; /^user = $GU:/d" "$ETC/rssh.conf"
 # shellcheck source=Tests/EndToEnd/supervised.sh
 . "$REPO/Tests/EndToEnd/supervised.sh"
 # --- END issue 20 ------------------------------------------------------------------------------------
+# --- BEGIN issue 20 (transfer log): one line per file for sftp, scp and rsync in the supervised mode -------
+# shellcheck source=Tests/EndToEnd/transfers.sh
+. "$REPO/Tests/EndToEnd/transfers.sh"
+# --- END issue 20 (transfer log) ---------------------------------------------------------------------
 
 # --- summary ----------------------------------------------------------------------------------
 echo
