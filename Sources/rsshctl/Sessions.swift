@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import RsshCore
 import RsshJail
 
@@ -35,25 +35,10 @@ struct Last: ParsableCommand {
             print("rsshctl last: only root can read the audit trail")
             throw ExitCode.failure
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/sbin/ausearch")
-        var arguments = ["-m", "USER_CMD", "--raw"]
-        if let input { arguments += ["-if", input] }
-        if let user { arguments += ["-ua", user] }
-        process.arguments = arguments
-        process.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            print("rsshctl last: cannot run ausearch (apt-get install auditd): \(error)")
+        guard let text = AuditSearch.userCommands(input: input) else {
+            print("rsshctl last: cannot run \(AuditSearch.path) (apt-get install auditd)")
             throw ExitCode.failure
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
         let sessions = EndedSession.list(auditLog: text, shell: ProgramPaths.compiledIn.shell, user: user)
         print(EndedSession.render(sessions), terminator: "")
     }

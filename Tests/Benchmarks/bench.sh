@@ -4,7 +4,7 @@
 # Medians over many runs (hyperfine), so the figures hold on a noisy machine. Not a test: nothing fails.
 set -uo pipefail
 NAME=bench
-USERS=(rsshbench rsshbench_jail rsshbench_sh rsshbench_grp)
+USERS=(rsshbench rsshbench_jail rsshbench_sh rsshbench_grp rsshbench_sup)
 JAIL_USER=rsshbench_jail
 # shellcheck source=Tests/EndToEnd/lib.sh
 . "$(dirname "$0")/../EndToEnd/lib.sh"
@@ -17,6 +17,7 @@ logfacility = LOG_USER
 sftpserveroptions = -l INFO
 user = rsshbench:022:00010::checksums
 user = rsshbench_jail:022:00010:$JAIL
+user = rsshbench_sup:022:00010::checksums,supervised
 CONF
 harness_users
 usermod -s /bin/sh rsshbench_sh
@@ -136,6 +137,28 @@ HASH_OK=no
 read -r R7_RSSH R7_DIRECT < <(median "$OUT/b7.json")
 rm -f "$HASHFILE"
 
+echo "== 8. start-up, supervised vs exec mode: rssh -c sftp-server (stdin at EOF) for a supervised user and a plain one"
+as_user rsshbench_sup hyperfine -N -i --warmup 30 --runs "$RUNS" --export-json "$OUT/b8s.json" --style basic \
+    "$RSSH -c $SFTP_SERVER" >/dev/null 2>&1
+read -r R8_SUP < <(median "$OUT/b8s.json")
+
+echo "== 9. through sshd: a 1 GiB sftp put, supervised vs exec mode (median of 3 each, alternating)"
+head -c 1073741824 /dev/urandom >"$WORK/big"
+R9_SUP=() R9_EXEC=() BIG_OK=yes
+for round in 1 2 3; do
+    for user in rsshbench_sup rsshbench; do
+        t0=$(date +%s.%N)
+        printf 'put %s big\n' "$WORK/big" | sftp_batch "$user" >/dev/null 2>&1 || BIG_OK=no
+        t1=$(date +%s.%N)
+        cmp -s "$WORK/big" "$(getent passwd "$user" | cut -d: -f6)/big" || BIG_OK=no
+        rm -f "$(getent passwd "$user" | cut -d: -f6)/big"
+        if [ "$user" = rsshbench_sup ]; then R9_SUP+=("$($PY -c "print($t1-$t0)")"); else R9_EXEC+=("$($PY -c "print($t1-$t0)")"); fi
+    done
+done
+rm -f "$WORK/big"
+R9S=$(printf '%s\n' "${R9_SUP[@]}" | sort -g | sed -n 2p)
+R9E=$(printf '%s\n' "${R9_EXEC[@]}" | sort -g | sed -n 2p)
+
 target() { $PY -c 'import sys; print("met" if float(sys.argv[1]) <= float(sys.argv[2]) else "MISSED")' "$1" "$2"; }
 echo
 echo "medians: rssh $(ms "$R1_RSSH"), sftp-server $(ms "$R1_DIRECT"), /bin/sh -c $(ms "$R1_SH"); chrooted $(ms "$R2_JAIL") vs $(ms "$R2_DIRECT")"
@@ -160,3 +183,7 @@ echo "size 5   stripped rssh $R5_SHELL bytes, helper $R5_HELPER bytes (target <=
 echo "ratio 6  50 sftp sessions, rssh / sh     = $R6   (target <= 1.02: $(target "$R6" 1.02))"
 R7=$(ratio "$R7_RSSH" "$R7_DIRECT")
 echo "ratio 7  1 GiB sha256sum, rssh / direct  = $R7   (target <= 1.1: $(target "$R7" 1.1)); $(ms "$R7_RSSH") vs $(ms "$R7_DIRECT"), same digest: $HASH_OK"
+R8=$(ratio "$R8_SUP" "$R1_RSSH")
+echo "ratio 8  start-up, supervised / exec mode = $R8   ($(ms "$R8_SUP") vs $(ms "$R1_RSSH"); the fork and the end record)"
+R9=$(ratio "$R9S" "$R9E")
+echo "ratio 9  1 GiB sftp put through sshd, supervised / exec = $R9   (target <= 1.03: $(target "$R9" 1.03)); ${R9S}s vs ${R9E}s, intact: $BIG_OK"

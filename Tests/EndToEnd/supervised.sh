@@ -18,12 +18,16 @@ last_args=()
 # hold USER N: starts sftp-server sessions for USER that stay open until `release`.
 hold() {
     mkfifo "$SUP/hold.$1.$2"
-    "$SSH" -T "$1@127.0.0.1" "$SFTPS" <"$SUP/hold.$1.$2" >/dev/null 2>"$SUP/hold.$1.$2.err" &
+    # The client must not hold the other sessions' fifos open (they would never see their end of file).
+    (
+        for v in ${!HOLD_FD_@}; do eval "exec ${!v}>&-" 2>/dev/null; done
+        exec "$SSH" -T "$1@127.0.0.1" "$SFTPS" <"$SUP/hold.$1.$2" >/dev/null 2>"$SUP/hold.$1.$2.err"
+    ) &
     eval "HOLD_PID_$2=$!"
     exec {fd}>"$SUP/hold.$1.$2"
     eval "HOLD_FD_$2=$fd"
 }
-release() { local fd; eval "fd=\$HOLD_FD_$1"; exec {fd}>&-; }
+release() { local fd; eval "fd=\$HOLD_FD_$1"; exec {fd}>&-; unset "HOLD_FD_$1"; }
 # sessions_of USER: the number of that user's supervisors rsshctl who lists.
 sessions_of() { "$RSSHCTL" who | awk -v u="$1" '$1 == u' | wc -l; }
 wait_sessions() { for _ in $(seq 100); do [ "$(sessions_of "$1")" = "$2" ] && return 0; sleep 0.1; done; return 1; }
@@ -40,6 +44,7 @@ if wait_sessions $S 1 && wait_sessions $LL 1 && wait_sessions $J 1 \
 else fail "supervised: rsshctl who lists the open plain, landlocked and jailed sessions" "$("$RSSHCTL" who 2>&1)"; fi
 release 1; release 2; release 3
 wait "$HOLD_PID_1" "$HOLD_PID_2" "$HOLD_PID_3"
+rm -f "$SUP"/hold.*
 if wait_sessions $S 0 && wait_sessions $LL 0 && wait_sessions $J 0; then pass "supervised: rsshctl who lists nothing once they end"
 else fail "supervised: rsshctl who lists nothing once they end" "$("$RSSHCTL" who 2>&1)"; fi
 
@@ -111,22 +116,26 @@ kill -9 "$HOLD_PID_4"
 if wait_sessions $S 1; then pass "maxsessions=2: a client killed (kill -9) frees its slot"
 else fail "maxsessions=2: a client killed (kill -9) frees its slot" "$("$RSSHCTL" who)"; fi
 for n in 1 2 3 4; do eval "fd=\${HOLD_FD_$n:-}"; [ -n "$fd" ] && exec {fd}>&- 2>/dev/null; done
-wait 2>/dev/null
+# Never a bare wait: the harness's own auditd may be a background child too.
+wait "$HOLD_PID_1" "$HOLD_PID_2" "$HOLD_PID_3" "$HOLD_PID_4" 2>/dev/null
 wait_sessions $S 0
 rm -f "$SUP"/hold.*
 
 # 50 simultaneous starts (rssh run directly as the user, sshd's MaxStartups would drop connections): exactly 2.
 mkfifo "$SUP/gate"
 exec {gate}<>"$SUP/gate"
+starters=()
 for i in $(seq 50); do
-    (SSH_CONNECTION="127.0.0.1 1 127.0.0.1 22" timeout 60 setpriv --reuid=$S --regid="$(id -g $S)" --init-groups \
+    (exec {gate}>&-  # only the suite holds the gate's writing end, so closing it ends the admitted sessions
+        SSH_CONNECTION="127.0.0.1 1 127.0.0.1 22" timeout 60 setpriv --reuid=$S --regid="$(id -g $S)" --init-groups \
         "$RSSH" -c "$SFTPS" <"$SUP/gate" >/dev/null 2>"$SUP/start.$i.err"; echo $? >"$SUP/start.$i") &
+    starters+=($!)
 done
 for _ in $(seq 300); do [ "$(ls "$SUP"/start.[0-9]* 2>/dev/null | grep -cv err)" -ge 48 ] && break; sleep 0.1; done
 refused=$(grep -l "too many sessions" "$SUP"/start.*.err | wc -l)
 running=$(sessions_of $S)
 exec {gate}>&-
-wait
+wait "${starters[@]}"
 admitted=$(grep -lx 0 "$SUP"/start.[0-9] "$SUP"/start.[0-9][0-9] | wc -l)
 if [ "$refused" = 48 ] && [ "$running" = 2 ] && [ "$admitted" = 2 ]; then pass "maxsessions=2: 50 simultaneous starts admit exactly 2"
 else fail "maxsessions=2: 50 simultaneous starts admit exactly 2" "refused $refused, running $running, admitted $admitted"; fi

@@ -161,10 +161,7 @@ public struct OpenSession: Sendable, Equatable {
         }.joined(separator: "\n") + "\n"
     }
 
-    private static func userName(_ uid: UInt32) -> String {
-        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "\(uid)" }
-        return String(cString: name)
-    }
+    private static func userName(_ uid: UInt32) -> String { jail_user_name(uid) ?? "\(uid)" }
 
     private static func bytes(_ path: String) -> [UInt8] { (try? FileSystem.read(path, limit: 1 << 16)) ?? [] }
 
@@ -177,7 +174,7 @@ public struct OpenSession: Sendable, Equatable {
 
     private static func link(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink(path, &buffer, buffer.count - 1)
+        let count = jail_readlink(path, &buffer, buffer.count - 1)
         guard count > 0 else { return nil }
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

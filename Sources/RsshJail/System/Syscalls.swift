@@ -205,3 +205,17 @@ internal func jail_getpid() -> pid_t { getpid() }
 
 /// geteuid(2).
 internal func jail_geteuid() -> uid_t { geteuid() }
+
+/// readlink(2) into a buffer (not NUL-terminated): the length, or -1.
+internal func jail_readlink(_ path: String, _ buffer: UnsafeMutablePointer<CChar>, _ size: Int) -> Int {
+    readlink(path, buffer, size)
+}
+
+/// sysconf(_SC_CLK_TCK): the clock ticks per second /proc counts in.
+internal func jail_clock_ticks() -> Int { sysconf(Int32(_SC_CLK_TCK)) }
+
+/// getpwuid(3)'s login name for `uid`, or nil (rsshctl is single-threaded).
+internal func jail_user_name(_ uid: uid_t) -> String? {
+    guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return nil }
+    return String(cString: name)
+}
