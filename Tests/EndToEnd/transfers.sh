@@ -120,9 +120,12 @@ if [ -n "$sid" ] && logged "session-end session=$sid user=\"$S\""; then
 else fail "transfers: a transfer line's session id is its session's end record's" "sid=$sid"; fi
 
 # The audit record, which no local user can forge.
-if wait_record "op=rssh-transfer" && audit_records "op=rssh-transfer" | grep -q "acct=$LL .*transfer=upload .*bytes=$B"; then
+# (Read whole first: grep -q closing the pipe early would fail the pipeline under pipefail.)
+wait_record "op=rssh-transfer"
+records=$(audit_records "op=rssh-transfer")
+if grep -q "acct=$LL .*transfer=upload .*bytes=$B" <<<"$records" && grep -q "acct=$S .*transfer=download" <<<"$records"; then
     pass "transfers: each line is also an audit record op=rssh-transfer (with acct=)"
-else fail "transfers: each line is also an audit record op=rssh-transfer" "$(audit_records "op=rssh-transfer" | tail -3)"; fi
+else fail "transfers: each line is also an audit record op=rssh-transfer" "$(tail -3 <<<"$records")"; fi
 
 # Exec mode is unchanged: no transfer line for a session of a user without the option.
 cp "$TR/rssh.conf.before" "$ETC/rssh.conf"
