@@ -1525,6 +1525,10 @@ sed -i "/^user = $XL:/d" "$ETC/rssh.conf"
 # shellcheck source=Tests/EndToEnd/supervised.sh
 . "$REPO/Tests/EndToEnd/supervised.sh"
 # --- END issue 20 ------------------------------------------------------------------------------------
+# --- BEGIN issue 20 (transfer log): one line per file for sftp, scp and rsync in the supervised mode -------
+# shellcheck source=Tests/EndToEnd/transfers.sh
+. "$REPO/Tests/EndToEnd/transfers.sh"
+# --- END issue 20 (transfer log) ---------------------------------------------------------------------
 
 # --- BEGIN issue 19 (profiles): per-key profiles through sshd, landlocked and jailed (profiles.sh) -----
 # shellcheck source=Tests/EndToEnd/profiles.sh

@@ -3,7 +3,8 @@ extension CommandVetter {
     ///
     /// On top of `vet(_:allowed:paths:expansion:)`: a program that runs commands by design (cvs, rdist,
     /// svnserve) needs a confined user or `unconfinedexec`, and sftp-server runs with the administrator's
-    /// options only (`SftpServerOptions`), its argument vector built here rather than passed through.
+    /// options only (`SftpServerOptions`), its argument vector built here rather than passed through (in the
+    /// supervised mode followed by `SftpServerLogParser.serverArguments`).
     public static func vet(
         _ line: [UInt8],
         policy: UserPolicy,
@@ -37,6 +38,11 @@ extension CommandVetter {
                 umask: policy.umask,
                 mode: policy.accessMode
             )
+            // Supervised: its log on stderr, where the supervisor reads the transfer log (TransferObserver),
+            // after the administrator's options so that its -l wins.
+            if policy.options.contains(.supervised) {
+                vetted.arguments += SftpServerLogParser.serverArguments.map { Array($0.utf8) }
+            }
         }
         // In appendonly, rsync receives and borg writes its repository files; the other programs create nothing.
         let otherWriter = policy.programs.allows(.rsync) ? "rsync" : policy.options.contains(.borg) ? "borg" : nil

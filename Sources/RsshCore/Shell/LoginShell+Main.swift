@@ -156,15 +156,25 @@ extension LoginShell {
             exit(ShellOutcome.refusedStatus)
         case .run(let vetted, let environment, let umask, let decision):
             if let sessionID {
-                let launch = Supervisor.Launch(
+                let plan = transferPlan(vetted, jailed: false)
+                var launch = Supervisor.Launch(
                     path: vetted.executable,
-                    arguments: vetted.arguments,
+                    arguments: TransferPlan.rsyncArguments(vetted.arguments, plan: plan),
                     environment: environment,
                     umask: umask,
                     forbidNewPrivileges: true,
                     confinement: vetted.confinement
                 )
-                supervise(launch, decision: decision, id: sessionID, slot: slot, audit: shell.facts.audit, log: log)
+                if case .rsync = plan { launch.logDescriptor = TransferPlan.logDescriptor }
+                supervise(
+                    launch,
+                    plan: plan,
+                    decision: decision,
+                    id: sessionID,
+                    slot: slot,
+                    audit: shell.facts.audit,
+                    log: log
+                )
             }
             failure = ProcessImage.exec(
                 path: vetted.executable,
@@ -194,7 +204,16 @@ extension LoginShell {
                     umask: umask,
                     forbidNewPrivileges: false
                 )
-                supervise(launch, decision: decision, id: sessionID, slot: slot, audit: shell.facts.audit, log: log)
+                let plan = transferPlan(command, policy: supervision, paths: paths)
+                supervise(
+                    launch,
+                    plan: plan,
+                    decision: decision,
+                    id: sessionID,
+                    slot: slot,
+                    audit: shell.facts.audit,
+                    log: log
+                )
             }
             failure = ProcessImage.exec(
                 path: helper,
@@ -212,6 +231,7 @@ extension LoginShell {
     /// Runs `launch` under a supervisor (the supervised mode); the end record names the decision's program.
     static func supervise(
         _ launch: Supervisor.Launch,
+        plan: TransferPlan,
         decision: Decision,
         id: String,
         slot: SessionSlots.Slot?,
@@ -231,8 +251,11 @@ extension LoginShell {
             bytesToClient: 0,
             end: .unknown
         )
-        // The transfer-log parsers plug in here, as a SessionObserver of their own.
-        var observer = CountingOnly()
+        var observer = TransferObserver(
+            plan: plan,
+            log: TransferLog(session: id, user: decision.user),
+            sink: SyslogAuditSink(log: log, audit: audit, address: decision.address)
+        )
         Supervisor.run(launch, record: record, slot: slot, audit: audit, log: log, observer: &observer)
     }
 

@@ -20,6 +20,30 @@ public protocol SessionObserver {
     mutating func observe(_ bytes: ArraySlice<UInt8>, direction: RelayDirection)
     /// Sees one line of the program's standard error, without its newline (cut at `SessionRelay.maximumLine`).
     mutating func programLine(_ line: [UInt8])
+    /// Whether the program's standard error reaches the client line by line, each line only when
+    /// `passesProgramLine` says so (a log the program writes there, such as sftp-server's with `-e`, stays here).
+    var filtersProgramLines: Bool { get }
+    /// Sees one line of the program's standard error (as `programLine`) and says whether the client gets it;
+    /// called instead of `programLine` when `filtersProgramLines`.
+    mutating func passesProgramLine(_ line: [UInt8]) -> Bool
+    /// Sees the next bytes of the program's log pipe (`Supervisor.Launch.logDescriptor`), in order.
+    mutating func programLog(_ bytes: ArraySlice<UInt8>)
+    /// The relay has ended: the program is gone and its streams are drained.
+    mutating func relayEnded()
+}
+
+extension SessionObserver {
+    /// False: the program's standard error goes to the client as it comes.
+    public var filtersProgramLines: Bool { false }
+    /// Passes every line on, after `programLine`.
+    public mutating func passesProgramLine(_ line: [UInt8]) -> Bool {
+        programLine(line)
+        return true
+    }
+    /// Ignores the log.
+    public mutating func programLog(_ bytes: ArraySlice<UInt8>) {}
+    /// Nothing to finish.
+    public mutating func relayEnded() {}
 }
 
 /// The observer of a session nobody follows: only the counts are kept.

@@ -55,7 +55,8 @@ struct SessionRelay {
     ///   - stdin: the write end of the program's stdin pipe.
     ///   - stdout: the read end of its stdout pipe.
     ///   - stderr: the read end of its stderr pipe.
-    init(child: pid_t, signals: Int32, stdin: Int32, stdout: Int32, stderr: Int32, splices: Bool) {
+    ///   - log: the read end of the program's log pipe (its bytes go to the observer only), or -1.
+    init(child: pid_t, signals: Int32, stdin: Int32, stdout: Int32, stderr: Int32, splices: Bool, log: Int32 = -1) {
         self.child = child
         self.signals = signals
         channels = [
@@ -81,6 +82,11 @@ struct SessionRelay {
                 destinationIsClient: true
             ),
         ]
+        if log >= 0 {
+            channels.append(
+                Channel(source: log, destination: -1, direction: nil, splices: false, destinationIsClient: false)
+            )
+        }
         buffer = [UInt8](repeating: 0, count: splices ? 64 * 1024 : Self.bufferSize)
     }
 
@@ -123,7 +129,8 @@ struct SessionRelay {
             }
         }
         if status == nil { status = reapBlocking() }
-        if !line.isEmpty { observer.programLine(line) }
+        if !line.isEmpty && !observer.filtersProgramLines { observer.programLine(line) }
+        observer.relayEnded()
         return Outcome(
             status: status,
             bytesFromClient: channels[0].bytes,
@@ -193,15 +200,30 @@ struct SessionRelay {
         }
         if count > 0 {
             let chunk = buffer[0..<count]
+            if channels[index].destination < 0 {
+                observer.programLog(chunk)
+                return
+            }
             if let direction = channels[index].direction {
                 channels[index].bytes += UInt64(count)
                 if observer.wantsBytes { observer.observe(chunk, direction: direction) }
+            } else if observer.filtersProgramLines {
+                channels[index].pending = filterLines(chunk, observer: &observer)
+                flush(index)
+                return
             } else {
                 splitLines(chunk, observer: &observer)
             }
             channels[index].pending = Array(chunk)
             flush(index)
         } else if count == 0 {
+            if channels[index].direction == nil && channels[index].destination >= 0 && observer.filtersProgramLines
+                && !line.isEmpty
+            {
+                // The last line had no newline: it is judged now, before the client's stderr is detached.
+                if observer.passesProgramLine(line) { _ = DescriptorIO.writeAll(line, to: channels[index].destination) }
+                line.removeAll()
+            }
             end(index)
         } else if system_errno() != EAGAIN && system_errno() != EINTR {
             end(index)
@@ -231,7 +253,9 @@ struct SessionRelay {
         guard channels[index].open else { return }
         channels[index].open = false
         channels[index].pending = []
-        if channels[index].destinationIsClient {
+        if channels[index].destination < 0 {
+            _ = system_close(channels[index].source)
+        } else if channels[index].destinationIsClient {
             _ = system_close(channels[index].source)
             Self.detachClient(channels[index].destination)
         } else {
@@ -256,6 +280,31 @@ struct SessionRelay {
                 line.append(byte)
             }
         }
+    }
+
+    /// Gives the observer each stderr line and returns the bytes of those it passes on, newlines kept; a line
+    /// that reaches `maximumLine` without one is judged as it stands (so nothing passed on is ever cut).
+    private mutating func filterLines<Observer: SessionObserver>(
+        _ bytes: ArraySlice<UInt8>,
+        observer: inout Observer
+    ) -> [UInt8] {
+        var passed: [UInt8] = []
+        for byte in bytes {
+            if byte == UInt8(ascii: "\n") {
+                if observer.passesProgramLine(line) {
+                    passed += line
+                    passed.append(byte)
+                }
+                line.removeAll(keepingCapacity: true)
+                continue
+            }
+            line.append(byte)
+            if line.count == Self.maximumLine {
+                if observer.passesProgramLine(line) { passed += line }
+                line.removeAll(keepingCapacity: true)
+            }
+        }
+        return passed
     }
 
     /// Replaces a client descriptor with /dev/null, so sshd sees its end of file now.

@@ -28,6 +28,9 @@ public enum Supervisor {
         public var forbidNewPrivileges: Bool
         /// The Landlock ruleset, applied in the child.
         public var confinement: LandlockPlan?
+        /// The descriptor the program inherits the write end of a log pipe on (rsync's `--log-file`), whose
+        /// bytes go to the observer's `programLog`; nil for none.
+        public var logDescriptor: Int32?
 
         /// Creates a launch.
         public init(
@@ -68,7 +71,10 @@ public enum Supervisor {
         var input: [Int32] = [-1, -1]
         var output: [Int32] = [-1, -1]
         var errors: [Int32] = [-1, -1]
-        guard signals >= 0, system_pipe(&input) == 0, system_pipe(&output) == 0, system_pipe(&errors) == 0 else {
+        var logPipe: [Int32] = [-1, -1]
+        guard signals >= 0, system_pipe(&input) == 0, system_pipe(&output) == 0, system_pipe(&errors) == 0,
+            launch.logDescriptor == nil || system_pipe(&logPipe) == 0
+        else {
             fatal("cannot set up the session: \(SystemError.current("pipe").description)", log: log)
         }
         let started = system_realtime()
@@ -79,7 +85,8 @@ public enum Supervisor {
             // The child: the pipes become its standard streams (dup2 clears close-on-exec on the copies).
             guard system_dup2(input[0], STDIN_FILENO) >= 0, system_dup2(output[1], STDOUT_FILENO) >= 0,
                 system_dup2(errors[1], STDERR_FILENO) >= 0, system_die_with_parent() == 0,
-                system_getppid() == parent, system_unblock_signals() == 0
+                system_getppid() == parent, system_unblock_signals() == 0,
+                inheritLog(logPipe[1], as: launch.logDescriptor)
             else { system_exit_now(ShellOutcome.refusedStatus) }
             let failure = ProcessImage.exec(
                 path: launch.path,
@@ -95,7 +102,8 @@ public enum Supervisor {
         guard child > 0 else {
             fatal("cannot start the program: \(SystemError.current("fork").description)", log: log)
         }
-        for fd in [input[0], output[1], errors[1]] { _ = system_close(fd) }
+        for fd in [input[0], output[1], errors[1], logPipe[1]] where fd >= 0 { _ = system_close(fd) }
+        if logPipe[0] >= 0 { _ = system_set_nonblocking(logPipe[0]) }
         for fd in [input[1], output[0], errors[0]] { _ = system_set_nonblocking(fd) }
         // A client that went away must show as a failed write, never kill the supervisor before its record.
         _ = system_ignore_sigpipe(true)
@@ -121,7 +129,8 @@ public enum Supervisor {
             stdin: input[1],
             stdout: output[0],
             stderr: errors[0],
-            splices: !observer.wantsBytes
+            splices: !observer.wantsBytes,
+            log: logPipe[0]
         )
         let outcome = relay.run(observer: &observer, progress: publish)
         record.durationMilliseconds = (system_monotonic_ns() - clock) / 1_000_000

@@ -15,6 +15,8 @@ public struct TransferLog: Sendable, Equatable {
 
     /// The session id every line carries.
     public let session: String
+    /// The session's user, which every line and record carries (nil: none, as in the library's tests).
+    public let user: String?
     /// The most records written.
     public let limit: Int
     /// Records written so far.
@@ -25,9 +27,11 @@ public struct TransferLog: Sendable, Equatable {
     /// Creates the log of one session.
     /// - Parameters:
     ///   - session: the session id, as the session's start and end records carry it.
+    ///   - user: the session's user.
     ///   - limit: the cap (tests use small ones).
-    public init(session: String, limit: Int = TransferLog.maximumRecords) {
+    public init(session: String, user: String? = nil, limit: Int = TransferLog.maximumRecords) {
         self.session = session
+        self.user = user
         self.limit = limit
     }
 
@@ -43,14 +47,14 @@ public struct TransferLog: Sendable, Equatable {
 
     /// The syslog line for `record` if the cap admits it; nil once the cap is reached (the record is counted).
     public mutating func line(for record: TransferRecord) -> String? {
-        admit(record) ? record.logLine(session: session) : nil
+        admit(record) ? record.logLine(session: session, user: user) : nil
     }
 
     /// The line that ends a capped session's transfer log (a syslog line and an audit record); nil when every
     /// record was written.
     public var closingLine: String? {
         guard notLogged > 0 else { return nil }
-        return "transfer session=" + TransferRecord.token(session)
+        return "transfer session=" + TransferRecord.token(session) + TransferRecord.userField(user)
             + " op=cap \(notLogged) further transfers not logged (cap of \(limit) per session)"
     }
 
@@ -58,6 +62,7 @@ public struct TransferLog: Sendable, Equatable {
     public var closingAuditMessage: String? {
         guard notLogged > 0 else { return nil }
         return "op=rssh-transfer session=" + TransferRecord.token(session)
+            + (user.map { " " + AuditMessage.encode("acct", Array($0.utf8)) } ?? "")
             + " transfer=cap notlogged=\(notLogged) cap=\(limit)"
     }
 }

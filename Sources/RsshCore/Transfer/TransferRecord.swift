@@ -90,12 +90,14 @@ public struct TransferRecord: Equatable, Sendable {
         self.reason = reason
     }
 
-    /// The syslog line: `transfer session=ID op=upload path="…" bytes=N result=ok`, then `to="…"` for a
-    /// rename and `reason="…"` when there is one; every untrusted byte through `Printable`, each field cut at
-    /// `maximumLoggedPathBytes` with `…_truncated=yes` after it.
-    /// - Parameter session: the session id, as the session's start and end records carry it.
-    public func logLine(session: String) -> String {
-        var line = "transfer session=" + Self.token(session) + " op=" + operation.description
+    /// The syslog line: `transfer session=ID user="alice" op=upload path="…" bytes=N result=ok`, then `to="…"`
+    /// for a rename and `reason="…"` when there is one; every untrusted byte through `Printable`, each field cut
+    /// at `maximumLoggedPathBytes` with `…_truncated=yes` after it.
+    /// - Parameters:
+    ///   - session: the session id, as the session's start and end records carry it.
+    ///   - user: the session's user, as the session-end record writes it (nil: no `user=` field).
+    public func logLine(session: String, user: String? = nil) -> String {
+        var line = "transfer session=" + Self.token(session) + Self.userField(user) + " op=" + operation.description
         line += Self.quoted("path", path)
         if let target { line += Self.quoted("to", target) }
         line += " bytes=\(bytes) result=" + result.description
@@ -106,9 +108,13 @@ public struct TransferRecord: Equatable, Sendable {
     /// The text of the AUDIT_USER_CMD record (libaudit appends comm, exe, hostname, addr, terminal and res,
     /// which follows `result`): the path, target and reason encoded by libaudit's `audit_encode_nv_string`, so a
     /// file named `x res=success` cannot forge a field.
-    /// - Parameter session: the session id, as the session's start and end records carry it.
-    public func auditMessage(session: String) -> String {
-        var fields = ["op=rssh-transfer", "session=" + Self.token(session), "transfer=" + operation.description]
+    /// - Parameters:
+    ///   - session: the session id, as the session's start and end records carry it.
+    ///   - user: the session's user (`acct=`, as the session-end record has it; nil: none).
+    public func auditMessage(session: String, user: String? = nil) -> String {
+        var fields = ["op=rssh-transfer", "session=" + Self.token(session)]
+        if let user { fields.append(AuditMessage.encode("acct", Array(user.utf8))) }
+        fields.append("transfer=" + operation.description)
         fields.append(AuditMessage.encode("path", Array(path.prefix(Self.maximumLoggedPathBytes))))
         if let target { fields.append(AuditMessage.encode("to", Array(target.prefix(Self.maximumLoggedPathBytes)))) }
         fields.append("bytes=\(bytes)")
@@ -127,6 +133,11 @@ public struct TransferRecord: Equatable, Sendable {
         var text = " " + name + "=\"" + Printable.text(value.prefix(maximumLoggedPathBytes)) + "\""
         if value.count > maximumLoggedPathBytes { text += " " + name + "_truncated=yes" }
         return text
+    }
+
+    /// ` user="name"` (as the session-end record writes it), or nothing.
+    static func userField(_ user: String?) -> String {
+        user.map { " user=\"" + Printable.text(Array($0.utf8)) + "\"" } ?? ""
     }
 
     /// The session id as one field: `AuditMessage.token`'s alphabet, so it holds no space, quote or `=`.

@@ -1,0 +1,176 @@
+import Testing
+
+@testable import RsshCore
+
+/// Collects what a `TransferObserver` writes.
+struct CollectingSink: TransferSink {
+    var lines: [String] = []
+    var audits: [String] = []
+    mutating func write(line: String, audit: String, success: Bool) {
+        lines.append(line)
+        audits.append(audit)
+    }
+}
+
+private func unhex(_ hex: String) -> [UInt8] {
+    let digits = Array(hex.utf8)
+    return stride(from: 0, to: digits.count - 1, by: 2).map { index in
+        UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) ?? 0
+    }
+}
+
+private func words(_ text: String) -> [[UInt8]] {
+    text.split(separator: " ").map { Array($0.utf8) }
+}
+
+@Suite struct TransferObserverTests {
+    /// Directories the table's `isDirectory` knows.
+    static let directories: Set<String> = ["up", "in/dir"]
+
+    static let plans: [(program: ServerProgram, command: String, jailed: Bool, plan: TransferPlan)] = [
+        (.sftpServer, "/usr/lib/openssh/sftp-server -e -l DEBUG1", false, .sftpServer),
+        (.sftpServer, "/usr/lib/openssh/sftp-server", true, .sftpServer),
+        (.scp, "scp -t up", false, .scp(.sink, base: Array("up".utf8))),
+        (.scp, "scp -r -d -t in/dir", false, .scp(.sink, base: Array("in/dir".utf8))),
+        (.scp, "scp -t newname.txt", false, .scp(.sink, base: [])),
+        (.scp, "scp -t up/", false, .scp(.sink, base: Array("up".utf8))),
+        (.scp, "scp -t up", true, .scp(.sink, base: [])),  // a jail's file system is not the supervisor's
+        (.scp, "scp -t up/", true, .scp(.sink, base: Array("up".utf8))),
+        (.scp, "scp -f up/a.txt", false, .scp(.source, base: [])),
+        (.scp, "scp -r -f up", false, .scp(.source, base: [])),
+        (.scp, "scp -x up", false, .none),
+        (.rsync, "rsync --server -logDtpre.iLsfxCIvu . up", false, .rsync(destination: Array("up".utf8))),
+        (.rsync, "rsync --server -logDtpre.iLsfxCIvu . up/", false, .rsync(destination: Array("up".utf8))),
+        (.rsync, "rsync --server -logDtpre.iLsfxCIvu . b.txt", false, .rsync(destination: [])),
+        (.rsync, "rsync --server --sender -logDtpre.iLsfxCIvu . up/a", false, .rsync(destination: [])),
+        (.rsync, "rsync --server -logDtpre.iLsfxCIvu . up", true, .none),  // no /proc in a jail
+        (.cvs, "cvs server", false, .none),
+        (.borg, "borg serve", false, .none),
+    ]
+
+    @Test(arguments: plans)
+    func theProgramChoosesTheReader(
+        _ row: (program: ServerProgram, command: String, jailed: Bool, plan: TransferPlan)
+    ) {
+        let plan = TransferPlan.choose(program: row.program, arguments: words(row.command), jailed: row.jailed) {
+            Self.directories.contains(String(decoding: $0, as: UTF8.self))
+        }
+        #expect(plan == row.plan, "\(row.command)")
+    }
+
+    static let format = "--log-file-format=rssh-transfer %o %l %f"
+    static let vectors: [(command: String, plan: TransferPlan, expected: [String])] = [
+        (
+            "rsync --server -logDtpre.iLsfxCIvu . up/", .rsync(destination: []),
+            ["rsync", "--server", "--log-file=/proc/self/fd/3", format, "-logDtpre.iLsfxCIvu", ".", "up/"]
+        ),
+        (
+            "rsync --server --sender --munge-links -vlogDtpre.iLsfxCIvu . a", .rsync(destination: []),
+            [
+                "rsync", "--server", "--log-file=/proc/self/fd/3", format, "--sender", "--munge-links",
+                "-vlogDtpre.iLsfxCIvu", ".", "a",
+            ]
+        ),
+        ("rsync --server . up", .none, ["rsync", "--server", ".", "up"]),  // jailed: unchanged
+        ("scp -t up", .scp(.sink, base: []), ["scp", "-t", "up"]),
+        ("/usr/lib/openssh/sftp-server", .sftpServer, ["/usr/lib/openssh/sftp-server"]),
+    ]
+
+    @Test(arguments: vectors)
+    func rsyncGetsItsLogRightAfterServer(_ row: (command: String, plan: TransferPlan, expected: [String])) {
+        let result = TransferPlan.rsyncArguments(words(row.command), plan: row.plan)
+        #expect(result.map { String(decoding: $0, as: UTF8.self) } == row.expected)
+    }
+
+    static let sftpVectors: [(options: UserOptions, administrator: String, expected: String)] = [
+        ([], "", "/usr/lib/openssh/sftp-server -u 0022"),
+        ([], "-l INFO -f LOCAL5", "/usr/lib/openssh/sftp-server -l INFO -f LOCAL5 -u 0022"),
+        (.supervised, "", "/usr/lib/openssh/sftp-server -u 0022 -e -l DEBUG1"),
+        (.supervised, "-l INFO -f LOCAL5", "/usr/lib/openssh/sftp-server -l INFO -f LOCAL5 -u 0022 -e -l DEBUG1"),
+        ([.supervised, .readOnly], "", "/usr/lib/openssh/sftp-server -R -u 0022 -e -l DEBUG1"),
+    ]
+
+    @Test(arguments: sftpVectors)
+    func sftpServerLogsToStderrOnlyWhenSupervised(
+        _ row: (options: UserOptions, administrator: String, expected: String)
+    ) throws {
+        let policy = UserPolicy(
+            programs: everything,
+            umask: 0o022,
+            chrootPath: nil,
+            source: .global,
+            options: row.options,
+            sftpServerOptions: words(row.administrator)
+        )
+        let vetted = try CommandVetter.vet(
+            Array("/usr/lib/openssh/sftp-server".utf8),
+            policy: policy,
+            paths: debianPaths,
+            expansion: LiteralExpansion(homeDirectory: Array("/home/u".utf8))
+        )
+        #expect(vetted.arguments.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ") == row.expected)
+    }
+
+    @Test func sftpServersLogStaysHereAndEveryLineCarriesTheUser() {
+        var observer = TransferObserver(
+            plan: .sftpServer,
+            log: TransferLog(session: "s1", user: "alice"),
+            sink: CollectingSink()
+        )
+        #expect(observer.filtersProgramLines && !observer.wantsBytes)
+        // The chroot helper's message comes before sftp-server's log: the client gets it.
+        let before = observer.passesProgramLine(Array("rssh_chroot_helper: note".utf8))
+        #expect(before)
+        for line in SftpServerLogs.debug {
+            let passed = observer.passesProgramLine(line + [13])
+            #expect(!passed)
+        }
+        // Once the log has begun, everything on stderr is sftp-server's.
+        let after = observer.passesProgramLine(Array("no CR".utf8))
+        #expect(!after)
+        observer.relayEnded()
+        #expect(!observer.sink.lines.isEmpty)
+        #expect(observer.sink.lines.allSatisfy { $0.hasPrefix("transfer session=s1 user=\"alice\" op=") })
+        #expect(observer.sink.audits.allSatisfy { $0.hasPrefix("op=rssh-transfer session=s1 acct=") })
+        #expect(observer.sink.lines.contains { $0.contains("op=upload path=\"/tmp/tl/area/up2.bin\" bytes=5000") })
+    }
+
+    @Test func scpRecordsAreReadBeforeTheyAreRelayed() {
+        var observer = TransferObserver(
+            plan: .scp(.sink, base: Array("dst".utf8)),
+            log: TransferLog(session: "s2", user: "bob"),
+            sink: CollectingSink()
+        )
+        #expect(observer.wantsBytes && !observer.filtersProgramLines)
+        for chunk in ScpSessions.upload {
+            observer.observe(ArraySlice(unhex(chunk.hex)), direction: chunk.fromClient ? .fromClient : .toClient)
+        }
+        observer.relayEnded()
+        #expect(
+            observer.sink.lines.first
+                == "transfer session=s2 user=\"bob\" op=upload path=\"dst/a.txt\" bytes=6 result=ok"
+        )
+    }
+
+    @Test func rsyncsLogComesFromItsPipeAndTheCapClosesIt() {
+        var observer = TransferObserver(
+            plan: .rsync(destination: Array("up".utf8)),
+            log: TransferLog(session: "s3", user: "carol", limit: 2),
+            sink: CollectingSink()
+        )
+        #expect(!observer.wantsBytes && !observer.filtersProgramLines)
+        let log = (1...3).map { "2026/12/06 08:00:0\($0) [42] rssh-transfer recv \($0 * 10) f\($0).txt\n" }.joined()
+        observer.programLog(ArraySlice(Array(log.utf8)))
+        observer.relayEnded()
+        #expect(
+            observer.sink.lines == [
+                "transfer session=s3 user=\"carol\" op=upload path=\"up/f1.txt\" bytes=10 result=ok",
+                "transfer session=s3 user=\"carol\" op=upload path=\"up/f2.txt\" bytes=20 result=ok",
+                "transfer session=s3 user=\"carol\" op=cap 1 further transfers not logged (cap of 2 per session)",
+            ]
+        )
+        #expect(
+            observer.sink.audits.last == "op=rssh-transfer session=s3 acct=\"carol\" transfer=cap notlogged=1 cap=2"
+        )
+    }
+}
