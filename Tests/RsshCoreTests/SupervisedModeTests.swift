@@ -28,6 +28,11 @@ struct SupervisedModeTests {
         #expect(throws: UserOptions.ParseError.self) { try UserOptions.parseLine(Array(text.utf8)) }
     }
 
+    @Test func winscpCannotBeSupervisedGlobally() {
+        let config = ConfigParser.parse(Array("allowscp\noptions = winscp,maxsessions=2\n".utf8), file: "rssh.conf")
+        #expect(config.errors.contains { $0.message.contains("winscp and supervised") }, "\(config.diagnostics)")
+    }
+
     @Test func aProfileKeepsSupervisionAndTakesTheLowerLimit() throws {
         let text = """
             allowsftp

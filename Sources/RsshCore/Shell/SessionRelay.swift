@@ -117,7 +117,15 @@ struct SessionRelay {
                 if system_errno() == EINTR { continue }
                 break
             }
-            if ready == 0 && status != nil { break }
+            if ready == 0 && status != nil {
+                // Only idle sources end a drained session: output still on its way to the client (sshd not
+                // reading while the client's window is full) is waited for, or its tail would be lost.
+                let delivering = channels.indices.contains { index in
+                    index != 0 && channels[index].open
+                        && (channels[index].waitingForDestination || !channels[index].pending.isEmpty)
+                }
+                if !delivering { break }
+            }
             if revents[0] != 0 { takeSignals() }
             for (slot, index) in owners.enumerated() where index >= 0 && revents[slot] != 0 {
                 step(index, observer: &observer)
