@@ -105,10 +105,19 @@ struct SessionListingTests {
         session.applySlotLine("pid=78 session-end session=ffff bytes_from_client=1 bytes_to_client=2\n")
         #expect(session.session == nil && session.bytes == nil)
         session.applySlotLine(
-            "pid=77 session-end session=0123 user=\"a\" bytes_from_client=10 bytes_to_client=20 exit=0\n"
+            "pid=77 session-end session=0123456789abcdef user=\"a\" bytes_from_client=10 bytes_to_client=20 exit=0\n"
         )
-        #expect(session.session == "0123")
+        #expect(session.session == "0123456789abcdef")
         #expect(session.bytes?.fromClient == 10 && session.bytes?.toClient == 20)
-        #expect(OpenSession.render([session]).contains("alice  0123"))
+        #expect(OpenSession.render([session]).contains("alice  0123456789abcdef"))
+    }
+
+    /// The slot file is the user's: a session id unlike rssh's (escape sequences, another length) is not shown.
+    @Test(arguments: ["\u{1B}]0;pwned\u{07}", "0123", "0123456789ABCDEF", "0123456789abcdeg"])
+    func aForgedSessionIdIsNotShown(_ id: String) {
+        var session = OpenSession(pid: 77, user: "alice", address: "?", program: "scp", start: "?")
+        session.applySlotLine("pid=77 session-end session=\(id) bytes_from_client=1 bytes_to_client=2\n")
+        #expect(session.session == nil)
+        #expect(!OpenSession.render([session]).contains("\u{1B}"))
     }
 }

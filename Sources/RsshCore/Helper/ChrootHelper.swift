@@ -132,7 +132,7 @@ public enum ChrootHelper {
             // the supervisor set, so it is set again now, as the user, and the supervisor must still be there.
             if prepared.policy.options.contains(.supervised) {
                 guard system_die_with_parent() == 0 else { throw SystemError.current("prctl(PR_SET_PDEATHSIG)") }
-                guard system_getppid() == parent else {
+                guard parent > 1, system_getppid() == parent else {
                     throw SystemError(call: "getppid", subject: "the supervisor", code: ESRCH)
                 }
             }

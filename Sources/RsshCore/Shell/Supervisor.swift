@@ -67,6 +67,12 @@ public enum Supervisor {
         log: SyslogLogger,
         observer: inout Observer
     ) -> Never {
+        // Not dumpable whatever the install left (a file capability makes it so, a missing one would not): a
+        // program of the same user must not ptrace the supervisor, which runs outside its jail. The program
+        // is dumpable again after its exec, as in exec mode.
+        guard system_set_not_dumpable() == 0 else {
+            fatal("cannot set up the session: \(SystemError.current("prctl(PR_SET_DUMPABLE)").description)", log: log)
+        }
         let signals = system_supervisor_signals()
         var input: [Int32] = [-1, -1]
         var output: [Int32] = [-1, -1]

@@ -86,7 +86,12 @@ public struct OpenSession: Sendable, Equatable {
     mutating func applySlotLine(_ line: String) {
         let fields = SessionFields.parse(line.split(separator: "\n").first ?? "")
         guard SessionFields.value("pid", in: fields) == "\(pid)" else { return }
-        session = SessionFields.value("session", in: fields)
+        // The slot file is the user's own: only a session id of the form rssh writes (16 hex digits) is shown,
+        // so a forged one cannot put escape sequences on root's terminal.
+        session = SessionFields.value("session", in: fields).flatMap { id in
+            id.utf8.count == 16 && id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
+                ? id : nil
+        }
         if let from = SessionFields.value("bytes_from_client", in: fields).flatMap({ UInt64($0) }),
             let to = SessionFields.value("bytes_to_client", in: fields).flatMap({ UInt64($0) })
         {
