@@ -7,20 +7,18 @@ import Testing
 private struct CountingLookup: GroupLookup {
     var gids: [String: gid_t]
     var member: [gid_t]
-    var failing: Set<gid_t> = []
+    var failing: Set<String> = []
     var nameCalls = 0
     var membershipCalls = 0
 
     mutating func gid(named name: String) -> GroupFacts.Resolution {
         nameCalls += 1
+        if failing.contains(name) { return .failed(EIO) }
         return gids[name].map { .gid($0) } ?? .unknown
     }
 
     mutating func name(of gid: gid_t) -> GroupFacts.Name {
-        nameCalls += 1
-        if failing.contains(gid) { return .failed(EIO) }
-        // The first name in sorted order, as NSS would answer with the first entry for a shared gid.
-        return gids.filter { $0.value == gid }.keys.sorted().first.map { .name($0) } ?? .unknown
+        gids.filter { $0.value == gid }.keys.sorted().first.map { .name($0) } ?? .unknown
     }
 
     mutating func memberships() -> Result<[gid_t], SystemError> {
@@ -86,7 +84,7 @@ struct GroupLineTests {
         var member: [gid_t]
         var programs: [TransferProgram]?  // nil: locked out
         var source: UserPolicy.Source? = nil
-        var failing: Set<gid_t> = []
+        var failing: Set<String> = []
         var testDescription: String { name }
     }
 
@@ -136,11 +134,19 @@ struct GroupLineTests {
             source: .global
         ),
         Case(
-            name: "a failed lookup of one of the user's groups locks out",
+            name: "a failed group lookup before the match locks out",
             config: twoGroups,
-            member: [2002, 2003],
+            member: [2002],
             programs: nil,
-            failing: [2003]
+            failing: ["backup"]
+        ),
+        Case(
+            name: "a failed lookup after the matching line does not matter",
+            config: twoGroups,
+            member: [2001],
+            programs: [.sftp],
+            source: .groupLine(2, "backup"),
+            failing: ["staff"]
         ),
         Case(
             name: "a gid without a group entry matches nothing",
@@ -241,28 +247,33 @@ struct GroupLineTests {
         #expect(warnings.first?.message.contains("'nosuch' does not exist") == true)
     }
 
-    @Test func aSecondNameForAGidIsWarnedAndMatchesNobody() {
-        // "archive" shares backup's gid; NSS calls the gid "archive" (first in sorted order here), so a line
-        // naming "backup" never matches and `rssh -v` says what to write instead.
+    @Test func everyNameOfAGidSelectsItsLine() {
+        // "archive" is a second name for backup's gid (NSS calls the gid "archive"): the line naming "backup"
+        // still applies to its members, as their gid is what counts.
         let config = ConfigParser.parse(Array("allowscp\ngroup = backup:022:00010\n".utf8), file: "rssh.conf")
         var lookup = CountingLookup(gids: groupGids.merging(["archive": 2001]) { a, _ in a }, member: [2001])
-        let warnings = config.unknownGroupWarnings(lookup: &lookup)
-        #expect(warnings.count == 1)
-        #expect(warnings.first?.message.contains("which is called 'archive'") == true, "\(warnings)")
+        #expect(config.unknownGroupWarnings(lookup: &lookup).isEmpty)
         let facts = config.groupFacts(for: "alice", lookup: &lookup)
-        #expect(config.policy(for: "alice", groups: facts).map { $0.source } == .success(.global))
+        #expect(config.policy(for: "alice", groups: facts).map { $0.source } == .success(.groupLine(2, "backup")))
     }
 
-    @Test func theLookupsAreOnePerGroupOfTheUserNotPerLine() {
+    @Test func namesAreResolvedOnlyUpToTheMatchingLine() {
         var text = "allowscp\n"
         for index in 0..<100 { text += "group = g\(index):022:00010\n" }
         let config = ConfigParser.parse(Array(text.utf8), file: "rssh.conf", onlyUser: "alice")
         var gids: [String: gid_t] = [:]
         for index in 0..<100 { gids["g\(index)"] = gid_t(3000 + index) }
-        var lookup = CountingLookup(gids: gids, member: [1001, 3099, 3099])
-        let facts = config.groupFacts(for: "alice", lookup: &lookup)
-        #expect(lookup.nameCalls == 2 && lookup.membershipCalls == 1)
-        #expect(config.policy(for: "alice", groups: facts).map { $0.source } == .success(.groupLine(101, "g99")))
+        var early = CountingLookup(gids: gids, member: [1001, 3002])
+        let facts = config.groupFacts(for: "alice", lookup: &early)
+        #expect(early.nameCalls == 3 && early.membershipCalls == 1)
+        #expect(config.policy(for: "alice", groups: facts).map { $0.source } == .success(.groupLine(4, "g2")))
+        // rssh -v's overlaps resolve every line.
+        var all = CountingLookup(gids: gids, member: [1001, 3002])
+        let complete = config.groupFacts(for: "alice", lookup: &all, complete: true)
+        #expect(all.nameCalls == 100 && complete.map { config.groupLines(matching: $0) } == [4])
+        // Facts cut short before any deciding line are refused, never read as "no group line applies".
+        let cut = GroupFacts(memberships: .success([1001]), lines: [.unknown])
+        #expect(config.policy(for: "alice", groups: cut) == .failure(.groupsNotGathered))
     }
 
     @Test func reportListsGroupLinesAndOverlaps() {
@@ -277,7 +288,7 @@ struct GroupLineTests {
         let broken = ConfigParser.parse(Array("group = web:999:00010\n".utf8), file: "rssh.conf")
         #expect(VersionReport.configurationCheck(broken).text.contains("every user without a user line is locked out"))
         var lookup = CountingLookup(gids: groupGids, member: [2002, 2001])
-        if let facts = config.groupFacts(for: "bob", lookup: &lookup) {
+        if let facts = config.groupFacts(for: "bob", lookup: &lookup, complete: true) {
             #expect(config.groupLines(matching: facts) == [2, 3])
         } else {
             Issue.record("no facts")

@@ -7,8 +7,8 @@ extension Configuration {
     /// configuration is then not what the administrator meant, and guessing would give more access.
     /// The first `user=` line naming the user replaces every global setting (an omitted chroot path
     /// means no chroot, as in rssh). Without one, the first `group=` line naming a group the user is in
-    /// does the same; a line whose group does not exist never matches, and one of the user's groups that
-    /// could not be looked up (or facts not gathered when the file has group lines) locks the user out.
+    /// does the same; a line whose group does not exist never matches, and a group that could not be looked
+    /// up before the matching line (or facts not gathered when the file has group lines) locks the user out.
     /// - Parameter groups: `groupFacts(for:lookup:)`'s answer for this user (nil when it needs none).
     /// - Returns: the policy, or the diagnostics that lock the user out.
     public func policy(for user: String, groups facts: GroupFacts? = nil) -> Result<UserPolicy, LockoutReason> {
@@ -25,14 +25,23 @@ extension Configuration {
         if let entry { return .success(policy(entry, source: .userLine(entry.line))) }
         guard !groups.isEmpty else { return Self.defaultPolicy(self) }
         guard let facts else { return .failure(.groupsNotGathered) }
-        let names: [String]
-        switch facts.names {
-        case .success(let found): names = found
+        let memberships: [gid_t]
+        switch facts.memberships {
+        case .success(let gids): memberships = gids
         case .failure(let error): return .failure(.groupLookupFailed(group: nil, error.description))
         }
-        if let entry = groups.first(where: { names.contains($0.name) }) {
-            return .success(policy(entry, source: .groupLine(entry.line, entry.name)))
+        for (entry, resolution) in zip(groups, facts.lines) {
+            switch resolution {
+            case .gid(let gid) where memberships.contains(gid):
+                return .success(policy(entry, source: .groupLine(entry.line, entry.name)))
+            case .gid, .unknown: continue
+            case .failed(let code):
+                let reason = SystemError(call: "getgrnam_r", subject: entry.name, code: code).description
+                return .failure(.groupLookupFailed(group: entry.name, reason))
+            }
         }
+        // Facts that stopped before a deciding line are not facts about the whole file: fail closed.
+        guard facts.lines.count == groups.count else { return .failure(.groupsNotGathered) }
         return Self.defaultPolicy(self)
     }
 

@@ -1,39 +1,43 @@
 import CRsshLibc
 
-/// What the group lines need to know about one user, gathered before the decision: the names of the
-/// groups the user is in.
+/// What the group lines need to know about one user, gathered before the decision: the gids the user is
+/// in and the gids the `group=` lines name, in file order up to the first that decides.
 ///
-/// The lookup goes from the user's gids to their names (one getgrgid_r per group the user is in, usually a
-/// handful) rather than from every line's name to its gid (one getgrnam_r per group line, a hundred in a
-/// large file, before the first match could be known). A group line therefore matches by the name NSS gives
-/// the gid; a line naming a second name of a shared gid matches nobody, and `rssh -v` says so.
+/// A line matches by gid, so every name of a gid (a second `/etc/group` entry, a directory's name for a local
+/// gid) selects its line. Names are resolved in file order and no further than the first line that matches
+/// (or whose lookup fails, which locks the user out): a member of an early line's group pays for that line's
+/// lookups only; the last line's members pay one lookup per line before theirs.
 public struct GroupFacts: Sendable, Equatable {
-    /// What a group line's name resolved to (`rssh -v`'s checks).
+    /// What a group line's name resolved to.
     public enum Resolution: Sendable, Equatable {
         /// The group's gid.
         case gid(gid_t)
         /// No such group: the line never matches.
         case unknown
+        /// NSS failed (errno): the line might have matched, so the user is locked out.
+        case failed(Int32)
+    }
+
+    /// What a gid is called (`AccountNames`, WinSCP's listings).
+    public enum Name: Sendable, Equatable {
+        /// The group's name.
+        case name(String)
+        /// The gid has no group entry.
+        case unknown
         /// NSS failed (errno).
         case failed(Int32)
     }
 
-    /// What one of the user's gids is called.
-    public enum Name: Sendable, Equatable {
-        /// The group's name.
-        case name(String)
-        /// The gid has no group entry: no line can name it.
-        case unknown
-        /// NSS failed (errno): a line might have named it, so the user is locked out.
-        case failed(Int32)
-    }
-
-    /// The names of the user's primary and supplementary groups, or why they could not all be learnt.
-    public var names: Result<[String], SystemError>
+    /// The user's primary and supplementary gids, or the errno of a failed lookup.
+    public var memberships: Result<[gid_t], SystemError>
+    /// The resolutions of `Configuration.groups`, in the same order, up to and including the first that
+    /// decides (a line the user is in, or a failed lookup); all of them when none decides.
+    public var lines: [Resolution]
 
     /// Creates facts.
-    public init(names: Result<[String], SystemError>) {
-        self.names = names
+    public init(memberships: Result<[gid_t], SystemError>, lines: [Resolution]) {
+        self.memberships = memberships
+        self.lines = lines
     }
 }
 
@@ -52,32 +56,33 @@ extension Configuration {
     ///
     /// No group line applies when the file has none, or the user has a user line; only otherwise is anything
     /// looked up, so a file without group lines costs no lookup at all.
-    public func groupFacts(for user: String, lookup: inout some GroupLookup) -> GroupFacts? {
+    /// - Parameter complete: resolve every line (`rssh -v`'s overlaps), not only up to the deciding one.
+    public func groupFacts(for user: String, lookup: inout some GroupLookup, complete: Bool = false) -> GroupFacts? {
         guard !groups.isEmpty, !users.contains(where: { $0.name == user }) else { return nil }
-        let gids: [gid_t]
-        switch lookup.memberships() {
-        case .success(let found): gids = found
-        case .failure(let error): return GroupFacts(names: .failure(error))
-        }
-        var names: [String] = []
-        names.reserveCapacity(gids.count)
-        var seen: [gid_t] = []
-        for gid in gids where !seen.contains(gid) {
-            seen.append(gid)
-            switch lookup.name(of: gid) {
-            case .name(let name): names.append(name)
-            case .unknown: continue
-            case .failed(let code):
-                return GroupFacts(names: .failure(SystemError(call: "getgrgid_r", subject: "gid \(gid)", code: code)))
+        let memberships = lookup.memberships()
+        guard case .success(let gids) = memberships else { return GroupFacts(memberships: memberships, lines: []) }
+        var lines: [GroupFacts.Resolution] = []
+        for entry in groups {
+            let resolution = lookup.gid(named: entry.name)
+            lines.append(resolution)
+            guard !complete else { continue }
+            switch resolution {
+            case .gid(let gid) where gids.contains(gid): return GroupFacts(memberships: memberships, lines: lines)
+            case .failed: return GroupFacts(memberships: memberships, lines: lines)
+            case .gid, .unknown: continue
             }
         }
-        return GroupFacts(names: .success(names))
+        return GroupFacts(memberships: memberships, lines: lines)
     }
 
     /// The numbers of the group lines that name one of the user's groups, in file order (the first applies).
     public func groupLines(matching facts: GroupFacts) -> [Int] {
-        guard case .success(let names) = facts.names else { return [] }
-        return groups.filter { names.contains($0.name) }.map { $0.line }
+        guard case .success(let memberships) = facts.memberships else { return [] }
+        var lines: [Int] = []
+        for (entry, resolution) in zip(groups, facts.lines) {
+            if case .gid(let gid) = resolution, memberships.contains(gid) { lines.append(entry.line) }
+        }
+        return lines
     }
 
     /// A warning for each group line whose group does not exist (the line never matches), for `rssh -v`
@@ -86,20 +91,7 @@ extension Configuration {
         var warnings: [ConfigDiagnostic] = []
         for entry in groups {
             switch lookup.gid(named: entry.name) {
-            case .gid(let gid):
-                // Members are matched by the name NSS gives their gid: a second name for it matches nobody.
-                guard case .name(let canonical) = lookup.name(of: gid), canonical != entry.name else { break }
-                warnings.append(
-                    ConfigDiagnostic(
-                        severity: .warning,
-                        file: file,
-                        line: entry.line,
-                        message: "group '\(entry.name)' has gid \(gid), which is called '\(canonical)': members "
-                            + "are matched by that name, so this line applies to nobody; name the group "
-                            + "'\(canonical)'",
-                        scope: .group(entry.name)
-                    )
-                )
+            case .gid: break
             case .unknown:
                 warnings.append(
                     ConfigDiagnostic(
