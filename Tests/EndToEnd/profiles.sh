@@ -129,7 +129,9 @@ for u in "${PF_USERS[@]}"; do
     cp -p "$WORK/keys/$u.before-profiles" "$WORK/keys/$u"
 done
 cd "$WORK" || true
-if "$RSSH" -v | grep -q "warning: profile pwide (line [0-9]*) cannot apply to .*it allows .*cvs"; then
+# The report is read whole first: grep -q stopping early would kill rssh -v with SIGPIPE (pipefail).
+report=$("$RSSH" -v 2>&1)
+if grep -q "warning: profile pwide (line [0-9]*) cannot apply to .*it allows .*cvs" <<<"$report"; then
     pass "profiles: rssh -v lists the lines a profile cannot narrow"
-else fail "profiles: rssh -v lists the lines a profile cannot narrow" "$("$RSSH" -v | sed -n '/^Profiles/,/^$/p')"; fi
+else fail "profiles: rssh -v lists the lines a profile cannot narrow" "$(sed -n '/^Profiles/,/^$/p' <<<"$report" | grep pwide)"; fi
 sed -i '/^profile = p\(backup\|restore\|rclone\|wide\):/d' "$ETC/rssh.conf"
