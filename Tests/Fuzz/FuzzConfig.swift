@@ -39,7 +39,7 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     for user in full.users + full.groups {
         invariant(user.umask <= 0o777, "umask out of range")
-        invariant(user.chrootPath.map { $0.hasPrefix("/") } ?? true, "relative chroot accepted")
+        invariant(user.chrootPath.map { $0.startsWithBytes("/") } ?? true, "relative chroot accepted")
     }
     return 0
 }

@@ -6,21 +6,6 @@ import Testing
 /// vector equal what the shell decides (`LoginShell.decide`) for the same session: the explanation is read
 /// back from its text, so an output path that printed anything but the decision would fail here.
 struct ExplainPropertyTests {
-    /// SplitMix64: a seeded, reproducible stream.
-    struct Generator {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-    }
-
     static let config = """
         allowsftp
         allowscp
@@ -55,7 +40,7 @@ struct ExplainPropertyTests {
         "cvs server", "svnserve -t", "/usr/sbin/rdistd -S", "scp -t ~/*.bak",
     ]
 
-    static func command(_ random: inout Generator) -> [UInt8]? {
+    static func command(_ random: inout SplitMix64) -> [UInt8]? {
         switch random.next() % 20 {
         case 0: return nil
         case 1: return CommandVetter.psftpFallback
@@ -91,7 +76,7 @@ struct ExplainPropertyTests {
 
     @Test(arguments: [UInt64(19), 0x5EED_0019, 2026])
     func explainsVerdictAndArgumentVectorAreTheShells(seed: UInt64) {
-        var random = Generator(state: seed)
+        var random = SplitMix64(state: seed)
         let parsed = ConfigParser.parse(Array(Self.config.utf8), file: "rssh.conf")
         var allowed = 0
         for round in 0..<1_500 {
