@@ -498,6 +498,8 @@ unsigned int CRsshShims_immutable_flag(void) {
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/mman.h>
 
 static const int forwarded_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGCHLD};
 // The mask sshd gave rssh, which the program gets back (as it would have kept it across exec).
@@ -650,7 +652,7 @@ const char *CRsshShims_signal_name(int signal) {
 }
 
 int CRsshShims_open_slot(const char *path) {
-    return open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    return open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 }
 
 long CRsshShims_pwrite(int fd, const void *buffer, unsigned long length, long offset) {
@@ -661,14 +663,78 @@ int CRsshShims_ftruncate(int fd, long length) {
     return ftruncate(fd, length);
 }
 
-int CRsshShims_make_slot(const char *path, unsigned int uid, unsigned int gid) {
+int CRsshShims_make_slot(const char *path) {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
         return errno == EEXIST ? 0 : -1;
     }
-    int result = fchown(fd, uid, gid);
-    close(fd);
-    return result;
+    return close(fd);
+}
+
+int CRsshShims_socket_pair(int fds[2]) {
+    return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
+}
+
+int CRsshShims_send_descriptor(int socket, unsigned char tag, unsigned short index, int fd) {
+    unsigned char payload[3] = {tag, (unsigned char)(index >> 8), (unsigned char)(index & 0xff)};
+    struct iovec vector = {.iov_base = payload, .iov_len = sizeof payload};
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr message = {.msg_iov = &vector, .msg_iovlen = 1};
+    if (fd >= 0) {
+        message.msg_control = control.space;
+        message.msg_controllen = sizeof control.space;
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(header), &fd, sizeof(int));
+    }
+    ssize_t sent;
+    do {
+        sent = sendmsg(socket, &message, MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    return sent == (ssize_t)sizeof payload ? 0 : -1;
+}
+
+int CRsshShims_receive_descriptor(int socket, unsigned char *tag, unsigned short *index, int *fd) {
+    unsigned char payload[3] = {0, 0, 0};
+    struct iovec vector = {.iov_base = payload, .iov_len = sizeof payload};
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr message = {
+        .msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space};
+    ssize_t received;
+    do {
+        received = recvmsg(socket, &message, MSG_CMSG_CLOEXEC | MSG_WAITALL);
+    } while (received < 0 && errno == EINTR);
+    *fd = -1;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS &&
+            header->cmsg_len == CMSG_LEN(sizeof(int))) {
+            memcpy(fd, CMSG_DATA(header), sizeof(int));
+        }
+    }
+    if (received != (ssize_t)sizeof payload || (message.msg_flags & MSG_CTRUNC) != 0) {
+        if (*fd >= 0) {
+            close(*fd);
+            *fd = -1;
+        }
+        return -1;
+    }
+    *tag = payload[0];
+    *index = (unsigned short)((payload[1] << 8) | payload[2]);
+    return 0;
+}
+
+int CRsshShims_memfd(const char *name) {
+    return memfd_create(name, MFD_CLOEXEC);
 }
 
 int CRsshShims_make_directory(const char *path) {

@@ -4,7 +4,7 @@
 # Medians over many runs (hyperfine), so the figures hold on a noisy machine. Not a test: nothing fails.
 set -uo pipefail
 NAME=bench
-USERS=(rsshbench rsshbench_jail rsshbench_sh rsshbench_grp rsshbench_sup)
+USERS=(rsshbench rsshbench_jail rsshbench_sh rsshbench_grp rsshbench_sup rsshbench_x)
 JAIL_USER=rsshbench_jail
 # shellcheck source=Tests/EndToEnd/lib.sh
 . "$(dirname "$0")/../EndToEnd/lib.sh"
@@ -17,7 +17,8 @@ logfacility = LOG_USER
 sftpserveroptions = -l INFO
 user = rsshbench:022:00010::checksums
 user = rsshbench_jail:022:00010:$JAIL
-user = rsshbench_sup:022:00010::checksums,supervised
+user = rsshbench_sup:022:10011::checksums,maxsessions=200
+user = rsshbench_x:022:10011::checksums
 CONF
 harness_users
 usermod -s /bin/sh rsshbench_sh
@@ -137,27 +138,62 @@ HASH_OK=no
 read -r R7_RSSH R7_DIRECT < <(median "$OUT/b7.json")
 rm -f "$HASHFILE"
 
-echo "== 8. start-up, supervised vs exec mode: rssh -c sftp-server (stdin at EOF) for a supervised user and a plain one"
+# Issue 20's rows: rsshbench_sup is supervised with maxsessions=200 (the costlier case: its slot comes from the
+# setuid helper), rsshbench_x the same line in exec mode.
+echo "== 8. start-up, supervised (maxsessions) vs exec mode: rssh -c sftp-server (stdin at EOF)"
 as_user rsshbench_sup hyperfine -N -i --warmup 30 --runs "$RUNS" --export-json "$OUT/b8s.json" --style basic \
     "$RSSH -c $SFTP_SERVER" >/dev/null 2>&1
 read -r R8_SUP < <(median "$OUT/b8s.json")
 
-echo "== 9. through sshd: a 1 GiB sftp put, supervised vs exec mode (median of 3 each, alternating)"
+echo "== 8b. through sshd: 50 concurrent sftp sessions each uploading 4 MiB, supervised vs exec mode"
+R8B_SUP=() R8B_EXEC=() INTACT8=yes
+for round in 1 2 3 4 5; do
+    t0=$(date +%s.%N); sessions rsshbench_sup "s$round" || INTACT8=no; t1=$(date +%s.%N)
+    sessions rsshbench_x "x$round" || INTACT8=no; t2=$(date +%s.%N)
+    R8B_SUP+=("$($PY -c "print($t1-$t0)")"); R8B_EXEC+=("$($PY -c "print($t2-$t1)")")
+done
+R8BS=$(printf '%s\n' "${R8B_SUP[@]}" | sort -g | sed -n 3p)
+R8BE=$(printf '%s\n' "${R8B_EXEC[@]}" | sort -g | sed -n 3p)
+
+echo "== 9. through sshd: a 1 GiB sftp put, scp -O put and rsync push, supervised vs exec mode (median of 3, alternating)"
 head -c 1073741824 /dev/urandom >"$WORK/big"
-R9_SUP=() R9_EXEC=() BIG_OK=yes
+declare -A R9T
+BIG_OK=yes
 for round in 1 2 3; do
-    for user in rsshbench_sup rsshbench; do
-        t0=$(date +%s.%N)
-        printf 'put %s big\n' "$WORK/big" | sftp_batch "$user" >/dev/null 2>&1 || BIG_OK=no
-        t1=$(date +%s.%N)
-        cmp -s "$WORK/big" "$(getent passwd "$user" | cut -d: -f6)/big" || BIG_OK=no
-        rm -f "$(getent passwd "$user" | cut -d: -f6)/big"
-        if [ "$user" = rsshbench_sup ]; then R9_SUP+=("$($PY -c "print($t1-$t0)")"); else R9_EXEC+=("$($PY -c "print($t1-$t0)")"); fi
+    for program in sftp scp rsync; do
+        for user in rsshbench_sup rsshbench_x; do
+            t0=$(date +%s.%N)
+            case $program in
+            sftp) printf 'put %s big\n' "$WORK/big" | sftp_batch "$user" ;;
+            scp) scp -O -q -S "$SSH" "$WORK/big" "$user@127.0.0.1:big" ;;
+            rsync) rsync -q -e "$SSH" "$WORK/big" "$user@127.0.0.1:big" ;;
+            esac >/dev/null 2>&1 || BIG_OK=no
+            t1=$(date +%s.%N)
+            cmp -s "$WORK/big" "$(getent passwd "$user" | cut -d: -f6)/big" || BIG_OK=no
+            rm -f "$(getent passwd "$user" | cut -d: -f6)/big"
+            R9T[$program.$user]+="$($PY -c "print($t1-$t0)") "
+        done
     done
 done
 rm -f "$WORK/big"
-R9S=$(printf '%s\n' "${R9_SUP[@]}" | sort -g | sed -n 2p)
-R9E=$(printf '%s\n' "${R9_EXEC[@]}" | sort -g | sed -n 2p)
+r9() { printf '%s\n' ${R9T[$1.$2]} | sort -g | sed -n 2p; }
+
+echo "== 10. the supervisor's memory: PSS and private memory per supervisor, 100 sftp sessions held open through sshd"
+mkfifo "$WORK/gate"
+exec {gate}<>"$WORK/gate"
+holders=()
+for i in $(seq 1 100); do
+    (exec {gate}>&-; exec "$SSH" -T rsshbench_sup@127.0.0.1 "$SFTP_SERVER" <"$WORK/gate" >/dev/null 2>&1) &
+    holders+=($!)
+    [ $((i % 20)) = 0 ] && sleep 1
+done
+for _ in $(seq 300); do [ "$(pgrep -u rsshbench_sup -x rssh-session | wc -l)" -ge 100 ] && break; sleep 0.1; done
+R10_COUNT=$(pgrep -u rsshbench_sup -x rssh-session | wc -l)
+read -r R10_PSS R10_PRIVATE < <(for pid in $(pgrep -u rsshbench_sup -x rssh-session); do
+    cat "/proc/$pid/smaps_rollup" 2>/dev/null; done |
+    awk '/^Pss:/ { p += $2; n++ } /^Private_(Clean|Dirty):/ { q += $2 } END { if (n) printf "%.0f %.0f\n", p / n, q / n; else print "0 0" }')
+exec {gate}>&-
+wait "${holders[@]}"
 
 target() { $PY -c 'import sys; print("met" if float(sys.argv[1]) <= float(sys.argv[2]) else "MISSED")' "$1" "$2"; }
 echo
@@ -184,6 +220,11 @@ echo "ratio 6  50 sftp sessions, rssh / sh     = $R6   (target <= 1.02: $(target
 R7=$(ratio "$R7_RSSH" "$R7_DIRECT")
 echo "ratio 7  1 GiB sha256sum, rssh / direct  = $R7   (target <= 1.1: $(target "$R7" 1.1)); $(ms "$R7_RSSH") vs $(ms "$R7_DIRECT"), same digest: $HASH_OK"
 R8=$(ratio "$R8_SUP" "$R1_RSSH")
-echo "ratio 8  start-up, supervised / exec mode = $R8   ($(ms "$R8_SUP") vs $(ms "$R1_RSSH"); the fork and the end record)"
-R9=$(ratio "$R9S" "$R9E")
-echo "ratio 9  1 GiB sftp put through sshd, supervised / exec = $R9   (target <= 1.03: $(target "$R9" 1.03)); ${R9S}s vs ${R9E}s, intact: $BIG_OK"
+echo "ratio 8  start-up, supervised / exec mode = $R8   ($(ms "$R8_SUP") vs $(ms "$R1_RSSH"); the fork, the slot from the helper, the end record)"
+R8B=$(ratio "$R8BS" "$R8BE")
+echo "ratio 8b 50 sftp sessions through sshd, supervised / exec = $R8B   (target <= 1.03: $(target "$R8B" 1.03)); ${R8BS}s vs ${R8BE}s, files intact: $INTACT8"
+for program in sftp scp rsync; do
+    S9=$(r9 $program rsshbench_sup); E9=$(r9 $program rsshbench_x); R9=$(ratio "$S9" "$E9")
+    echo "ratio 9  1 GiB $program through sshd, supervised / exec = $R9   (target <= 1.03: $(target "$R9" 1.03)); ${S9}s vs ${E9}s, intact: $BIG_OK"
+done
+echo "memory 10 per supervisor, $R10_COUNT sessions held: PSS $R10_PSS KiB (target <= 256: $(target "$R10_PSS" 256)), private $R10_PRIVATE KiB"

@@ -42,6 +42,20 @@ if wait_sessions $S 1 && wait_sessions $LL 1 && wait_sessions $J 1 \
     && "$RSSHCTL" who | grep -q "^$S .* 127.0.0.1 *sftp-server"; then
     pass "supervised: rsshctl who lists the open plain, landlocked and jailed sessions"
 else fail "supervised: rsshctl who lists the open plain, landlocked and jailed sessions" "$("$RSSHCTL" who 2>&1)"; fi
+# Each row's session id and bytes come from the supervisor's progress memfd (with or without maxsessions).
+who=$("$RSSHCTL" who 2>&1)
+if [ "$(awk -v a=$S -v b=$LL -v c=$J '($1 == a || $1 == b || $1 == c) && $2 ~ /^[0-9a-f]+$/ && length($2) == 16 \
+        && $7 ~ /^[0-9]+$/ && $8 ~ /^[0-9]+$/' <<<"$who" | wc -l)" = 3 ]; then
+    pass "supervised: rsshctl who shows each session's id and bytes so far"
+else fail "supervised: rsshctl who shows each session's id and bytes so far" "$who"; fi
+# The slot files are root's: the plain user's sftp can neither write into its own nor see one as its own.
+slot=/run/rssh/sessions/$(id -u $S)/slot0
+if [ "$(stat -c %U:%a "$slot" 2>&1)" = root:600 ] && [ ! -s "$slot" ] \
+    && ! (cd "$SUP" && printf 'put %s %s\n' "$SUP/rssh.conf.before" "$slot" | sftp_batch $S >/dev/null 2>&1) \
+    && [ ! -s "$slot" ]; then
+    pass "maxsessions: the slot files are root's (mode 0600) and the user's sftp cannot write into them"
+else fail "maxsessions: the slot files are root's (mode 0600) and the user's sftp cannot write into them" \
+    "$(ls -l "$slot" 2>&1)"; fi
 release 1; release 2; release 3
 wait "$HOLD_PID_1" "$HOLD_PID_2" "$HOLD_PID_3"
 rm -f "$SUP"/hold.*

@@ -3,7 +3,7 @@ import Testing
 
 @testable import RsshJail
 
-/// `rsshctl who` and `rsshctl last` (issue 20): what they read from /proc, the slot files and the audit trail.
+/// `rsshctl who` and `rsshctl last` (issue 20): what they read from /proc (the supervisor's progress file too) and the audit trail.
 struct SessionListingTests {
     static let shell = "/usr/local/bin/rssh"
 
@@ -100,11 +100,11 @@ struct SessionListingTests {
         #expect(OpenSession.program(cmdline: Array("rssh\0-v\0".utf8)) == "?")
     }
 
-    @Test func slotLineGivesTheBytesOfItsOwnPidOnly() {
+    @Test func progressLineGivesTheBytesOfItsOwnPidOnly() {
         var session = OpenSession(pid: 77, user: "alice", address: "?", program: "scp", start: "?")
-        session.applySlotLine("pid=78 session-end session=ffff bytes_from_client=1 bytes_to_client=2\n")
+        session.applyProgressLine("pid=78 session-end session=ffff bytes_from_client=1 bytes_to_client=2\n")
         #expect(session.session == nil && session.bytes == nil)
-        session.applySlotLine(
+        session.applyProgressLine(
             "pid=77 session-end session=0123456789abcdef user=\"a\" bytes_from_client=10 bytes_to_client=20 exit=0\n"
         )
         #expect(session.session == "0123456789abcdef")
@@ -112,11 +112,11 @@ struct SessionListingTests {
         #expect(OpenSession.render([session]).contains("alice  0123456789abcdef"))
     }
 
-    /// The slot file is the user's: a session id unlike rssh's (escape sequences, another length) is not shown.
+    /// A session id unlike rssh's (escape sequences, another length) is not shown.
     @Test(arguments: ["\u{1B}]0;pwned\u{07}", "0123", "0123456789ABCDEF", "0123456789abcdeg"])
     func aForgedSessionIdIsNotShown(_ id: String) {
         var session = OpenSession(pid: 77, user: "alice", address: "?", program: "scp", start: "?")
-        session.applySlotLine("pid=77 session-end session=\(id) bytes_from_client=1 bytes_to_client=2\n")
+        session.applyProgressLine("pid=77 session-end session=\(id) bytes_from_client=1 bytes_to_client=2\n")
         #expect(session.session == nil)
         #expect(!OpenSession.render([session]).contains("\u{1B}"))
     }

@@ -182,6 +182,15 @@ struct SupervisedModeTests {
         #expect(AuditMessage.build(decision).hasPrefix("op=rssh-allow session=0123456789abcdef "))
     }
 
+    /// Only root's regular files that nobody else can open are slots (an earlier release's, the user's, are not).
+    @Test(arguments: [
+        (0o100600, 0, true), (0o100400, 0, true), (0o100600, 1001, false), (0o100644, 0, false),
+        (0o100640, 0, false), (0o104600, 0, false), (0o040700, 0, false), (0o120777, 0, false),
+    ] as [(mode_t, uid_t, Bool)])
+    func slotFiles(mode: mode_t, owner: uid_t, isSlot: Bool) {
+        #expect(SessionSlots.isSlot(mode: mode, owner: owner) == isSlot)
+    }
+
     @Test func slotPaths() {
         let slots = SessionSlots(uid: 1001, limit: 2)
         #expect(slots.directories == ["/run/rssh", "/run/rssh/sessions", "/run/rssh/sessions/1001"])

@@ -197,7 +197,7 @@ int CRsshShims_die_with_parent(void);
 /// The name of a signal without SIG ("TERM"), or NULL.
 const char *CRsshShims_signal_name(int signal);
 
-/// open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY): a slot file, never through a symbolic link.
+/// open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY): a slot file, never through a symbolic link.
 int CRsshShims_open_slot(const char *path);
 
 /// pwrite(2).
@@ -206,9 +206,22 @@ long CRsshShims_pwrite(int fd, const void *buffer, unsigned long length, long of
 /// ftruncate(2).
 int CRsshShims_ftruncate(int fd, long length);
 
-/// open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600) then fchown to `uid`: a slot file
-/// the helper makes (as root) for the caller. 0 when made or already there, -1 otherwise.
-int CRsshShims_make_slot(const char *path, unsigned int uid, unsigned int gid);
+/// open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600): a slot file the helper makes (as
+/// root, so root's). 0 when made or already there, -1 otherwise.
+int CRsshShims_make_slot(const char *path);
+
+/// socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC).
+int CRsshShims_socket_pair(int fds[2]);
+
+/// Sends a tag byte and a 16-bit `index` and, when `fd` >= 0, that descriptor (SCM_RIGHTS). 0 or -1.
+int CRsshShims_send_descriptor(int socket, unsigned char tag, unsigned short index, int fd);
+
+/// Receives what CRsshShims_send_descriptor sent: the tag, the index and the descriptor (close-on-exec; -1 when
+/// none came). 0, or -1 when the message was short or truncated (no descriptor is left open then).
+int CRsshShims_receive_descriptor(int socket, unsigned char *tag, unsigned short *index, int *fd);
+
+/// memfd_create(name, MFD_CLOEXEC).
+int CRsshShims_memfd(const char *name);
 
 /// mkdir(path, 0755), 0 also when it exists.
 int CRsshShims_make_directory(const char *path);

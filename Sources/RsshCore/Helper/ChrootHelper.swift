@@ -36,7 +36,9 @@ public enum ChrootHelper {
         let request = ProfileRequest(command: arguments.first, environment: inherited)
         guard system_clearenv() == 0 else { exit(1) }
         let paths = ProgramPaths.compiledIn
-        if arguments == [Array("--session-slots".utf8), Array("prepare".utf8)] { prepareSessionSlots(paths: paths) }
+        if arguments.count == 2, arguments[0] == Array("--session-slot".utf8) {
+            takeSessionSlot(limit: UserOptions.sessionLimit(arguments[1][...]), paths: paths)
+        }
         let uid = system_getuid()
         let found = Account.find(uid: uid)
         let account = try? found.get()
@@ -256,35 +258,43 @@ public enum ChrootHelper {
         exit(ShellOutcome.refusedStatus)
     }
 
-    /// `--session-slots prepare`: makes the caller's `maxsessions` slots as root.
+    /// `--session-slot N`: takes a free slot among the caller's first N and sends its locked descriptor on
+    /// standard output, a socket (``SessionSlots``).
     ///
-    /// Only for an rssh user whose policy sets `maxsessions` (`SessionSlots`); nothing else. Every supervised session that finds its slots missing
-    /// asks for them (the first after a boot, since `/run` is emptied then); no other argument is read.
-    static func prepareSessionSlots(paths: ProgramPaths) -> Never {
+    /// Only for an rssh user whose policy sets `maxsessions`, and N at most the largest limit a session of
+    /// the account can have (its line's or a profile's; rssh asks for its session's, the lower). A caller
+    /// asking for fewer only keeps itself out. The slot files are made as they are needed: `/run` is empty
+    /// after a boot. Nothing else is read.
+    static func takeSessionSlot(limit requested: Int?, paths: ProgramPaths) -> Never {
         let log = SyslogLogger(ident: "rssh_chroot_helper", facility: .daemon)
         guard system_geteuid() == 0, case .success(let account) = Account.find(uid: system_getuid()),
             account.uid != 0, account.shell == Array(paths.shell.utf8),
             case .success(let bytes) = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner)
         else {
-            log.error("session slots: refused (not root, not an rssh user, or rssh.conf unusable)")
+            log.error("session slot: refused (not root, not an rssh user, or rssh.conf unusable)")
             exit(ShellOutcome.refusedStatus)
         }
         let config = ConfigParser.parse(bytes, file: paths.configFile, onlyUser: account.name)
         var lookup = SystemGroupLookup(.kernel)
         let groups = config.groupFacts(for: account.name, lookup: &lookup)
-        // As many slots as the largest limit a session of this account can have: its line's, or a profile's
-        // (a session takes one among the first N of the lower limit; more files grant nothing).
         guard case .success(let policy) = config.policy(for: account.name, groups: groups),
-            let limit = ([policy.maxSessions] + config.profiles.map { $0.maxSessions }).compactMap({ $0 }).max()
+            let largest = ([policy.maxSessions] + config.profiles.map { $0.maxSessions }).compactMap({ $0 }).max(),
+            let requested, requested <= largest
         else {
-            log.error("session slots: refused for \(account.name): no maxsessions in the policy")
+            log.error("session slot: refused for \(account.name): no maxsessions in the policy, or N above it")
             exit(ShellOutcome.refusedStatus)
         }
-        if let problem = SessionSlots(uid: account.uid, limit: limit).prepare(gid: account.gid) {
+        let slots = SessionSlots(uid: account.uid, limit: requested)
+        if let problem = slots.prepare(count: largest) {
             log.error("session slots for \(account.name): \(problem)")
+            _ = SessionSlots.answer(.failure(.unsafe(problem)), on: STDOUT_FILENO)
             exit(ShellOutcome.refusedStatus)
         }
-        exit(0)
+        let result = slots.acquire()
+        if case .failure(let failure) = result, !failure.isFull {
+            log.error("session slot for \(account.name): \(failure.description)")
+        }
+        exit(SessionSlots.answer(result, on: STDOUT_FILENO) ? 0 : ShellOutcome.refusedStatus)
     }
 
     /// Everything the helper decides as root before touching the jail.

@@ -262,8 +262,8 @@ extension LoginShell {
 
     /// Takes a `maxsessions` slot for an outcome that starts a program, or turns it into a refusal.
     ///
-    /// The slots are made by the setuid helper the first time an account needs them after a boot (rssh runs
-    /// as the user and cannot make root's directories); a missing slot is asked for once, then refused.
+    /// The setuid helper takes the slot (the files are root's: rssh, as the user, cannot open them) and hands
+    /// over its locked descriptor; any answer but a slot or "all taken" is refused.
     static func admit(
         _ outcome: inout ShellOutcome,
         policy: UserPolicy?,
@@ -271,12 +271,7 @@ extension LoginShell {
         paths: ProgramPaths
     ) {
         guard let policy, let limit = policy.maxSessions, slot == nil, outcome.startsSession else { return }
-        let slots = SessionSlots(uid: system_getuid(), limit: limit)
-        var result = slots.acquire()
-        if case .failure(.unprepared) = result, prepareSlots(helper: paths.chrootHelper) {
-            result = slots.acquire()
-        }
-        switch result {
+        switch SessionSlots(uid: system_getuid(), limit: limit).request(helper: paths.chrootHelper) {
         case .success(let taken):
             slot = taken
         case .failure(let failure):
@@ -292,24 +287,6 @@ extension LoginShell {
             }
             outcome = .refuse(message: message, programs: policy.programs, decision: decision)
         }
-    }
-
-    /// Runs `rssh_chroot_helper --session-slots prepare`, which makes the caller's slots as root.
-    static func prepareSlots(helper: String) -> Bool {
-        guard system_access(helper, X_OK) == 0 else { return false }
-        let child = system_fork()
-        if child == 0 {
-            _ = ProcessImage.exec(
-                path: helper,
-                arguments: [Array(helper.utf8), Array("--session-slots".utf8), Array("prepare".utf8)],
-                environment: [],
-                umask: 0o022,
-                forbidNewPrivileges: false
-            )
-            system_exit_now(ShellOutcome.refusedStatus)
-        }
-        guard child > 0 else { return false }
-        return system_exited_zero(system_wait(child))
     }
 
     /// Writes `outcome`'s decision to the audit trail and syslog.

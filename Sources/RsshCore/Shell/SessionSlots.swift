@@ -5,12 +5,12 @@ import CRsshLibc
 ///
 /// The kernel drops a lock when the last descriptor of its open file closes, so a session that crashed or
 /// was killed (with `kill -9` too) frees its slot at once, and `flock` is atomic, so 50 sessions starting at
-/// the same moment take exactly N. The files are `/run/rssh/sessions/UID/slotK` (K below N): the directories
-/// are root's and writable by nobody else (the setuid helper makes them, `--session-slots`, the first time an
-/// account needs them after a boot), each slot file is the account's own, mode 0600. So a user can neither
-/// add a slot, delete one or the directory, nor open (and so lock) another account's slots; they can lock
-/// their own at most N times, which only keeps themselves out. The supervisor also writes its session's
-/// summary into its slot (`rsshctl who` shows the bytes so far from it).
+/// the same moment take exactly N. The files are `/run/rssh/sessions/UID/slotK` (K below N), root's, mode
+/// 0600, in directories that are root's and writable by nobody else. No user can open one: the setuid
+/// helper (`--session-slot N`) makes them, locks a free one among the caller's first N, and hands the
+/// locked descriptor (read-only) to the caller's rssh over a socket (SCM_RIGHTS). So a user can neither add,
+/// delete, write or lock a slot file directly (not even their own, through sftp: nothing to fill /run with),
+/// and only ever holds slots of their own uid, each through a session rssh counts.
 public struct SessionSlots: Sendable, Equatable {
     /// Where the per-account directories are.
     public static let root = "/run/rssh/sessions"
@@ -23,6 +23,12 @@ public struct SessionSlots: Sendable, Equatable {
         case unprepared(String)
         /// Something is not as the helper makes it: refused (fail closed).
         case unsafe(String)
+
+        /// Whether all N slots are held (not a fault).
+        public var isFull: Bool {
+            if case .full = self { return true }
+            return false
+        }
 
         /// The message for the log.
         public var description: String {
@@ -72,7 +78,12 @@ public struct SessionSlots: Sendable, Equatable {
         return nil
     }
 
-    /// Takes the first free slot.
+    /// The tags of the helper's answer.
+    static let taken: UInt8 = 0x53  // S
+    static let allTaken: UInt8 = 0x46  // F
+    static let failed: UInt8 = 0x45  // E
+
+    /// Takes the first free slot among the first `limit` (the helper, as root, after `prepare`).
     public func acquire() -> Result<Slot, Failure> {
         for path in directories {
             if let problem = Self.directoryProblem(path, FileStatus.lstat(path)) { return .failure(problem) }
@@ -84,11 +95,9 @@ public struct SessionSlots: Sendable, Equatable {
                 return .failure(system_errno() == ENOENT ? .unprepared(error.description) : .unsafe(error.description))
             }
             var info = stat()
-            guard system_fstat(fd, &info) == 0, info.st_mode & CRsshLibc_S_IFMT == CRsshLibc_S_IFREG,
-                info.st_uid == uid
-            else {
+            guard system_fstat(fd, &info) == 0, Self.isSlot(mode: info.st_mode, owner: info.st_uid) else {
                 _ = system_close(fd)
-                return .failure(.unsafe("\(path(index)) is not a regular file of uid \(uid)"))
+                return .failure(.unsafe("\(path(index)) is not a regular file of root's, mode 0600"))
             }
             if system_try_lock(fd) == 0 { return .success(Slot(fd: fd, index: index)) }
             _ = system_close(fd)
@@ -96,32 +105,82 @@ public struct SessionSlots: Sendable, Equatable {
         return .failure(.full(limit))
     }
 
-    /// Makes the directories and the N slot files (the setuid helper, as root, for its caller).
+    /// Whether a file is a slot as `prepare` makes it: a regular file of root's that only root can open.
+    static func isSlot(mode: mode_t, owner: uid_t) -> Bool {
+        mode & CRsshLibc_S_IFMT == CRsshLibc_S_IFREG && owner == 0 && mode & 0o7077 == 0
+    }
+
+    /// Makes the directories and `count` slot files (the setuid helper, as root).
+    ///
+    /// A slot file of an earlier release (the account's own) is replaced: only root can add or remove entries
+    /// in the account's directory, so whatever is there was made by root.
     /// - Returns: nil when every slot is there as it must be, else what is wrong.
-    public func prepare(gid: gid_t) -> String? {
+    public func prepare(count: Int) -> String? {
         _ = system_umask(0o022)
         for path in directories {
             guard system_make_directory(path) == 0 else { return SystemError.current("mkdir", path).description }
             if let problem = Self.directoryProblem(path, FileStatus.lstat(path)) { return problem.description }
         }
-        for index in 0..<limit {
-            guard system_make_slot(path(index), uid, gid) == 0 else {
-                return SystemError.current("create", path(index)).description
+        for index in 0..<count {
+            let slot = path(index)
+            for attempt in 0..<2 {
+                guard system_make_slot(slot) == 0 else { return SystemError.current("create", slot).description }
+                if let status = FileStatus.lstat(slot), Self.isSlot(mode: status.mode, owner: status.owner) { break }
+                guard attempt == 0, system_unlink(slot) == 0 else {
+                    return "\(slot) is not a regular file of root's, mode 0600, and cannot be replaced"
+                }
             }
-            guard let status = FileStatus.lstat(path(index)), status.owner == uid,
-                status.mode & CRsshLibc_S_IFMT == CRsshLibc_S_IFREG
-            else { return "\(path(index)) is not a regular file of uid \(uid)" }
         }
         return nil
     }
 
-    /// Replaces the slot's content with `text` (one line: what `rsshctl who` shows of the session).
-    public static func publish(_ text: String, in slot: Slot) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { raw -> Int in
-            guard let base = raw.baseAddress else { return -1 }
-            return system_pwrite(slot.fd, base, raw.count, 0)
+    /// Sends the helper's answer to the caller's rssh: the locked slot's descriptor, or why there is none.
+    public static func answer(_ result: Result<Slot, Failure>, on socket: Int32) -> Bool {
+        switch result {
+        case .success(let slot):
+            return system_send_descriptor(socket, tag: taken, index: UInt16(slot.index), fd: slot.fd) == 0
+        case .failure(.full):
+            return system_send_descriptor(socket, tag: allTaken, index: 0, fd: -1) == 0
+        case .failure:
+            return system_send_descriptor(socket, tag: failed, index: 0, fd: -1) == 0
         }
-        _ = system_ftruncate(slot.fd, bytes.count)
+    }
+
+    /// Asks the setuid helper for a slot (rssh, as the user): runs `rssh_chroot_helper --session-slot N`
+    /// with a socket for its standard output and receives the locked descriptor.
+    public func request(helper: String) -> Result<Slot, Failure> {
+        guard system_access(helper, X_OK) == 0 else { return .failure(.unprepared("\(helper) cannot be run")) }
+        var pair: [Int32] = [-1, -1]
+        guard system_socket_pair(&pair) == 0 else {
+            return .failure(.unprepared(SystemError.current("socketpair").description))
+        }
+        let child = system_fork()
+        if child == 0 {
+            // dup2 clears close-on-exec on the copy: the helper's standard output is the socket.
+            guard system_dup2(pair[1], STDOUT_FILENO) >= 0 else { system_exit_now(ShellOutcome.refusedStatus) }
+            _ = ProcessImage.exec(
+                path: helper,
+                arguments: [Array(helper.utf8), Array("--session-slot".utf8), Array("\(limit)".utf8)],
+                environment: [],
+                umask: 0o022,
+                forbidNewPrivileges: false
+            )
+            system_exit_now(ShellOutcome.refusedStatus)
+        }
+        _ = system_close(pair[1])
+        let answer = child > 0 ? system_receive_descriptor(pair[0]) : nil
+        _ = system_close(pair[0])
+        let succeeded = child > 0 && system_exited_zero(system_wait(child))
+        switch answer {
+        case .some((let tag, let index, let fd)) where succeeded && tag == Self.taken && fd >= 0 && index < limit:
+            return .success(Slot(fd: fd, index: Int(index)))
+        case .some((let tag, _, let fd)) where succeeded && tag == Self.allTaken && fd < 0:
+            return .failure(.full(limit))
+        case .some((_, _, let fd)):
+            if fd >= 0 { _ = system_close(fd) }
+        case .none:
+            break
+        }
+        return .failure(.unprepared("\(helper) --session-slot gave no slot (its log says why)"))
     }
 }

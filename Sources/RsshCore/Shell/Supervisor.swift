@@ -54,6 +54,10 @@ public enum Supervisor {
     /// process's executable, which a user cannot fake).
     public static let processName: StaticString = "rssh-session"
 
+    /// The name of the memory file with the session's progress (`/proc/PID/fd/N` links to
+    /// `/memfd:rssh-session (deleted)`), which `rsshctl who` reads.
+    public static let progressName: StaticString = "rssh-session"
+
     /// Starts the program, relays until it ends, writes the record, and ends as the program did.
     /// - Parameters:
     ///   - record: the record's fixed fields (id, user, address, program, chroot); the rest is filled in.
@@ -120,13 +124,20 @@ public enum Supervisor {
         }
         var record = template
         record.start = started.seconds
+        // What `rsshctl who` shows of the session so far, in a memory file only this process has: a
+        // non-dumpable process's /proc/PID/fd is root's to open, so the user can neither read nor forge it.
+        let progress = Supervisor.progressName.withUTF8Buffer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in chars.baseAddress.map { system_memfd($0) } ?? -1 }
+        }
         func publish(_ fromClient: UInt64, _ toClient: UInt64) {
-            guard let slot else { return }
+            guard progress >= 0 else { return }
             var current = record
             current.bytesFromClient = fromClient
             current.bytesToClient = toClient
             current.durationMilliseconds = (system_monotonic_ns() - clock) / 1_000_000
-            SessionSlots.publish("pid=\(system_getpid()) \(current.logLine)\n", in: slot)
+            let bytes = Array("pid=\(system_getpid()) \(current.logLine)\n".utf8)
+            _ = bytes.withUnsafeBytes { raw in raw.baseAddress.map { system_pwrite(progress, $0, raw.count, 0) } ?? -1 }
+            _ = system_ftruncate(progress, bytes.count)
         }
         publish(0, 0)
         var relay = SessionRelay(

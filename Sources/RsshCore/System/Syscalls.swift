@@ -499,7 +499,7 @@ internal func system_signal_name(_ signal: Int32) -> String? {
     return String(cString: name)
 }
 
-/// Opens a session slot file read-write, never through a symbolic link.
+/// Opens a session slot file read-only (enough to lock it), never through a symbolic link.
 internal func system_open_slot(_ path: UnsafePointer<CChar>) -> Int32 { CRsshShims_open_slot(path) }
 
 /// pwrite(2).
@@ -510,10 +510,31 @@ internal func system_pwrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: In
 /// ftruncate(2).
 internal func system_ftruncate(_ fd: Int32, _ length: Int) -> Int32 { CRsshShims_ftruncate(fd, length) }
 
-/// Creates a slot file (0600) for `uid` unless it exists (the helper, as root).
-internal func system_make_slot(_ path: UnsafePointer<CChar>, _ uid: uid_t, _ gid: gid_t) -> Int32 {
-    CRsshShims_make_slot(path, uid, gid)
+/// Creates a slot file (0600, the caller's: root's in the helper) unless it exists.
+internal func system_make_slot(_ path: UnsafePointer<CChar>) -> Int32 { CRsshShims_make_slot(path) }
+
+/// unlink(2).
+internal func system_unlink(_ path: UnsafePointer<CChar>) -> Int32 { unlink(path) }
+
+/// socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC).
+internal func system_socket_pair(_ fds: UnsafeMutablePointer<Int32>) -> Int32 { CRsshShims_socket_pair(fds) }
+
+/// Sends a tag and an index and, when `fd` >= 0, that descriptor (SCM_RIGHTS).
+internal func system_send_descriptor(_ socket: Int32, tag: UInt8, index: UInt16, fd: Int32) -> Int32 {
+    CRsshShims_send_descriptor(socket, tag, index, fd)
 }
+
+/// Receives a tag, an index and the descriptor sent with them (-1 for none); nil when none came whole.
+internal func system_receive_descriptor(_ socket: Int32) -> (tag: UInt8, index: UInt16, fd: Int32)? {
+    var tag: UInt8 = 0
+    var index: UInt16 = 0
+    var fd: Int32 = -1
+    guard CRsshShims_receive_descriptor(socket, &tag, &index, &fd) == 0 else { return nil }
+    return (tag, index, fd)
+}
+
+/// memfd_create(2), close-on-exec.
+internal func system_memfd(_ name: UnsafePointer<CChar>) -> Int32 { CRsshShims_memfd(name) }
 
 /// mkdir(path, 0755), also fine when it exists.
 internal func system_make_directory(_ path: UnsafePointer<CChar>) -> Int32 { CRsshShims_make_directory(path) }

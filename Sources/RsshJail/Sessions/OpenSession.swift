@@ -6,8 +6,8 @@ import RsshCore
 /// Found in /proc: a process whose executable is the installed rssh and whose name is `rssh-session` (the
 /// name alone anyone can take; the executable only rssh has, and a user who runs rssh gets rssh's behaviour).
 /// The address comes from its environment (SSH_CONNECTION, set by sshd), the start from /proc/PID/stat; the
-/// session id and the bytes so far from the session's `maxsessions` slot file, whose first field names the
-/// supervisor's pid (without a slot, they are not known: `?`). Reading other users' /proc entries needs root.
+/// session id and the bytes so far from the supervisor's progress memory file (`Supervisor.progressName`),
+/// which only root can open (the supervisor is not dumpable). Reading other users' /proc entries needs root.
 public struct OpenSession: Sendable, Equatable {
     /// The supervisor's pid.
     public var pid: Int32
@@ -19,9 +19,9 @@ public struct OpenSession: Sendable, Equatable {
     public var program: String
     /// The start, `2026-12-06T07:30:00Z`.
     public var start: String
-    /// The session id, when its slot shows it.
+    /// The session id, when its progress file shows it.
     public var session: String?
-    /// Bytes from and to the client so far, when its slot shows them (updated once a second).
+    /// Bytes from and to the client so far, when its progress file shows them (updated once a second).
     public var bytes: (fromClient: UInt64, toClient: UInt64)?
 
     /// Equality of every field.
@@ -57,7 +57,7 @@ public struct OpenSession: Sendable, Equatable {
                 program: program(cmdline: bytes("/proc/\(pid)/cmdline")),
                 start: started.map { SessionRecord.timestamp($0) } ?? "?"
             )
-            session.applySlot(uid: uid)
+            session.applyProgress()
             result.append(session)
         }
         return result
@@ -72,22 +72,34 @@ public struct OpenSession: Sendable, Equatable {
         self.start = start
     }
 
-    /// Takes the session id and the bytes from the account's slot file that names this pid.
-    mutating func applySlot(uid: UInt32) {
-        let directory = "\(SessionSlots.root)/\(uid)"
-        for index in 0..<UserOptions.maximumSessionLimit {
-            guard let content = text("\(directory)/slot\(index)") else { return }
-            applySlotLine(content)
-            if session != nil { return }
+    /// Takes the session id and the bytes from the supervisor's progress file (found by its name among
+    /// the descriptors in /proc/PID/fd).
+    mutating func applyProgress() {
+        let directory = "/proc/\(pid)/fd"
+        guard let listing = opendir(directory) else { return }
+        var descriptors: [String] = []
+        while let entry = readdir(listing) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if Int32(name) != nil { descriptors.append(name) }
+        }
+        closedir(listing)
+        for fd in descriptors where Self.link("\(directory)/\(fd)") == Self.progressLink {
+            if let content = text("\(directory)/\(fd)") { applyProgressLine(content) }
+            return
         }
     }
 
-    /// Reads a slot's line if it is this session's (`pid=N session-end session=… bytes_from_client=…`).
-    mutating func applySlotLine(_ line: String) {
+    /// What /proc/PID/fd/N of the progress file links to.
+    static let progressLink = "/memfd:\(Supervisor.progressName) (deleted)"
+
+    /// Reads a progress line if it is this session's (`pid=N session-end session=… bytes_from_client=…`).
+    mutating func applyProgressLine(_ line: String) {
         let fields = SessionFields.parse(line.split(separator: "\n").first ?? "")
         guard SessionFields.value("pid", in: fields) == "\(pid)" else { return }
-        // The slot file is the user's own: only a session id of the form rssh writes (16 hex digits) is shown,
-        // so a forged one cannot put escape sequences on root's terminal.
+        // Only a session id of the form rssh writes (16 hex digits) is shown: should the file ever be another
+        // process's, it cannot put escape sequences on root's terminal.
         session = SessionFields.value("session", in: fields).flatMap { id in
             id.utf8.count == 16 && id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
                 ? id : nil
