@@ -737,6 +737,14 @@ int CRsshShims_memfd(const char *name) {
     return memfd_create(name, MFD_CLOEXEC);
 }
 
+int CRsshShims_own_process_group(void) {
+    return setpgid(0, 0);
+}
+
+long CRsshShims_pread(int fd, void *buffer, unsigned long length, long offset) {
+    return (long)pread(fd, buffer, length, offset);
+}
+
 int CRsshShims_make_directory(const char *path) {
     if (mkdir(path, 0755) == 0 || errno == EEXIST) {
         return 0;

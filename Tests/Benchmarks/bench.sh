@@ -178,7 +178,7 @@ done
 rm -f "$WORK/big"
 r9() { printf '%s\n' ${R9T[$1.$2]} | sort -g | sed -n 2p; }
 
-echo "== 10. the supervisor's memory: PSS and private memory per supervisor, 100 sftp sessions held open through sshd"
+echo "== 10. the supervising processes' memory: PSS and private memory per session (supervisor and watcher), 100 sftp sessions held open through sshd"
 mkfifo "$WORK/gate"
 exec {gate}<>"$WORK/gate"
 holders=()
@@ -189,9 +189,11 @@ for i in $(seq 1 100); do
 done
 for _ in $(seq 300); do [ "$(pgrep -u rsshbench_sup -x rssh-session | wc -l)" -ge 100 ] && break; sleep 0.1; done
 R10_COUNT=$(pgrep -u rsshbench_sup -x rssh-session | wc -l)
-read -r R10_PSS R10_PRIVATE < <(for pid in $(pgrep -u rsshbench_sup -x rssh-session); do
+# Per session: its supervisor and its watcher (the process that writes the end record should the supervisor
+# be killed), summed, divided by the number of sessions.
+read -r R10_PSS R10_PRIVATE < <(for pid in $(pgrep -u rsshbench_sup -x 'rssh-session|rssh-watch'); do
     cat "/proc/$pid/smaps_rollup" 2>/dev/null; done |
-    awk '/^Pss:/ { p += $2; n++ } /^Private_(Clean|Dirty):/ { q += $2 } END { if (n) printf "%.0f %.0f\n", p / n, q / n; else print "0 0" }')
+    awk -v n="$R10_COUNT" '/^Pss:/ { p += $2 } /^Private_(Clean|Dirty):/ { q += $2 } END { if (n) printf "%.0f %.0f\n", p / n, q / n; else print "0 0" }')
 exec {gate}>&-
 wait "${holders[@]}"
 
@@ -227,4 +229,4 @@ for program in sftp scp rsync; do
     S9=$(r9 $program rsshbench_sup); E9=$(r9 $program rsshbench_x); R9=$(ratio "$S9" "$E9")
     echo "ratio 9  1 GiB $program through sshd, supervised / exec = $R9   (target <= 1.03: $(target "$R9" 1.03)); ${S9}s vs ${E9}s, intact: $BIG_OK"
 done
-echo "memory 10 per supervisor, $R10_COUNT sessions held: PSS $R10_PSS KiB (target <= 256: $(target "$R10_PSS" 256)), private $R10_PRIVATE KiB"
+echo "memory 10 per session (supervisor + watcher), $R10_COUNT sessions held: PSS $R10_PSS KiB (target <= 256: $(target "$R10_PSS" 256)), private $R10_PRIVATE KiB"

@@ -118,20 +118,31 @@ kill -9 "$prog"
 hold $S 3
 if wait_sessions $S 2; then pass "maxsessions=2: after kill -9 of a program its slot is free"
 else fail "maxsessions=2: after kill -9 of a program its slot is free" "$("$RSSHCTL" who)"; fi
-sup=$("$RSSHCTL" who | awk -v u=$S '$1 == u { print $6; exit }')
+read -r sup id < <("$RSSHCTL" who | awk -v u=$S '$1 == u { print $6, $2; exit }')
 kill -9 "$sup"
 for _ in $(seq 50); do [ "$(pgrep -u $S -x sftp-server | wc -l)" -le 1 ] && break; sleep 0.1; done
 if [ "$(pgrep -u $S -x sftp-server | wc -l)" -le 1 ] && wait_sessions $S 1; then
     pass "maxsessions=2: kill -9 of a supervisor ends its program too (no session outside the limit)"
 else fail "maxsessions=2: kill -9 of a supervisor ends its program too" "$(pgrep -a -u $S)"; fi
+if [ -n "$id" ] && logged "session-end session=$id user=\"$S\".* exit=unknown supervisor=killed"; then
+    pass "supervised: a supervisor killed with SIGKILL still gets its end record (from its watcher)"
+else fail "supervised: a supervisor killed with SIGKILL still gets its end record" "$(grep "session=$id" "$SYSLOG")"; fi
+# SIGKILL to the session's process group, as sshd delivers a client's `signal` request: the same.
+hold $S 5
+wait_sessions $S 2
+read -r sup id < <("$RSSHCTL" who | awk -v u=$S -v old="$id" '$1 == u && $2 != old { print $6, $2; exit }')
+kill -KILL -- "-$(ps -o pgid= -p "$sup" | tr -d ' ')"
+if wait_sessions $S 1 && [ -n "$id" ] && logged "session-end session=$id user=\"$S\".* supervisor=killed"; then
+    pass "supervised: SIGKILL to the session's process group (a client's signal request) leaves an end record"
+else fail "supervised: SIGKILL to the session's process group leaves an end record" "$(grep "session=$id" "$SYSLOG")"; fi
 hold $S 4
 wait_sessions $S 2
 kill -9 "$HOLD_PID_4"
 if wait_sessions $S 1; then pass "maxsessions=2: a client killed (kill -9) frees its slot"
 else fail "maxsessions=2: a client killed (kill -9) frees its slot" "$("$RSSHCTL" who)"; fi
-for n in 1 2 3 4; do eval "fd=\${HOLD_FD_$n:-}"; [ -n "$fd" ] && exec {fd}>&- 2>/dev/null; done
+for n in 1 2 3 4 5; do eval "fd=\${HOLD_FD_$n:-}"; [ -n "$fd" ] && exec {fd}>&- 2>/dev/null; done
 # Never a bare wait: the harness's own auditd may be a background child too.
-wait "$HOLD_PID_1" "$HOLD_PID_2" "$HOLD_PID_3" "$HOLD_PID_4" 2>/dev/null
+wait "$HOLD_PID_1" "$HOLD_PID_2" "$HOLD_PID_3" "$HOLD_PID_4" "$HOLD_PID_5" 2>/dev/null
 wait_sessions $S 0
 rm -f "$SUP"/hold.*
 
@@ -183,6 +194,26 @@ if [ "$supervised" = "$execmode" ] && ! grep -q "status [01]$" <<<"$supervised";
 else fail "supervised: the client sees the program's exit status and signal as in exec mode" "supervised: $supervised / exec: $execmode"; fi
 if logged "session-end .*user=\"$LL\".*signal=15 signame=TERM"; then pass "supervised: the end record names the program's signal"
 else fail "supervised: the end record names the program's signal" "$(grep "session-end.*$LL" "$SYSLOG" | tail -2)"; fi
+
+# sshd restarted while a session runs: the session goes on (sshd's per-connection process outlives its
+# listener), ends normally and still gets its end record.
+hold $S 10
+wait_sessions $S 1
+id=$("$RSSHCTL" who | awk -v u=$S '$1 == u { print $2; exit }')
+listener=$(cat "$WORK/sshd.pid")
+kill -TERM "$listener"
+for _ in $(seq 50); do kill -0 "$listener" 2>/dev/null || break; sleep 0.1; done
+rm -f "$WORK/sshd.pid"
+/usr/sbin/sshd -f "$WORK/sshd_config" -E "$WORK/sshd.log"
+for _ in $(seq 50); do [ -s "$WORK/sshd.pid" ] && break; sleep 0.1; done
+listed=$(sessions_of $S)
+release 10; wait "$HOLD_PID_10"; rc=$?
+rm -f "$SUP"/hold.*
+wait_sessions $S 0
+if [ "$listed" = 1 ] && [ $rc -eq 0 ] && [ -s "$WORK/sshd.pid" ] && [ -n "$id" ] \
+    && logged "session-end session=$id user=\"$S\".* exit=0"; then
+    pass "supervised: a session outlives an sshd restart and ends with its record (exit 0)"
+else fail "supervised: a session outlives an sshd restart and ends with its record" "listed=$listed rc=$rc id=$id"; fi
 
 cp "$SUP/rssh.conf.before" "$ETC/rssh.conf"
 rm -rf "/run/rssh/sessions/$(id -u $S)"

@@ -173,6 +173,31 @@ struct SupervisedModeTests {
         #expect(first != SessionRecord.newID())
     }
 
+    /// The watcher's record: the bytes of the supervisor's last progress line, marked as such.
+    @Test func watcherRecordTakesTheLastProgress() {
+        let line =
+            "pid=9 session-end session=0123456789abcdef user=\"a\" uid=1 addr=? program=scp start=x "
+            + "duration=1.000 bytes_from_client=123 bytes_to_client=4567 exit=unknown\n"
+        #expect(Supervisor.field("bytes_from_client", in: line) == 123)
+        #expect(Supervisor.field("bytes_to_client", in: line) == 4567)
+        #expect(Supervisor.field("bytes", in: line) == nil)
+        var record = SessionRecord(
+            id: "0123456789abcdef",
+            user: "a",
+            uid: 1,
+            address: nil,
+            program: "scp",
+            start: 0,
+            durationMilliseconds: 5,
+            bytesFromClient: 123,
+            bytesToClient: 4567,
+            end: .unknown
+        )
+        record.supervisorKilled = true
+        #expect(record.logLine.hasSuffix(" exit=unknown supervisor=killed"))
+        #expect(record.auditMessage.hasSuffix(" exit=unknown supervisor=killed"))
+    }
+
     @Test func startRecordCarriesTheSession() {
         var decision = Decision(allowed: true, user: "alice", uid: 1001, address: nil, reason: "ok", command: [])
         #expect(!decision.logLine.contains("session="), "exec mode: unchanged")
@@ -183,11 +208,13 @@ struct SupervisedModeTests {
     }
 
     /// Only root's regular files that nobody else can open are slots (an earlier release's, the user's, are not).
-    @Test(arguments: [
-        (0o100600, 0, true), (0o100400, 0, true), (0o100600, 1001, false), (0o100644, 0, false),
-        (0o100640, 0, false), (0o104600, 0, false), (0o040700, 0, false), (0o120777, 0, false),
-    ] as [(mode_t, uid_t, Bool)])
-    func slotFiles(mode: mode_t, owner: uid_t, isSlot: Bool) {
+    @Test(
+        arguments: [
+            (0o100600, 0, true), (0o100400, 0, true), (0o100600, 1001, false), (0o100644, 0, false),
+            (0o100640, 0, false), (0o104600, 0, false), (0o040700, 0, false), (0o120777, 0, false),
+        ] as [(UInt32, UInt32, Bool)]
+    )
+    func slotFiles(mode: UInt32, owner: UInt32, isSlot: Bool) {
         #expect(SessionSlots.isSlot(mode: mode, owner: owner) == isSlot)
     }
 

@@ -223,6 +223,12 @@ int CRsshShims_receive_descriptor(int socket, unsigned char *tag, unsigned short
 /// memfd_create(name, MFD_CLOEXEC).
 int CRsshShims_memfd(const char *name);
 
+/// setpgid(0, 0): a process group of its own.
+int CRsshShims_own_process_group(void);
+
+/// pread(2).
+long CRsshShims_pread(int fd, void *buffer, unsigned long length, long offset);
+
 /// mkdir(path, 0755), 0 also when it exists.
 int CRsshShims_make_directory(const char *path);
 

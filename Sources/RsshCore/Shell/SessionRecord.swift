@@ -70,6 +70,9 @@ public struct SessionRecord: Sendable, Equatable {
     public var end: End
     /// Whether the client went away before the program ended (a write to it failed).
     public var clientGone: Bool
+    /// Whether the supervisor was killed (SIGKILL) before it could write this record: the watcher wrote it,
+    /// with the bytes of the supervisor's last progress line; the program died with the supervisor.
+    public var supervisorKilled = false
 
     /// Creates a record.
     public init(
@@ -115,6 +118,7 @@ public struct SessionRecord: Sendable, Equatable {
         var text = " start=\(Self.timestamp(start)) duration=\(duration)"
         text += " bytes_from_client=\(bytesFromClient) bytes_to_client=\(bytesToClient) \(end.fields)"
         if clientGone { text += " client=gone" }
+        if supervisorKilled { text += " supervisor=killed" }
         return text
     }
 

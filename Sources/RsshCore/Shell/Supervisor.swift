@@ -89,6 +89,26 @@ public enum Supervisor {
         }
         let started = system_realtime()
         let clock = system_monotonic_ns()
+        var record = template
+        record.start = started.seconds
+        // What `rsshctl who` shows of the session so far, in a memory file only this process has: a
+        // non-dumpable process's /proc/PID/fd is root's to open, so the user can neither read nor forge it.
+        let progress = Supervisor.progressName.withUTF8Buffer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in chars.baseAddress.map { system_memfd($0) } ?? -1 }
+        }
+        // The watcher: writes the end record should this process be killed before it can (below).
+        var watch: [Int32] = [-1, -1]
+        guard system_pipe(&watch) == 0 else {
+            fatal("cannot set up the session: \(SystemError.current("pipe").description)", log: log)
+        }
+        let watcher = system_fork()
+        if watcher == 0 {
+            Supervisor.watch(watch[0], progress: progress, record: record, clock: clock, audit: audit, log: log)
+        }
+        guard watcher > 0 else {
+            fatal("cannot start the session's watcher: \(SystemError.current("fork").description)", log: log)
+        }
+        _ = system_close(watch[0])
         let parent = system_getpid()
         let child = system_fork()
         if child == 0 {
@@ -110,6 +130,7 @@ public enum Supervisor {
             system_exit_now(ShellOutcome.refusedStatus)
         }
         guard child > 0 else {
+            DescriptorIO.writeAll([1], to: watch[1])  // no session: nothing for the watcher to record
             fatal("cannot start the program: \(SystemError.current("fork").description)", log: log)
         }
         for fd in [input[0], output[1], errors[1], logPipe[1]] where fd >= 0 { _ = system_close(fd) }
@@ -121,13 +142,6 @@ public enum Supervisor {
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 chars.baseAddress.map { system_set_process_name($0) } ?? -1
             }
-        }
-        var record = template
-        record.start = started.seconds
-        // What `rsshctl who` shows of the session so far, in a memory file only this process has: a
-        // non-dumpable process's /proc/PID/fd is root's to open, so the user can neither read nor forge it.
-        let progress = Supervisor.progressName.withUTF8Buffer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in chars.baseAddress.map { system_memfd($0) } ?? -1 }
         }
         func publish(_ fromClient: UInt64, _ toClient: UInt64) {
             guard progress >= 0 else { return }
@@ -156,9 +170,76 @@ public enum Supervisor {
         record.clientGone = outcome.clientGone
         record.end = outcome.status.map { SessionRecord.End.decode($0) } ?? .unknown
         write(record, audit: audit, log: log)
+        // The record is written: the watcher may go (a kill between the two leaves a second record, never none).
+        DescriptorIO.writeAll([1], to: watch[1])
         if let slot { _ = system_close(slot.fd) }
         if case .signaled(let signal, _) = record.end { system_die_by_signal(signal) }
         exit(record.end.shellStatus)
+    }
+
+    /// The watcher's process name (`rsshctl who` lists only `processName`).
+    static let watcherName: StaticString = "rssh-watch"
+
+    /// The watcher: a child in a process group of its own, which writes the end record when the supervisor
+    /// dies before it has (a SIGKILL, such as a client's `signal` request: sshd sends it to the session's
+    /// process group, which the watcher has left).
+    ///
+    /// It keeps only the pipe whose write end the supervisor holds and the progress file, and waits. One byte
+    /// means the supervisor wrote the record; the end of file without it means it died first: the watcher then
+    /// writes the record from the supervisor's last progress line (bytes so far; the program, killed with
+    /// its supervisor by PR_SET_PDEATHSIG, left no status), marked `supervisor=killed`. It inherits the
+    /// supervisor's blocked signals and is not dumpable.
+    static func watch(
+        _ pipe: Int32,
+        progress: Int32,
+        record: SessionRecord,
+        clock: Int64,
+        audit: AuditTrail.Assessment,
+        log: SyslogLogger
+    ) -> Never {
+        system_closelog()
+        let null = system_open("/dev/null", O_RDWR)
+        guard system_own_process_group() == 0, null >= 0, system_dup2(pipe, 3) >= 0,
+            progress < 0 || system_dup2(progress, 4) >= 0,
+            system_dup2(null, STDIN_FILENO) >= 0, system_dup2(null, STDOUT_FILENO) >= 0,
+            system_dup2(null, STDERR_FILENO) >= 0, system_close_from(5) == 0
+        else { system_exit_now(ShellOutcome.refusedStatus) }
+        _ = Supervisor.watcherName.withUTF8Buffer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                chars.baseAddress.map { system_set_process_name($0) } ?? -1
+            }
+        }
+        var byte: UInt8 = 0
+        while true {
+            let count = system_read(3, &byte, 1)
+            if count == 1 { system_exit_now(0) }
+            if count == 0 || system_errno() != EINTR { break }
+        }
+        var ended = record
+        ended.end = .unknown
+        ended.supervisorKilled = true
+        ended.durationMilliseconds = (system_monotonic_ns() - clock) / 1_000_000
+        if progress >= 0 {
+            var line = [UInt8](repeating: 0, count: 4096)
+            let count = line.withUnsafeMutableBytes { raw in
+                raw.baseAddress.map { system_pread(4, $0, raw.count, 0) } ?? -1
+            }
+            if count > 0 {
+                let text = String(decoding: line[0..<count], as: UTF8.self)
+                ended.bytesFromClient = Self.field("bytes_from_client", in: text) ?? 0
+                ended.bytesToClient = Self.field("bytes_to_client", in: text) ?? 0
+            }
+        }
+        write(ended, audit: audit, log: log)
+        system_exit_now(0)
+    }
+
+    /// The number after ` NAME=` in a progress line.
+    static func field(_ name: String, in line: String) -> UInt64? {
+        for word in line.split(separator: " ") where word.hasPrefix(name + "=") {
+            return UInt64(word.dropFirst(name.utf8.count + 1).prefix { $0 != "\n" })
+        }
+        return nil
     }
 
     /// Writes the end record: the audit record (when one can be written), then the syslog line.

@@ -536,6 +536,14 @@ internal func system_receive_descriptor(_ socket: Int32) -> (tag: UInt8, index: 
 /// memfd_create(2), close-on-exec.
 internal func system_memfd(_ name: UnsafePointer<CChar>) -> Int32 { CRsshShims_memfd(name) }
 
+/// setpgid(0, 0).
+internal func system_own_process_group() -> Int32 { CRsshShims_own_process_group() }
+
+/// pread(2).
+internal func system_pread(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, _ offset: Int) -> Int {
+    Int(CRsshShims_pread(fd, buffer, UInt(count), offset))
+}
+
 /// mkdir(path, 0755), also fine when it exists.
 internal func system_make_directory(_ path: UnsafePointer<CChar>) -> Int32 { CRsshShims_make_directory(path) }
 
