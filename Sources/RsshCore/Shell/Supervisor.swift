@@ -199,8 +199,10 @@ public enum Supervisor {
     ) -> Never {
         system_closelog()
         let null = system_open("/dev/null", O_RDWR)
-        guard system_own_process_group() == 0, null >= 0, system_dup2(pipe, 3) >= 0,
-            progress < 0 || system_dup2(progress, 4) >= 0,
+        // Through descriptors above any in use, so that moving one to 3 or 4 cannot close the other.
+        guard system_own_process_group() == 0, null >= 0, system_dup2(pipe, 64) >= 0,
+            progress < 0 || system_dup2(progress, 65) >= 0, system_dup2(64, 3) >= 0,
+            progress < 0 || system_dup2(65, 4) >= 0,
             system_dup2(null, STDIN_FILENO) >= 0, system_dup2(null, STDOUT_FILENO) >= 0,
             system_dup2(null, STDERR_FILENO) >= 0, system_close_from(5) == 0
         else { system_exit_now(ShellOutcome.refusedStatus) }
@@ -234,12 +236,13 @@ public enum Supervisor {
         system_exit_now(0)
     }
 
-    /// The number after ` NAME=` in a progress line.
+    /// The number after the last ` NAME=` in a progress line (the counts follow every text field).
     static func field(_ name: String, in line: String) -> UInt64? {
+        var value: UInt64?
         for word in line.split(separator: " ") where word.hasPrefix(name + "=") {
-            return UInt64(word.dropFirst(name.utf8.count + 1).prefix { $0 != "\n" })
+            value = UInt64(word.dropFirst(name.utf8.count + 1).prefix { $0 != "\n" })
         }
-        return nil
+        return value
     }
 
     /// Writes the end record: the audit record (when one can be written), then the syslog line.
