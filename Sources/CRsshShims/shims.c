@@ -675,13 +675,16 @@ int CRsshShims_socket_pair(int fds[2]) {
     return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
 }
 
+// Room for one SCM_RIGHTS descriptor, aligned as a cmsghdr.
+union descriptor_control {
+    struct cmsghdr header;
+    char space[CMSG_SPACE(sizeof(int))];
+};
+
 int CRsshShims_send_descriptor(int socket, unsigned char tag, unsigned short index, int fd) {
     unsigned char payload[3] = {tag, (unsigned char)(index >> 8), (unsigned char)(index & 0xff)};
     struct iovec vector = {.iov_base = payload, .iov_len = sizeof payload};
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } control;
+    union descriptor_control control;
     memset(&control, 0, sizeof control);
     struct msghdr message = {.msg_iov = &vector, .msg_iovlen = 1};
     if (fd >= 0) {
@@ -703,10 +706,7 @@ int CRsshShims_send_descriptor(int socket, unsigned char tag, unsigned short ind
 int CRsshShims_receive_descriptor(int socket, unsigned char *tag, unsigned short *index, int *fd) {
     unsigned char payload[3] = {0, 0, 0};
     struct iovec vector = {.iov_base = payload, .iov_len = sizeof payload};
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } control;
+    union descriptor_control control;
     memset(&control, 0, sizeof control);
     struct msghdr message = {
         .msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space};

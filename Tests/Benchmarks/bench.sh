@@ -118,14 +118,18 @@ sessions() { # USER ROUND: 50 concurrent uploads, then verify
     for i in $(seq 1 50); do [ "$(sha256sum <"$home/f${round}_$i" 2>/dev/null | cut -d' ' -f1)" = "$SUM" ] || { echo "corrupt $user $i"; return 1; }; done
     rm -f "$home"/f"${round}"_*
 }
-R6_RSSH=() R6_SH=() INTACT=yes
-for round in 1 2 3 4 5; do
-    t0=$(date +%s.%N); sessions rsshbench "$round" || INTACT=no; t1=$(date +%s.%N)
-    sessions rsshbench_sh "$round" || INTACT=no; t2=$(date +%s.%N)
-    R6_RSSH+=("$($PY -c "print($t1-$t0)")"); R6_SH+=("$($PY -c "print($t2-$t1)")")
-done
-R6R=$(printf '%s\n' "${R6_RSSH[@]}" | sort -g | sed -n 3p)
-R6S=$(printf '%s\n' "${R6_SH[@]}" | sort -g | sed -n 3p)
+# rounds USER_A USER_B TAG: five alternating rounds of `sessions`; prints the median seconds of each user and
+# whether every file arrived intact.
+rounds() {
+    local a=() b=() intact=yes t0 t1 t2 round
+    for round in 1 2 3 4 5; do
+        t0=$(date +%s.%N); sessions "$1" "$3a$round" >&2 || intact=no; t1=$(date +%s.%N)
+        sessions "$2" "$3b$round" >&2 || intact=no; t2=$(date +%s.%N)
+        a+=("$($PY -c "print($t1-$t0)")"); b+=("$($PY -c "print($t2-$t1)")")
+    done
+    echo "$(printf '%s\n' "${a[@]}" | sort -g | sed -n 3p) $(printf '%s\n' "${b[@]}" | sort -g | sed -n 3p) $intact"
+}
+read -r R6R R6S INTACT < <(rounds rsshbench rsshbench_sh r)
 
 echo "== 7. hashing throughput on a 1 GiB file: rssh -c 'sha256sum FILE' (checksums option) vs coreutils' sha256sum"
 HASHFILE=$(getent passwd rsshbench | cut -d: -f6)/hash-1g.bin
@@ -146,14 +150,7 @@ as_user rsshbench_sup hyperfine -N -i --warmup 30 --runs "$RUNS" --export-json "
 read -r R8_SUP < <(median "$OUT/b8s.json")
 
 echo "== 8b. through sshd: 50 concurrent sftp sessions each uploading 4 MiB, supervised vs exec mode"
-R8B_SUP=() R8B_EXEC=() INTACT8=yes
-for round in 1 2 3 4 5; do
-    t0=$(date +%s.%N); sessions rsshbench_sup "s$round" || INTACT8=no; t1=$(date +%s.%N)
-    sessions rsshbench_x "x$round" || INTACT8=no; t2=$(date +%s.%N)
-    R8B_SUP+=("$($PY -c "print($t1-$t0)")"); R8B_EXEC+=("$($PY -c "print($t2-$t1)")")
-done
-R8BS=$(printf '%s\n' "${R8B_SUP[@]}" | sort -g | sed -n 3p)
-R8BE=$(printf '%s\n' "${R8B_EXEC[@]}" | sort -g | sed -n 3p)
+read -r R8BS R8BE INTACT8 < <(rounds rsshbench_sup rsshbench_x s)
 
 echo "== 9. through sshd: a 1 GiB sftp put, scp -O put and rsync push, supervised vs exec mode (median of 3, alternating)"
 head -c 1073741824 /dev/urandom >"$WORK/big"
