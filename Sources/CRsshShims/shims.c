@@ -737,6 +737,26 @@ int CRsshShims_memfd(const char *name) {
     return memfd_create(name, MFD_CLOEXEC);
 }
 
+int CRsshShims_duplicate_above(int fd, int minimum) {
+    return fcntl(fd, F_DUPFD_CLOEXEC, minimum);
+}
+
+int CRsshShims_lock_directory(const char *path) {
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    int result;
+    do {
+        result = flock(fd, LOCK_EX);
+    } while (result != 0 && errno == EINTR);
+    if (result != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 int CRsshShims_own_process_group(void) {
     return setpgid(0, 0);
 }

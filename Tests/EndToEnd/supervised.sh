@@ -50,7 +50,7 @@ if [ "$(awk -v a=$S -v b=$LL -v c=$J '($1 == a || $1 == b || $1 == c) && $2 ~ /^
 else fail "supervised: rsshctl who shows each session's id and bytes so far" "$who"; fi
 # The slot files are root's: the plain user's sftp can neither write into its own nor see one as its own.
 slot=/run/rssh/sessions/$(id -u $S)/slot0
-if [ "$(stat -c %U:%a "$slot" 2>&1)" = root:600 ] && [ ! -s "$slot" ] \
+if [ "$(stat -c %U:%a "$slot" 2>&1)" = root:600 ] \
     && ! (cd "$SUP" && printf 'put %s %s\n' "$SUP/rssh.conf.before" "$slot" | sftp_batch $S >/dev/null 2>&1) \
     && [ ! -s "$slot" ]; then
     pass "maxsessions: the slot files are root's (mode 0600) and the user's sftp cannot write into them"
@@ -136,7 +136,7 @@ head -c 200000000 /dev/zero >"$SUP/big.bin"
 client=$!
 sup="" id=""
 for _ in $(seq 200); do
-    read -r sup id < <("$RSSHCTL" who | awk -v u=$S '$1 == u && $7 > 1000000 { print $6, $2; exit }')
+    read -r sup id < <("$RSSHCTL" who | awk -v u=$S '$1 == u && $7 ~ /^[0-9]+$/ && $7 + 0 > 1000000 { print $6, $2; exit }')
     [ -n "$sup" ] && break; sleep 0.05
 done
 [ -n "$sup" ] && kill -KILL -- "-$(ps -o pgid= -p "$sup" | tr -d ' ')"

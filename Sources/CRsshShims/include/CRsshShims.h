@@ -223,6 +223,13 @@ int CRsshShims_receive_descriptor(int socket, unsigned char *tag, unsigned short
 /// memfd_create(name, MFD_CLOEXEC).
 int CRsshShims_memfd(const char *name);
 
+/// fcntl(fd, F_DUPFD_CLOEXEC, minimum): a copy at the lowest free descriptor >= minimum.
+int CRsshShims_duplicate_above(int fd, int minimum);
+
+/// Opens a directory (never through a symbolic link) and waits for an exclusive flock(2) on it: the
+/// descriptor, or -1.
+int CRsshShims_lock_directory(const char *path);
+
 /// setpgid(0, 0): a process group of its own.
 int CRsshShims_own_process_group(void);
 

@@ -284,13 +284,7 @@ public enum ChrootHelper {
             log.error("session slot: refused for \(account.name): no maxsessions in the policy, or N above it")
             exit(ShellOutcome.refusedStatus)
         }
-        let slots = SessionSlots(uid: account.uid, limit: requested)
-        if let problem = slots.prepare(count: largest) {
-            log.error("session slots for \(account.name): \(problem)")
-            _ = SessionSlots.answer(.failure(.unsafe(problem)), on: STDOUT_FILENO)
-            exit(ShellOutcome.refusedStatus)
-        }
-        let result = slots.acquire()
+        let result = SessionSlots(uid: account.uid, limit: requested).take(preparing: largest)
         if case .failure(let failure) = result, !failure.isFull {
             log.error("session slot for \(account.name): \(failure.description)")
         }

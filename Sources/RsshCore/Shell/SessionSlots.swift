@@ -83,8 +83,8 @@ public struct SessionSlots: Sendable, Equatable {
     static let allTaken: UInt8 = 0x46  // F
     static let failed: UInt8 = 0x45  // E
 
-    /// Takes the first free slot among the first `limit` (the helper, as root, after `prepare`).
-    public func acquire() -> Result<Slot, Failure> {
+    /// Takes the first free slot among the first `limit` (the helper, as root, within `take(preparing:)`).
+    func acquire() -> Result<Slot, Failure> {
         for path in directories {
             if let problem = Self.directoryProblem(path, FileStatus.lstat(path)) { return .failure(problem) }
         }
@@ -110,28 +110,36 @@ public struct SessionSlots: Sendable, Equatable {
         mode & CRsshLibc_S_IFMT == CRsshLibc_S_IFREG && owner == 0 && mode & 0o7077 == 0
     }
 
-    /// Makes the directories and `count` slot files (the setuid helper, as root).
+    /// The helper's work, as root: makes the directories and `count` slot files where missing, then takes
+    /// the first free slot among the first `limit`, holding the account directory's lock throughout.
     ///
     /// A slot file of an earlier release (the account's own) is replaced: only root can add or remove entries
-    /// in the account's directory, so whatever is there was made by root.
-    /// - Returns: nil when every slot is there as it must be, else what is wrong.
-    public func prepare(count: Int) -> String? {
+    /// in the account's directory, so whatever is there was made by root; the lock keeps two helpers from
+    /// replacing a file the other has just made (and another session may have locked).
+    public func take(preparing count: Int) -> Result<Slot, Failure> {
         _ = system_umask(0o022)
         for path in directories {
-            guard system_make_directory(path) == 0 else { return SystemError.current("mkdir", path).description }
-            if let problem = Self.directoryProblem(path, FileStatus.lstat(path)) { return problem.description }
+            guard system_make_directory(path) == 0 else {
+                return .failure(.unsafe(SystemError.current("mkdir", path).description))
+            }
+            if let problem = Self.directoryProblem(path, FileStatus.lstat(path)) { return .failure(problem) }
         }
+        let lock = system_lock_directory(directory)
+        guard lock >= 0 else { return .failure(.unsafe(SystemError.current("flock", directory).description)) }
+        defer { _ = system_close(lock) }
         for index in 0..<count {
             let slot = path(index)
             for attempt in 0..<2 {
-                guard system_make_slot(slot) == 0 else { return SystemError.current("create", slot).description }
+                guard system_make_slot(slot) == 0 else {
+                    return .failure(.unsafe(SystemError.current("create", slot).description))
+                }
                 if let status = FileStatus.lstat(slot), Self.isSlot(mode: status.mode, owner: status.owner) { break }
                 guard attempt == 0, system_unlink(slot) == 0 else {
-                    return "\(slot) is not a regular file of root's, mode 0600, and cannot be replaced"
+                    return .failure(.unsafe("\(slot) is not root's with mode 0600 and cannot be replaced"))
                 }
             }
         }
-        return nil
+        return acquire()
     }
 
     /// Sends the helper's answer to the caller's rssh: the locked slot's descriptor, or why there is none.

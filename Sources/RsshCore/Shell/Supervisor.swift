@@ -77,6 +77,9 @@ public enum Supervisor {
         guard system_set_not_dumpable() == 0 else {
             fatal("cannot set up the session: \(SystemError.current("prctl(PR_SET_DUMPABLE)").description)", log: log)
         }
+        // A client or a watcher that went away must show as a failed write, never kill the supervisor before
+        // its record (the program gets SIGPIPE's default back at its exec).
+        _ = system_ignore_sigpipe(true)
         let signals = system_supervisor_signals()
         var input: [Int32] = [-1, -1]
         var output: [Int32] = [-1, -1]
@@ -136,8 +139,6 @@ public enum Supervisor {
         for fd in [input[0], output[1], errors[1], logPipe[1]] where fd >= 0 { _ = system_close(fd) }
         if logPipe[0] >= 0 { _ = system_set_nonblocking(logPipe[0]) }
         for fd in [input[1], output[0], errors[0]] { _ = system_set_nonblocking(fd) }
-        // A client that went away must show as a failed write, never kill the supervisor before its record.
-        _ = system_ignore_sigpipe(true)
         _ = Supervisor.processName.withUTF8Buffer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 chars.baseAddress.map { system_set_process_name($0) } ?? -1
@@ -199,12 +200,15 @@ public enum Supervisor {
     ) -> Never {
         system_closelog()
         let null = system_open("/dev/null", O_RDWR)
-        // Through descriptors above any in use, so that moving one to 3 or 4 cannot close the other.
-        guard system_own_process_group() == 0, null >= 0, system_dup2(pipe, 64) >= 0,
-            progress < 0 || system_dup2(progress, 65) >= 0, system_dup2(64, 3) >= 0,
-            progress < 0 || system_dup2(65, 4) >= 0,
+        // The pipe and the progress file first go above every descriptor involved (and above 4), so that no
+        // dup2 below replaces one still to be moved; then /dev/null becomes 0-2, they become 3 and 4.
+        let above = max(pipe, progress, null, 4) + 1
+        let savedPipe = system_duplicate_above(pipe, above)
+        let savedProgress = progress < 0 ? -1 : system_duplicate_above(progress, above)
+        guard system_own_process_group() == 0, null >= 0, savedPipe >= 0, progress < 0 || savedProgress >= 0,
             system_dup2(null, STDIN_FILENO) >= 0, system_dup2(null, STDOUT_FILENO) >= 0,
-            system_dup2(null, STDERR_FILENO) >= 0, system_close_from(5) == 0
+            system_dup2(null, STDERR_FILENO) >= 0, system_dup2(savedPipe, 3) >= 0,
+            progress < 0 || system_dup2(savedProgress, 4) >= 0, system_close_from(5) == 0
         else { system_exit_now(ShellOutcome.refusedStatus) }
         _ = Supervisor.watcherName.withUTF8Buffer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in

@@ -536,6 +536,12 @@ internal func system_receive_descriptor(_ socket: Int32) -> (tag: UInt8, index: 
 /// memfd_create(2), close-on-exec.
 internal func system_memfd(_ name: UnsafePointer<CChar>) -> Int32 { CRsshShims_memfd(name) }
 
+/// fcntl(F_DUPFD_CLOEXEC): a copy of `fd` at the lowest free descriptor >= `minimum`.
+internal func system_duplicate_above(_ fd: Int32, _ minimum: Int32) -> Int32 { CRsshShims_duplicate_above(fd, minimum) }
+
+/// An exclusive flock(2) on a directory, waited for: its descriptor (close it to unlock), or -1.
+internal func system_lock_directory(_ path: UnsafePointer<CChar>) -> Int32 { CRsshShims_lock_directory(path) }
+
 /// setpgid(0, 0).
 internal func system_own_process_group() -> Int32 { CRsshShims_own_process_group() }
 
