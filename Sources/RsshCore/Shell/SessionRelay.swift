@@ -18,6 +18,11 @@ struct SessionRelay {
     static let bufferSize = 256 * 1024
     /// How long the program's output is still drained once it has exited (a descendant may hold the pipe).
     static let drainMilliseconds: Int32 = 200
+    /// How long stderr and the log pipe rest after a read, so that their lines are read in batches.
+    ///
+    /// sftp-server at DEBUG1 logs two lines per request (about 65,000 for 1 GiB), each a wake-up of its own
+    /// otherwise. A pipe holds 64 KiB, several times what a fast transfer logs in this time.
+    static let restNanoseconds: Int64 = 5_000_000
 
     /// One direction of the relay.
     struct Channel {
@@ -30,6 +35,8 @@ struct SessionRelay {
         var waitingForDestination = false
         var pending: [UInt8] = []
         var bytes: UInt64 = 0
+        /// Until when (monotonic nanoseconds) this channel is left out of the poll (see `restNanoseconds`).
+        var restsUntil: Int64 = 0
         /// Whether the destination, rather than the source, is sshd's descriptor.
         var destinationIsClient: Bool
     }
@@ -49,6 +56,11 @@ struct SessionRelay {
     var clientGone = false
     var line: [UInt8] = []
     var buffer: [UInt8]
+    // The poll set, rebuilt each round in place (no allocation per wake-up).
+    var pollDescriptors: [Int32] = []
+    var pollEvents: [Int16] = []
+    var pollOwners: [Int] = []
+    var pollResults: [Int16] = []
 
     /// Sets up the relay for a started program.
     /// - Parameters:
@@ -103,19 +115,38 @@ struct SessionRelay {
         let pollOut = system_poll_flag(1)
         var lastProgress = system_monotonic_ns()
         while true {
-            var fds: [Int32] = [signals]
-            var events: [Int16] = [pollIn]
-            var owners: [Int] = [-1]
+            pollDescriptors.removeAll(keepingCapacity: true)
+            pollEvents.removeAll(keepingCapacity: true)
+            pollOwners.removeAll(keepingCapacity: true)
+            pollDescriptors.append(signals)
+            pollEvents.append(pollIn)
+            pollOwners.append(-1)
+            let now = system_monotonic_ns()
+            var wake = Int64.max
+            var resting = false
             for (index, channel) in channels.enumerated() where channel.open {
                 let writing = channel.waitingForDestination || !channel.pending.isEmpty
-                fds.append(writing ? channel.destination : channel.source)
-                events.append(writing ? pollOut : pollIn)
-                owners.append(index)
+                if !writing && status == nil && channel.restsUntil > now {
+                    wake = min(wake, channel.restsUntil)
+                    resting = true
+                    continue
+                }
+                pollDescriptors.append(writing ? channel.destination : channel.source)
+                pollEvents.append(writing ? pollOut : pollIn)
+                pollOwners.append(index)
             }
-            if status != nil && owners.count == 1 { break }
-            var revents = [Int16](repeating: 0, count: fds.count)
-            let timeout: Int32 = status != nil ? Self.drainMilliseconds : 1_000
-            let ready = system_poll(fds, events, &revents, Int32(fds.count), timeout)
+            if status != nil && pollOwners.count == 1 { break }
+            pollResults.removeAll(keepingCapacity: true)
+            pollResults.append(contentsOf: repeatElement(0, count: pollDescriptors.count))
+            var timeout: Int32 = status != nil ? Self.drainMilliseconds : 1_000
+            if resting { timeout = min(timeout, Int32(clamping: (wake - now + 999_999) / 1_000_000)) }
+            let ready = system_poll(
+                pollDescriptors,
+                pollEvents,
+                &pollResults,
+                Int32(pollDescriptors.count),
+                timeout
+            )
             if ready < 0 {
                 if system_errno() == EINTR { continue }
                 break
@@ -129,13 +160,13 @@ struct SessionRelay {
                 }
                 if !delivering { break }
             }
-            if revents[0] != 0 { takeSignals() }
-            for (slot, index) in owners.enumerated() where index >= 0 && revents[slot] != 0 {
-                step(index, observer: &observer)
+            if pollResults[0] != 0 { takeSignals() }
+            for slot in pollOwners.indices where pollOwners[slot] >= 0 && pollResults[slot] != 0 {
+                step(pollOwners[slot], observer: &observer)
             }
-            let now = system_monotonic_ns()
-            if now - lastProgress >= 1_000_000_000 {
-                lastProgress = now
+            let after = system_monotonic_ns()
+            if after - lastProgress >= 1_000_000_000 {
+                lastProgress = after
                 progress(channels[0].bytes, channels[1].bytes)
             }
         }
@@ -210,6 +241,9 @@ struct SessionRelay {
             return system_read(channels[index].source, base, raw.count)
         }
         if count > 0 {
+            if channels[index].direction == nil {
+                channels[index].restsUntil = system_monotonic_ns() + Self.restNanoseconds
+            }
             let chunk = buffer[0..<count]
             if channels[index].destination < 0 {
                 observer.programLog(chunk)
