@@ -105,7 +105,7 @@ public struct SessionSlots: Sendable, Equatable {
         return .failure(.full(limit))
     }
 
-    /// Whether a file is a slot as `prepare` makes it: a regular file of root's that only root can open.
+    /// Whether a file is a slot as `take(preparing:)` makes it: a regular file of root's only root can open.
     static func isSlot(mode: mode_t, owner: uid_t) -> Bool {
         mode & CRsshLibc_S_IFMT == CRsshLibc_S_IFREG && owner == 0 && mode & 0o7077 == 0
     }
