@@ -19,7 +19,7 @@ public func fuzzDecision(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             allowed: everything,
             options: [.checksums, .borg, .git],
             paths: fuzzPaths,
-            expansion: LiteralExpansion(homeDirectory: Array("/home/fuzz".utf8))
+            expansion: FileSystemExpansion.literal(homeDirectory: Array("/home/fuzz".utf8))
         )
     else { return 0 }
     if line != CommandVetter.psftpFallback {
@@ -107,7 +107,7 @@ private func appendOnlyInvariants(_ line: [UInt8]) {
             line,
             policy: policy,
             paths: fuzzPaths,
-            expansion: LiteralExpansion(homeDirectory: Array("/home/fuzz".utf8))
+            expansion: FileSystemExpansion.literal(homeDirectory: Array("/home/fuzz".utf8))
         )
     else { return }
     let arguments = vetted.arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }

@@ -192,7 +192,7 @@ struct GitServerTests {
         let shell = policyShell("user = alice:022:00000::git,landlock\n", facts: landlocked)
         let outcome = shell.decide(
             command: Array("git-upload-pack 'r.git'".utf8),
-            expansion: LiteralExpansion(homeDirectory: alice.home)
+            expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
         )
         guard case .refuse(let message, _, _) = outcome else {
             Issue.record("git ran under landlock alone")
@@ -201,7 +201,7 @@ struct GitServerTests {
         #expect(message?.contains("landlock is not enough") == true)
         let jailed = policyShell("user = alice:022:00000:/srv/jail:git\n").decide(
             command: Array("git-receive-pack '/home/alice/r.git'".utf8),
-            expansion: LiteralExpansion(homeDirectory: alice.home)
+            expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
         )
         guard case .chroot = jailed else {
             Issue.record("a jailed git user was not handed to the helper: \(jailed)")

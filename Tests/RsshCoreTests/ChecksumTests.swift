@@ -43,7 +43,7 @@ struct ChecksumTests {
         let shell = policyShell("user = alice:022:00010\n")
         let outcome = shell.decide(
             command: CommandVetter.rcloneShellProbe,
-            expansion: LiteralExpansion(homeDirectory: alice.home)
+            expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
         )
         guard case .answer(let bytes, let decision) = outcome else {
             Issue.record("the probe was not answered: \(outcome)")
@@ -55,7 +55,7 @@ struct ChecksumTests {
         guard
             case .refuse = locked.decide(
                 command: CommandVetter.rcloneShellProbe,
-                expansion: LiteralExpansion(homeDirectory: alice.home)
+                expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
             )
         else {
             Issue.record("a locked-out user got an answer")

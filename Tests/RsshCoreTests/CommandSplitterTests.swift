@@ -71,7 +71,7 @@ struct CommandSplitterTests {
     }
 
     @Test func tildeExpandsOnlyAtWordStart() throws {
-        let expansion = LiteralExpansion(homeDirectory: Array("/home/u".utf8))
+        let expansion = FileSystemExpansion.literal(homeDirectory: Array("/home/u".utf8))
         let expanded = try WordExpander.expand(
             CommandSplitter.split(Array("~ ~/a a~ '~'".utf8)),
             using: expansion

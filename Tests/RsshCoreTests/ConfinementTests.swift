@@ -16,7 +16,7 @@ func run(_ shell: LoginShell, _ command: String) -> VettedCommand? {
     guard
         case .run(let vetted, _, _, _) = shell.decide(
             command: Array(command.utf8),
-            expansion: LiteralExpansion(homeDirectory: alice.home)
+            expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
         )
     else { return nil }
     return vetted
@@ -98,7 +98,7 @@ struct LandlockPlanTests {
             "user = alice:022:00010::landlock\n",
             facts: SessionFacts(landlockABI: abi, landlockHome: safeHome)
         )
-        .decide(command: Array("sftp-server".utf8), expansion: LiteralExpansion(homeDirectory: alice.home))
+        .decide(command: Array("sftp-server".utf8), expansion: FileSystemExpansion.literal(homeDirectory: alice.home))
         #expect(!outcome.decision.allowed)
         #expect(outcome.decision.reason.contains(reason), "\(outcome.decision.reason)")
     }
@@ -119,7 +119,7 @@ struct LandlockPlanTests {
             "user = alice:022:00010::landlock\n",
             facts: SessionFacts(landlockABI: 7, landlockHome: home)
         )
-        .decide(command: Array("sftp-server".utf8), expansion: LiteralExpansion(homeDirectory: alice.home))
+        .decide(command: Array("sftp-server".utf8), expansion: FileSystemExpansion.literal(homeDirectory: alice.home))
         #expect(!outcome.decision.allowed)
         #expect(outcome.userMessage?.contains("confinement is configured but not safe") == true)
         #expect(outcome.decision.reason.contains(reason), "\(outcome.decision.reason)")
@@ -150,7 +150,7 @@ struct LandlockPlanTests {
             "user = alice:022:00010::landlock\n",
             facts: SessionFacts(landlockABI: 7, landlockHome: home)
         )
-        .decide(command: Array("sftp-server".utf8), expansion: LiteralExpansion(homeDirectory: alice.home))
+        .decide(command: Array("sftp-server".utf8), expansion: FileSystemExpansion.literal(homeDirectory: alice.home))
         #expect(!outcome.decision.allowed)
         #expect(outcome.decision.reason.contains(reason), "\(outcome.decision.reason)")
     }
@@ -165,7 +165,7 @@ struct LandlockPlanTests {
         guard
             case .run(let vetted, _, _, let decision) = shell.decide(
                 command: Array("sftp-server".utf8),
-                expansion: LiteralExpansion(homeDirectory: alice.home)
+                expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
             )
         else {
             Issue.record("a protected home is allowed")
@@ -183,7 +183,7 @@ struct LandlockPlanTests {
         guard
             case .run(let vetted, let environment, _, let decision) = shell.decide(
                 command: Array("scp -t .".utf8),
-                expansion: LiteralExpansion(homeDirectory: alice.home)
+                expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
             )
         else {
             Issue.record("a landlocked scp session was refused")
@@ -203,7 +203,7 @@ struct LandlockPlanTests {
         guard
             case .refuse(_, _, let decision) = landlocked.decide(
                 command: Array(command.utf8),
-                expansion: LiteralExpansion(homeDirectory: alice.home)
+                expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
             )
         else {
             Issue.record("\(command) ran for a landlocked user without unconfinedexec")

@@ -156,7 +156,11 @@ struct ExpansionBudgetTests {
         let result: Result<[[UInt8]], CommandError>
         do throws(CommandError) {
             result = .success(
-                try WordExpander.expand(words, using: LiteralExpansion(homeDirectory: [0x2F]), budget: &budget)
+                try WordExpander.expand(
+                    words,
+                    using: FileSystemExpansion.literal(homeDirectory: [0x2F]),
+                    budget: &budget
+                )
             )
         } catch {
             result = .failure(error)

@@ -101,7 +101,10 @@ struct ExplainPropertyTests {
             )
             let explanation = Explanation(shell: shell, command: input.command, request: profile == nil ? nil : request)
             let text = explanation.text
-            let decided = shell.decide(command: input.command, expansion: LiteralExpansion(homeDirectory: account.home))
+            let decided = shell.decide(
+                command: input.command,
+                expansion: FileSystemExpansion.literal(homeDirectory: account.home)
+            )
             let label =
                 "seed \(seed) round \(round): \(account.name) \(profile ?? "-") \(Printable.text(request ?? []))"
             #expect(Self.field("verdict", in: text) == (decided.decision.allowed ? "allowed" : "refused"), "\(label)")

@@ -52,7 +52,7 @@ struct ExplanationTests {
         let explanation = Self.explain(shell, "scp -S /tmp/x -t .")
         let decided = shell.decide(
             command: Array("scp -S /tmp/x -t .".utf8),
-            expansion: LiteralExpansion(homeDirectory: alice.home)
+            expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
         )
         #expect(explanation.verdict == .refused && explanation.status == 1)
         #expect(explanation.text.contains("reason: \(decided.decision.reason)\n"))
@@ -115,7 +115,10 @@ struct ExplanationTests {
         let restore = Explanation.sessionInput(request: sftp, profile: "restore", address: nil)
         shell.environment = restore.environment
         let narrowed = Explanation(shell: shell, command: restore.command, request: sftp)
-        let decided = shell.decide(command: restore.command, expansion: LiteralExpansion(homeDirectory: alice.home))
+        let decided = shell.decide(
+            command: restore.command,
+            expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
+        )
         #expect(narrowed.verdict == .allowed, "\(narrowed.text)")
         #expect(narrowed.text.contains("log: \(decided.decision.logLine)\n"))
         #expect(decided.decision.logLine.contains(#"profile="restore""#), "\(decided.decision.logLine)")

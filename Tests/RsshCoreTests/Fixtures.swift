@@ -36,6 +36,6 @@ func vet(_ line: String, allowed: ProgramSet = everything) throws(CommandRejecti
         Array(line.utf8),
         allowed: allowed,
         paths: debianPaths,
-        expansion: LiteralExpansion(homeDirectory: Array("/home/alice".utf8))
+        expansion: FileSystemExpansion.literal(homeDirectory: Array("/home/alice".utf8))
     )
 }

@@ -217,7 +217,7 @@ struct GroupLineTests {
         let shell = LoginShell(paths: debianPaths, account: alice, configuration: .success(config), environment: [])
         var grouped = shell
         grouped.facts = facts
-        let expansion = LiteralExpansion(homeDirectory: Array("/home/alice".utf8))
+        let expansion = FileSystemExpansion.literal(homeDirectory: Array("/home/alice".utf8))
         guard case .run = grouped.decide(command: Array("/usr/lib/openssh/sftp-server".utf8), expansion: expansion)
         else {
             Issue.record("sftp refused for a member of backup")

@@ -155,7 +155,7 @@ struct LockoutReportTests {
         )
         let outcome = shell.decide(
             command: Array("/usr/lib/openssh/sftp-server".utf8),
-            expansion: LiteralExpansion(homeDirectory: alice.home)
+            expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
         )
         let found = AccountLockout.find(
             account: alice,

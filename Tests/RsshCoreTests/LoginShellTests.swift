@@ -17,7 +17,7 @@ struct LoginShellTests {
     func decide(_ config: String, _ command: String?) -> ShellOutcome {
         shell(config).decide(
             command: command.map { Array($0.utf8) },
-            expansion: LiteralExpansion(homeDirectory: Array("/home/alice".utf8))
+            expansion: FileSystemExpansion.literal(homeDirectory: Array("/home/alice".utf8))
         )
     }
 
@@ -66,7 +66,10 @@ struct LoginShellTests {
             configuration: .failure(.cannotOpen("/etc/rssh.conf", SystemError(call: "open", code: 2))),
             environment: []
         )
-        let outcome = shell.decide(command: Array("scp -t .".utf8), expansion: LiteralExpansion(homeDirectory: []))
+        let outcome = shell.decide(
+            command: Array("scp -t .".utf8),
+            expansion: FileSystemExpansion.literal(homeDirectory: [])
+        )
         #expect(outcome.decision.allowed == false)
         #expect(outcome.decision.reason.contains("cannot be opened"))
     }
@@ -79,7 +82,8 @@ struct LoginShellTests {
             environment: []
         )
         #expect(
-            shell.decide(command: Array("scp -t .".utf8), expansion: LiteralExpansion(homeDirectory: [])).decision
+            shell.decide(command: Array("scp -t .".utf8), expansion: FileSystemExpansion.literal(homeDirectory: []))
+                .decision
                 .allowed == false
         )
     }

@@ -300,7 +300,7 @@ struct ProfileSelectionTests {
         )
         return shell.decide(
             command: command.map { Array($0.utf8) },
-            expansion: LiteralExpansion(homeDirectory: alice.home)
+            expansion: FileSystemExpansion.literal(homeDirectory: alice.home)
         )
     }
 

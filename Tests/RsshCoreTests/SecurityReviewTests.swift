@@ -17,7 +17,7 @@ private func shell(_ config: String, account: Account? = alice, facts: SessionFa
 }
 
 private func decide(_ shell: LoginShell, _ command: String) -> ShellOutcome {
-    shell.decide(command: Array(command.utf8), expansion: LiteralExpansion(homeDirectory: alice.home))
+    shell.decide(command: Array(command.utf8), expansion: FileSystemExpansion.literal(homeDirectory: alice.home))
 }
 
 /// The options field and keyword (review item 1's syntax, shared by later options).

@@ -106,7 +106,7 @@ private func words(_ text: String) -> [[UInt8]] {
             Array("/usr/lib/openssh/sftp-server".utf8),
             policy: policy,
             paths: debianPaths,
-            expansion: LiteralExpansion(homeDirectory: Array("/home/u".utf8))
+            expansion: FileSystemExpansion.literal(homeDirectory: Array("/home/u".utf8))
         )
         #expect(vetted.arguments.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ") == row.expected)
     }

@@ -9,18 +9,25 @@ public struct FileSystemExpansion: PathExpansion {
     /// The limits are put back when glob returns. rssh and the chroot helper set it; tests and `rssh -v` cannot
     /// (the limits are the whole process's).
     public var limitsResources: Bool
-    /// Whether patterns are matched at all (false: they stay literal, as `LiteralExpansion` keeps them).
-    ///
-    /// The login shell's pre-check uses this rather than `LiteralExpansion`, so the Embedded shell holds one
-    /// specialization of the whole decision procedure instead of one per expansion type (about 60 KB).
+    /// Whether patterns are matched at all (false: they stay literal, see `literal(homeDirectory:)`).
     public var expandsPatterns: Bool
 
     /// Creates an expansion rooted in the current file system.
-    /// - Parameter literal: true for a pre-check, whose patterns stay literal.
-    public init(homeDirectory: [UInt8], limitsResources: Bool = false, literal: Bool = false) {
+    public init(homeDirectory: [UInt8], limitsResources: Bool = false) {
         self.homeDirectory = homeDirectory
         self.limitsResources = limitsResources
-        self.expandsPatterns = !literal
+        self.expandsPatterns = true
+    }
+
+    /// An expansion that never matches a file: globs stay literal.
+    ///
+    /// For the login shell's pre-check, for words that are expanded only inside a jail (CVE-2004-0609), and
+    /// for tests. One type for both uses, so the Embedded binaries hold one specialization of the whole
+    /// decision procedure instead of one per expansion type (about 60 KB).
+    public static func literal(homeDirectory: [UInt8]) -> FileSystemExpansion {
+        var expansion = FileSystemExpansion(homeDirectory: homeDirectory)
+        expansion.expandsPatterns = false
+        return expansion
     }
 
     /// Runs glob(3) on `pattern`, charging its work to `budget`; backslash escapes in it are honoured, as produced

@@ -13,26 +13,6 @@ public protocol PathExpansion {
     func glob(_ pattern: [UInt8], budget: inout ExpansionBudget) throws(CommandError) -> [[UInt8]]
 }
 
-/// Expansion that never matches a file: globs stay literal.
-///
-/// Used by the login shell for chrooted users,
-/// whose words must only be expanded inside the jail (CVE-2004-0609), and by tests.
-public struct LiteralExpansion: PathExpansion {
-    /// The bytes `~` stands for.
-    public var homeDirectory: [UInt8]
-
-    /// Creates a literal expansion with the given home directory.
-    public init(homeDirectory: [UInt8]) {
-        self.homeDirectory = homeDirectory
-    }
-
-    /// False: patterns stay literal.
-    public var expandsPatterns: Bool { false }
-
-    /// Always empty: nothing matches.
-    public func glob(_ pattern: [UInt8], budget: inout ExpansionBudget) throws(CommandError) -> [[UInt8]] { [] }
-}
-
 /// Another expansion with `~` standing for a session's root (`root=SUBDIR`) instead of the home.
 public struct RootedExpansion<Base: PathExpansion>: PathExpansion {
     /// The expansion that matches patterns.

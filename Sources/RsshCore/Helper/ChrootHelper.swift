@@ -381,7 +381,7 @@ public enum ChrootHelper {
                     command,
                     policy: policy,
                     paths: paths,
-                    expansion: LiteralExpansion(homeDirectory: [UInt8(ascii: "/")])
+                    expansion: FileSystemExpansion.literal(homeDirectory: [UInt8(ascii: "/")])
                 ).programName
             } catch {
                 throw Refusal(reason: error.description, userMessage: error.description)

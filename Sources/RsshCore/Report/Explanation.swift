@@ -31,7 +31,7 @@ public struct Explanation {
         self.request = request
         self.lockouts = lockouts
         let home = shell.account?.home ?? [UInt8(ascii: "/")]
-        outcome = shell.decide(command: command, expansion: LiteralExpansion(homeDirectory: home))
+        outcome = shell.decide(command: command, expansion: FileSystemExpansion.literal(homeDirectory: home))
     }
 
     /// What sshd hands rssh for a client that sends `request` from `address`.

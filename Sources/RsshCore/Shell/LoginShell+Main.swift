@@ -131,7 +131,7 @@ extension LoginShell {
         let sessionID = supervision.map { _ in SessionRecord.newID() }
         var slot: SessionSlots.Slot?
         // Recorded before anything is expanded, so that no failure while expanding can hide the attempt.
-        var outcome = shell.decide(command: command, expansion: FileSystemExpansion(homeDirectory: home, literal: true))
+        var outcome = shell.decide(command: command, expansion: FileSystemExpansion.literal(homeDirectory: home))
         if let sessionID { outcome.setSession(sessionID) }
         admit(&outcome, policy: supervision, slot: &slot, paths: paths)
         record(&outcome, facts: shell.facts, requireAudit: requireAudit, log: log)

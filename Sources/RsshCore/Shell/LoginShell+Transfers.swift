@@ -17,7 +17,7 @@ extension LoginShell {
                 command,
                 policy: policy,
                 paths: paths,
-                expansion: LiteralExpansion(homeDirectory: Array("/".utf8))
+                expansion: FileSystemExpansion.literal(homeDirectory: Array("/".utf8))
             )
         else { return .none }
         return transferPlan(vetted, jailed: true)

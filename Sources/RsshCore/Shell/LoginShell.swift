@@ -158,7 +158,7 @@ public struct LoginShell {
                 // Embedded shell specializes the vetter once).
                 : vet(
                     RootedExpansion(
-                        FileSystemExpansion(homeDirectory: [], literal: true),
+                        FileSystemExpansion.literal(homeDirectory: []),
                         homeDirectory: Array("/".utf8)
                     )
                 )

@@ -153,7 +153,7 @@ func probe(_ label: String, _ bytes: [UInt8], full: Bool = true) {
             environment: environment
         )
         let home = Array("/home/\(user)".utf8)
-        let outcome = shell.decide(command: bytes, expansion: LiteralExpansion(homeDirectory: home))
+        let outcome = shell.decide(command: bytes, expansion: FileSystemExpansion.literal(homeDirectory: home))
         emit(describe(outcome))
         explain(shell, bytes, outcome, full: full)
     }
@@ -170,7 +170,7 @@ func probe(_ label: String, _ bytes: [UInt8], full: Bool = true) {
         let home = Array("/home/\(user)".utf8)
         emit(
             "profile \(profile): "
-                + describe(shell.decide(command: selector, expansion: LiteralExpansion(homeDirectory: home)))
+                + describe(shell.decide(command: selector, expansion: FileSystemExpansion.literal(homeDirectory: home)))
         )
     }
     // The same bytes as the command of a WinSCP line: the responder's grammar in both compilations.
