@@ -56,9 +56,7 @@ struct Explain: ParsableCommand {
             )
         }
         let file = config ?? paths.configFile
-        let configuration = ConfigFile.read(file, trustedOwner: paths.configOwner).map {
-            ConfigParser.parse($0, file: file, onlyUser: account.name)
-        }
+        let configuration = ConfigFile.parse(file, trustedOwner: paths.configOwner, onlyUser: account.name)
         let request = command.isEmpty ? nil : Array(command.joined(separator: " ").utf8)
         let input = Explanation.sessionInput(request: request, profile: profile, address: from)
         var shell = LoginShell(

@@ -278,7 +278,14 @@ struct OtherUsersFastPathTests {
         ("user = \"bob:022:00011\"", false), ("user = bob:022:'x y'", false), ("user = bob:022:00011=", false),
         ("users = bob:022:00011", false), ("user bob", false), ("user = b\u{1}b:022:00011", false),
         ("user = bÃ¶b:022:00011", false), ("user = bob:022:00011\u{7F}", false), ("allowscp", false),
-        ("user = bob:022:0001\u{1}1:/a/b/c/d/e/f/g", false),
+        ("user = bob:022:0001\u{1}1:/a/b/c/d/e/f/g", false), ("user = alice:022:00011:/srv/a/long/jail", false),
+        ("user = alice2:022:00011:/srv/a/long/jail", true), ("user = ali:022:00011:/srv/a/long/jail", true),
+        ("user = :022:00011:/srv/a/long/jail/path", false), ("user = bob:022:00011:/srv/a/long/jail#x", true),
+        ("user = bob:022:00011:/srv/a/long/jail x", false), ("user = bob:022:00011:/srv/a/long/jail  ", true),
+        ("user = bob:022:00011:/srv/a/\u{1}ong/jail", false), ("user = alice", false), ("user = alice:", false),
+        ("user = bob", true), ("user = bobbobbobbobbobbobbob", true), ("user = alice#x", false),
+        ("user =  bob:022:00011", true), ("user =\tbob:022:00011", true), ("user =  alice:022:00011", false),
+        ("user = \"bob\":022:00011", false), ("user = \u{7F}bob:022:00011", false),
     ])
     func skipsOnlyPlainLinesOfOtherUsers(_ line: String, _ skipped: Bool) {
         let bytes = Array(line.utf8)
@@ -293,15 +300,73 @@ struct OtherUsersFastPathTests {
         }
     }
 
-    @Test func wordTestsMatchTheByteTests() {
+    @Test func splitFieldsReadsAsRsshsSecondPass() {
+        // The reference: rssh's byte-by-byte reading (quotes removed, colons split outside them).
+        func reference(_ value: [UInt8]) -> [[UInt8]]? {
+            var fields: [[UInt8]] = [[]]
+            var index = 0
+            while index < value.count {
+                let byte = value[index]
+                if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+                    index += 1
+                    while index < value.count, value[index] != byte {
+                        fields[fields.count - 1].append(value[index])
+                        index += 1
+                    }
+                    guard index < value.count else { return nil }
+                } else if byte == UInt8(ascii: ":") {
+                    fields.append([])
+                } else {
+                    fields[fields.count - 1].append(byte)
+                }
+                index += 1
+            }
+            return fields
+        }
+        var random = SplitMix64(state: 11)
+        let alphabet = Array("ab:'\"/ ".utf8)
+        for _ in 0..<20_000 {
+            let value = (0..<Int(random.next() % 12)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            #expect((try? ConfigLexer.splitFields(value)) == reference(value), "\(value)")
+        }
+    }
+
+    @Test func userPrefixIsTheBytesOfUserEquals() {
+        let bytes = Array("user = x".utf8)
+        let load = UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        #expect(load & 0x00FF_FFFF_FFFF_FFFF == ConfigParser.userPrefix)
+    }
+
+    @Test func blockTestMatchesTheByteTest() {
+        // Each byte value in each lane, among plain neighbours, and random blocks mostly printable.
+        for lane in 0..<16 {
+            for value in 0...255 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 16)
+                bytes[lane] = UInt8(value)
+                let block = bytes.withUnsafeBytes { $0.loadUnaligned(as: SIMD16<UInt8>.self) }
+                #expect(ConfigParser.isPlainBlock(block) == ConfigParser.isPlain(UInt8(value)), "\(value) at \(lane)")
+            }
+        }
         var random = SplitMix64(state: 7)
         for _ in 0..<20_000 {
-            var bytes = (0..<8).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-            if random.chance(60) { bytes = bytes.map { 0x21 + $0 % 0x5E } }  // mostly printable
-            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-            let slow = bytes.contains { $0 < 0x21 || $0 >= 0x7F || Array("\"'=#".utf8).contains($0) }
-            #expect(ConfigParser.wordNeedsBytewiseCheck(word) == slow, "\(bytes)")
-            #expect(ConfigParser.hasByte(word, UInt8(ascii: ":")) == bytes.contains(UInt8(ascii: ":")))
+            var bytes = (0..<16).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            if random.chance(60) { bytes = bytes.map { 0x21 + $0 % 0x5E } }
+            let block = bytes.withUnsafeBytes { $0.loadUnaligned(as: SIMD16<UInt8>.self) }
+            let slow = !bytes.contains { $0 < 0x21 || $0 >= 0x7F || Array("\"'=#".utf8).contains($0) }
+            #expect(ConfigParser.isPlainBlock(block) == slow, "\(bytes)")
+            #expect(bytes.allSatisfy(ConfigParser.isPlain) == slow)
         }
+    }
+
+    @Test(arguments: 16...40)
+    func rangeTestReadsEveryByte(count: Int) {
+        // A stop byte at each position of a range of each length is found, the overlapping last block included.
+        for position in 0..<count {
+            var bytes = [UInt8](repeating: UInt8(ascii: "b"), count: count)
+            bytes[position] = UInt8(ascii: "=")
+            #expect(!bytes.withUnsafeBufferPointer { ConfigParser.isPlain($0.baseAddress!, count: count) })
+        }
+        let plain = [UInt8](repeating: UInt8(ascii: ":"), count: count)
+        #expect(plain.withUnsafeBufferPointer { ConfigParser.isPlain($0.baseAddress!, count: count) })
     }
 }

@@ -43,7 +43,11 @@ public struct ConfigParser {
     private var seenProfiles: [String: Int] = [:]
     private var lastSetting: [Keyword: Int] = [:]
 
-    private init(file: String, onlyUser: String?) {
+    private var lineNumber = 0
+
+    /// Creates a parser for text that arrives in pieces (`ConfigFile.parse`): `parseLines(in:)` for each
+    /// piece, then `finish(lastLine:)`.
+    public init(file: String, onlyUser: String? = nil) {
         self.file = file
         self.onlyUser = onlyUser.map { Array($0.utf8) }
         self.config = Configuration(file: file)
@@ -58,35 +62,35 @@ public struct ConfigParser {
     /// - Returns: the configuration with every diagnostic; parsing never stops early.
     public static func parse(_ text: [UInt8], file: String, onlyUser: String? = nil) -> Configuration {
         var parser = ConfigParser(file: file, onlyUser: onlyUser)
-        parser.run(text)
-        return parser.config
+        return text.withUnsafeBufferPointer { buffer in
+            let consumed = parser.parseLines(in: buffer)
+            return parser.finish(lastLine: UnsafeBufferPointer(rebasing: buffer[consumed...]))
+        }
     }
 
     private static let keywordBytes: [(bytes: [UInt8], keyword: Keyword)] = Keyword.allCases.map {
         (Array($0.rawValue.utf8), $0)
     }
 
+    /// Parses every line of `text` that a newline ends, and returns how many bytes that was: the rest is
+    /// the start of a line whose end has not arrived yet.
     @_optimize(speed)
-    private mutating func run(_ text: [UInt8]) {
-        text.withUnsafeBufferPointer { buffer in
-            var lineNumber = 0
-            var start = 0
-            guard let base = buffer.baseAddress else { return }
-            while start < buffer.count {
-                lineNumber += 1
-                // memchr(3) finds the newline with vector instructions; this loop runs once per line.
-                var end = buffer.count
-                if let found = memchr(base + start, 0x0A, buffer.count - start) {
-                    end = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
-                }
-                if let onlyUser, Self.isOtherUsersPlainLine(buffer, start..<end, onlyUser: onlyUser) {
-                    start = end + 1
-                    continue
-                }
-                parseLine(buffer, start..<end, number: lineNumber)
-                start = end + 1
-            }
+    public mutating func parseLines(in text: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = text.baseAddress else { return 0 }
+        var start = 0
+        // memchr(3) finds the newline with vector instructions; this loop runs once per line.
+        while start < text.count, let found = memchr(base + start, 0x0A, text.count - start) {
+            let end = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+            parseLine(text, start..<end)
+            start = end + 1
         }
+        return start
+    }
+
+    /// Parses `lastLine` (what followed the last newline; nothing when the file ends with one), then the
+    /// checks that concern the whole file.
+    public mutating func finish(lastLine: UnsafeBufferPointer<UInt8>) -> Configuration {
+        if !lastLine.isEmpty { parseLine(lastLine, 0..<lastLine.count) }
         if config.options.contains(.winscp), !config.allowed.allows(.scp) {
             error(0, "options winscp needs allowscp (WinSCP's SCP mode runs scp)")
         }
@@ -110,15 +114,24 @@ public struct ConfigParser {
         {
             warn(0, "no program is allowed to anyone: every user is locked out")
         }
+        return config
+    }
+
+    /// One line: another user's plain line is skipped on the fast path, anything else gets the full check.
+    @inline(__always)
+    private mutating func parseLine(_ text: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) {
+        lineNumber += 1
+        if let onlyUser, Self.isOtherUsersPlainLine(text, line, onlyUser: onlyUser) { return }
+        parseLine(text, line, number: lineNumber)
     }
 
     /// The shell's fastest path: whether `line` is another user's plain `user = name:…` line, which the
     /// full check would accept without any diagnostic that concerns this user, so it can be skipped.
     ///
     /// One pass over the bytes, no tokens: optional white space, `user`, optional white space, `=`,
-    /// optional white space, a value of printable ASCII bytes without quotes, `=` or `#` (colons allowed),
-    /// optional white space, then the end or a comment; and a name (the value up to its first colon) that
-    /// is not empty and is not `onlyUser`. Anything else (quotes, control characters, non-ASCII names, a
+    /// optional white space, a value of plain bytes (printable ASCII other than quotes, `=` and `#`; colons
+    /// allowed), optional white space, then the end or a comment; and a name (the value up to its first colon)
+    /// that is not empty and is not `onlyUser`. Anything else (quotes, control characters, non-ASCII names, a
     /// second word, the user's own line) goes to the full check. A config of 10,000 users is one such line
     /// each, so this is what keeps a large file cheap while every line is still checked.
     @_optimize(speed)
@@ -132,69 +145,92 @@ public struct ConfigParser {
         var index = line.lowerBound
         let end = line.upperBound
         @inline(__always) func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-        while index < end, isSpace(base[index]) { index += 1 }
-        guard end - index > 4, base[index] == UInt8(ascii: "u"), base[index + 1] == UInt8(ascii: "s"),
-            base[index + 2] == UInt8(ascii: "e"), base[index + 3] == UInt8(ascii: "r")
-        else { return false }
-        index += 4
-        while index < end, isSpace(base[index]) { index += 1 }
-        guard index < end, base[index] == UInt8(ascii: "=") else { return false }
-        index += 1
-        while index < end, isSpace(base[index]) { index += 1 }
+        if end - index >= 8,
+            UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) & 0x00FF_FFFF_FFFF_FFFF
+                == Self.userPrefix, !isSpace(base[index + 7])
+        {
+            // The way every generated file writes it: one load and one compare.
+            index += 7
+        } else {
+            while index < end, isSpace(base[index]) { index += 1 }
+            guard end - index > 4, base[index] == UInt8(ascii: "u"), base[index + 1] == UInt8(ascii: "s"),
+                base[index + 2] == UInt8(ascii: "e"), base[index + 3] == UInt8(ascii: "r")
+            else { return false }
+            index += 4
+            while index < end, isSpace(base[index]) { index += 1 }
+            guard index < end, base[index] == UInt8(ascii: "=") else { return false }
+            index += 1
+            while index < end, isSpace(base[index]) { index += 1 }
+        }
         let valueStart = index
-        var nameEnd = -1
-        // Eight bytes at a time wherever the word is plain printable ASCII and holds no colon still to be
-        // located; a word that fails is read byte by byte (the name's end, the value's end).
-        scan: while index < end {
-            var chunkEnd = end
-            if end - index >= 8 {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                if !Self.wordNeedsBytewiseCheck(word), nameEnd >= 0 || !Self.hasByte(word, UInt8(ascii: ":")) {
-                    index += 8
-                    continue
-                }
-                chunkEnd = index + 8
-            }
-            while index < chunkEnd {
-                let byte = base[index]
-                if byte == UInt8(ascii: ":") {
-                    if nameEnd < 0 { nameEnd = index }
-                } else if byte < 0x21 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-                    || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "#")
-                {
-                    break scan
-                }
-                index += 1
-            }
+        let valueEnd: Int
+        if end - valueStart >= 16, Self.isPlain(base + valueStart, count: end - valueStart) {
+            // The common case: the value is the rest of the line, checked 16 bytes at a time.
+            valueEnd = end
+        } else {
+            while index < end, Self.isPlain(base[index]) { index += 1 }
+            valueEnd = index
+            while index < end, isSpace(base[index]) { index += 1 }
+            guard index == end || base[index] == UInt8(ascii: "#") else { return false }
         }
-        if nameEnd < 0 { nameEnd = index }
-        guard nameEnd > valueStart else { return false }
-        while index < end, isSpace(base[index]) { index += 1 }
-        guard index == end || base[index] == UInt8(ascii: "#") else { return false }
-        guard nameEnd - valueStart == onlyUser.count else { return true }
-        return !onlyUser.withUnsafeBufferPointer { own in
-            guard let ownBase = own.baseAddress else { return false }
-            return memcmp(base + valueStart, ownBase, own.count) == 0
+        // The name is not empty: the value has a first byte and it is not the colon that ends the name.
+        guard valueEnd > valueStart, base[valueStart] != UInt8(ascii: ":") else { return false }
+        // The name is onlyUser exactly when the value starts with it, followed by a colon or nothing.
+        let own = onlyUser.count
+        guard valueEnd - valueStart >= own,
+            valueEnd - valueStart == own || base[valueStart + own] == UInt8(ascii: ":")
+        else { return true }
+        return !onlyUser.withUnsafeBufferPointer { name in
+            guard let nameBase = name.baseAddress else { return false }
+            return memcmp(base + valueStart, nameBase, own) == 0
         }
     }
 
-    /// Whether any byte of `word` equals `byte` (the classic zero-byte test on `word ^ byte…`).
+    /// `user = ` (75 73 65 72 20 3D 20) as the low seven bytes of a little-endian load; a literal, so reading it
+    /// costs nothing per line (a computed static would be a lazy global).
+    static let userPrefix: UInt64 = 0x0020_3D20_7265_7375
+
+    /// Whether `byte` may stand in a plain value: printable ASCII other than quotes, `=` and `#`.
     @inline(__always)
-    static func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
-        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
-        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+    static func isPlain(_ byte: UInt8) -> Bool {
+        byte >= 0x21 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'")
+            && byte != UInt8(ascii: "=") && byte != UInt8(ascii: "#")
     }
 
-    /// Whether `word` holds a byte that ends a plain value or needs the full check: below 0x21 (space,
-    /// control), 0x7F and above (DEL, non-ASCII), a quote, `=` or `#`.
+    /// Whether all `count` (at least 16) bytes at `start` are plain, 16 at a time (vector compares); the last
+    /// block overlaps the one before, so nothing is read outside the range.
     @inline(__always)
-    static func wordNeedsBytewiseCheck(_ word: UInt64) -> Bool {
-        if word & 0x8080_8080_8080_8080 != 0 { return true }
-        // With every byte below 0x80, the word minus 0x21 in each byte sets a high bit exactly when some
-        // byte is below 0x21 (borrows cannot hide one: the any-byte test is exact).
-        if (word &- 0x2121_2121_2121_2121) & 0x8080_8080_8080_8080 != 0 { return true }
-        return hasByte(word, 0x7F) || hasByte(word, UInt8(ascii: "\"")) || hasByte(word, UInt8(ascii: "'"))
-            || hasByte(word, UInt8(ascii: "=")) || hasByte(word, UInt8(ascii: "#"))
+    static func isPlain(_ start: UnsafePointer<UInt8>, count: Int) -> Bool {
+        var offset = 0
+        while offset + 16 <= count {
+            guard isPlainBlock(UnsafeRawPointer(start + offset).loadUnaligned(as: SIMD16<UInt8>.self)) else {
+                return false
+            }
+            offset += 16
+        }
+        return offset == count
+            || isPlainBlock(UnsafeRawPointer(start + count - 16).loadUnaligned(as: SIMD16<UInt8>.self))
+    }
+
+    /// Whether all 16 bytes of `block` are plain (`isPlain`).
+    ///
+    /// The bounds are vectors, not scalars: scalar operands of SIMD comparisons compile to a loop over the
+    /// lanes, vectors to a few SSE2 instructions.
+    @inline(__always)
+    static func isPlainBlock(_ block: SIMD16<UInt8>) -> Bool {
+        let low = SIMD16<UInt8>(repeating: 0x21)
+        let high = SIMD16<UInt8>(repeating: 0x7F)
+        let quote = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
+        let apostrophe = SIMD16<UInt8>(repeating: UInt8(ascii: "'"))
+        let equals = SIMD16<UInt8>(repeating: UInt8(ascii: "="))
+        let hash = SIMD16<UInt8>(repeating: UInt8(ascii: "#"))
+        let stop =
+            (block .< low) .| (block .>= high) .| (block .== quote) .| (block .== apostrophe) .| (block .== equals)
+            .| (block .== hash)
+        // Each lane of the mask is all ones or all zeros: any(_:) is a call in the size-optimized Embedded
+        // build, two integer ORs are not.
+        let lanes = unsafeBitCast(stop, to: SIMD2<UInt64>.self)
+        return lanes[0] | lanes[1] == 0
     }
 
     private mutating func error(_ line: Int, _ message: String, scope: ConfigDiagnostic.Scope = .global) {

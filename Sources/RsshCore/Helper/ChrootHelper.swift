@@ -269,12 +269,15 @@ public enum ChrootHelper {
         let log = SyslogLogger(ident: "rssh_chroot_helper", facility: .daemon)
         guard system_geteuid() == 0, case .success(let account) = Account.find(uid: system_getuid()),
             account.uid != 0, account.shell == Array(paths.shell.utf8),
-            case .success(let bytes) = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner)
+            case .success(let config) = ConfigFile.parse(
+                paths.configFile,
+                trustedOwner: paths.configOwner,
+                onlyUser: account.name
+            )
         else {
             log.error("session slot: refused (not root, not an rssh user, or rssh.conf unusable)")
             exit(ShellOutcome.refusedStatus)
         }
-        let config = ConfigParser.parse(bytes, file: paths.configFile, onlyUser: account.name)
         var lookup = SystemGroupLookup(.kernel)
         let groups = config.groupFacts(for: account.name, lookup: &lookup)
         guard case .success(let policy) = config.policy(for: account.name, groups: groups),
@@ -340,14 +343,14 @@ public enum ChrootHelper {
             )
         }
         let config: Configuration
-        switch ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner) {
+        switch ConfigFile.parse(paths.configFile, trustedOwner: paths.configOwner, onlyUser: account.name) {
         case .failure(let failure):
             throw Refusal(
                 reason: LockoutReason.unusableFile(failure.description).description,
                 userMessage: "locked out"
             )
-        case .success(let bytes):
-            config = ConfigParser.parse(bytes, file: paths.configFile, onlyUser: account.name)
+        case .success(let parsed):
+            config = parsed
         }
         // The shell's membership source and code: the caller's kernel groups, the same group lines.
         var lookup = SystemGroupLookup(.kernel)

@@ -101,9 +101,7 @@ extension LoginShell {
         let paths = ProgramPaths.compiledIn
         let found = Account.find(uid: system_getuid())
         let account = try? found.get()
-        let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
-            ConfigParser.parse($0, file: paths.configFile, onlyUser: account?.name)
-        }
+        let configuration = ConfigFile.parse(paths.configFile, trustedOwner: paths.configOwner, onlyUser: account?.name)
         let log = SyslogLogger(ident: "rssh", facility: (try? configuration.get().facility) ?? .daemon)
         var shell = LoginShell(
             paths: paths,
