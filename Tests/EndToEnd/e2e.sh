@@ -1460,16 +1460,6 @@ printf 'user = %s:022:00010\n' $GU >>"$ETC/rssh.conf"
 if gr_sftp && ! gr_scp; then pass "group line: the user's own line wins (sftp allowed, scp refused)"
 else fail "group line: the user's own line wins (sftp allowed, scp refused)" "$(tail -3 "$ETC/rssh.conf")"; fi
 sed -i "/^group = $GR:/d; /^user = $GU:/d" "$ETC/rssh.conf"
-# A second name for the group's gid (groupadd -o): lines match the names NSS gives the user's gids, as sshd's
-# Match Group does, so a line naming the alias applies to nobody (scp refused), and rssh -v says why.
-GA=rsshe2e_gra
-E2E_GROUPS+=($GA)
-groupadd -o -g "$(getent group $GR | cut -d: -f3)" $GA
-printf 'group = %s:022:00001\n' $GA >>"$ETC/rssh.conf"
-if ! gr_scp && grep -q "group '$GA' is a second name of gid [0-9]*, which NSS calls '$GR'" <<<"$("$RSSH" -v)"; then
-    pass "group line: a second name of a gid applies to nobody, and rssh -v warns"
-else fail "group line: a second name of a gid applies to nobody, and rssh -v warns" "$("$RSSH" -v | grep -i "$GA")"; fi
-sed -i "/^group = $GA:/d" "$ETC/rssh.conf"
 # --- END issue 19 ------------------------------------------------------------------------------------
 
 # --- BEGIN issue 19 (explain, lock-outs): rsshctl explain agrees with real sessions; rssh -v names lock-outs ---

@@ -95,10 +95,10 @@ struct ExplainPropertyTests {
             shell.facts.landlockHome = random.next() % 3 == 0 ? nil : safeHome
             shell.facts.helperIsExecutable = random.next() % 5 != 0
             // gina is in backup's group, bob in none.
-            shell.facts.groups =
-                account.name == "gina"
-                ? GroupFacts(memberships: .success([account.gid, 3000]), names: [.name("gina"), .name("backup")])
-                : GroupFacts(memberships: .success([account.gid]), names: [.name(account.name)])
+            shell.facts.groups = GroupFacts(
+                memberships: .success(account.name == "gina" ? [account.gid, 3000] : [account.gid]),
+                lines: [.gid(3000)]
+            )
             let explanation = Explanation(shell: shell, command: input.command, request: profile == nil ? nil : request)
             let text = explanation.text
             let decided = shell.decide(

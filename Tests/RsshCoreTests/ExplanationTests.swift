@@ -62,11 +62,11 @@ struct ExplanationTests {
 
     @Test func groupLinesAndGlobalsAreNamed() {
         let member = Self.named("gina", uid: 1010)
-        let groups = GroupFacts(memberships: .success([1010, 3000]), names: [.name("gina"), .name("backup")])
+        let groups = GroupFacts(memberships: .success([1010, 3000]), lines: [.gid(3000)])
         let grouped = Self.explain(Self.shell(member, groups: groups), "scp -t .").text
         #expect(grouped.contains("line: group line 2 (group backup)\n"))
         #expect(grouped.contains("verdict: allowed\n"))
-        let outsider = GroupFacts(memberships: .success([1010]), names: [.name("gina")])
+        let outsider = GroupFacts(memberships: .success([1010]), lines: [.gid(3000)])
         let global = Self.explain(Self.shell(member, groups: outsider), "/usr/lib/openssh/sftp-server").text
         #expect(global.contains("line: globals (no user line or group line applies)\n"))
     }

@@ -9,7 +9,6 @@ private struct CountingLookup: GroupLookup {
     var member: [gid_t]
     var failing: Set<String> = []
     var nameCalls = 0
-    var gidCalls = 0
     var membershipCalls = 0
 
     mutating func gid(named name: String) -> GroupFacts.Resolution {
@@ -18,11 +17,8 @@ private struct CountingLookup: GroupLookup {
         return gids[name].map { .gid($0) } ?? .unknown
     }
 
-    /// The first name in alphabetical order stands for NSS's first entry.
     mutating func name(of gid: gid_t) -> GroupFacts.Name {
-        gidCalls += 1
-        guard let name = gids.filter({ $0.value == gid }).keys.sorted().first else { return .unknown }
-        return failing.contains(name) ? .failed(EIO) : .name(name)
+        gids.filter { $0.value == gid }.keys.sorted().first.map { .name($0) } ?? .unknown
     }
 
     mutating func memberships() -> Result<[gid_t], SystemError> {
@@ -138,14 +134,14 @@ struct GroupLineTests {
             source: .global
         ),
         Case(
-            name: "a group of the user's that cannot be named locks out",
+            name: "a failed group lookup before the match locks out",
             config: twoGroups,
-            member: [2002, 2001],
+            member: [2002],
             programs: nil,
             failing: ["backup"]
         ),
         Case(
-            name: "a failed lookup of a group the user is not in does not matter",
+            name: "a failed lookup after the matching line does not matter",
             config: twoGroups,
             member: [2001],
             programs: [.sftp],
@@ -251,31 +247,32 @@ struct GroupLineTests {
         #expect(warnings.first?.message.contains("'nosuch' does not exist") == true)
     }
 
-    @Test func aSecondNameOfAGidAppliesToNobodyAndIsWarned() {
-        // "archive" is NSS's name for backup's gid (the first entry), so the line naming "backup" applies to
-        // nobody, as sshd's Match Group would not match it either; rssh -v says so.
+    @Test func everyNameOfAGidSelectsItsLine() {
+        // "archive" is a second name for backup's gid (NSS calls the gid "archive"): the line naming "backup"
+        // still applies to its members, as their gid is what counts.
         let config = ConfigParser.parse(Array("allowscp\ngroup = backup:022:00010\n".utf8), file: "rssh.conf")
         var lookup = CountingLookup(gids: groupGids.merging(["archive": 2001]) { a, _ in a }, member: [2001])
-        let warnings = config.unknownGroupWarnings(lookup: &lookup)
-        #expect(warnings.map { $0.line } == [2])
-        #expect(warnings.first?.message.contains("second name of gid 2001, which NSS calls 'archive'") == true)
+        #expect(config.unknownGroupWarnings(lookup: &lookup).isEmpty)
         let facts = config.groupFacts(for: "alice", lookup: &lookup)
-        #expect(config.policy(for: "alice", groups: facts).map { $0.source } == .success(.global))
+        #expect(config.policy(for: "alice", groups: facts).map { $0.source } == .success(.groupLine(2, "backup")))
     }
 
-    @Test func oneLookupPerGroupOfTheUserWhateverTheLines() {
+    @Test func namesAreResolvedOnlyUpToTheMatchingLine() {
         var text = "allowscp\n"
         for index in 0..<100 { text += "group = g\(index):022:00010\n" }
         let config = ConfigParser.parse(Array(text.utf8), file: "rssh.conf", onlyUser: "alice")
         var gids: [String: gid_t] = [:]
         for index in 0..<100 { gids["g\(index)"] = gid_t(3000 + index) }
-        var last = CountingLookup(gids: gids, member: [1001, 3099])
-        let facts = config.groupFacts(for: "alice", lookup: &last)
-        #expect(last.nameCalls == 0 && last.gidCalls == 2 && last.membershipCalls == 1)
-        #expect(config.policy(for: "alice", groups: facts).map { $0.source } == .success(.groupLine(101, "g99")))
-        if let facts { #expect(config.groupLines(matching: facts) == [101]) }
-        // Facts without a name for each gid are refused, never read as "no group line applies".
-        let cut = GroupFacts(memberships: .success([1001, 3099]), names: [.unknown])
+        var early = CountingLookup(gids: gids, member: [1001, 3002])
+        let facts = config.groupFacts(for: "alice", lookup: &early)
+        #expect(early.nameCalls == 3 && early.membershipCalls == 1)
+        #expect(config.policy(for: "alice", groups: facts).map { $0.source } == .success(.groupLine(4, "g2")))
+        // rssh -v's overlaps resolve every line.
+        var all = CountingLookup(gids: gids, member: [1001, 3002])
+        let complete = config.groupFacts(for: "alice", lookup: &all, complete: true)
+        #expect(all.nameCalls == 100 && complete.map { config.groupLines(matching: $0) } == [4])
+        // Facts cut short before any deciding line are refused, never read as "no group line applies".
+        let cut = GroupFacts(memberships: .success([1001]), lines: [.unknown])
         #expect(config.policy(for: "alice", groups: cut) == .failure(.groupsNotGathered))
     }
 
@@ -291,7 +288,7 @@ struct GroupLineTests {
         let broken = ConfigParser.parse(Array("group = web:999:00010\n".utf8), file: "rssh.conf")
         #expect(VersionReport.configurationCheck(broken).text.contains("every user without a user line is locked out"))
         var lookup = CountingLookup(gids: groupGids, member: [2002, 2001])
-        if let facts = config.groupFacts(for: "bob", lookup: &lookup) {
+        if let facts = config.groupFacts(for: "bob", lookup: &lookup, complete: true) {
             #expect(config.groupLines(matching: facts) == [2, 3])
         } else {
             Issue.record("no facts")

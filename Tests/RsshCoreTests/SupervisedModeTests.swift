@@ -71,7 +71,7 @@ struct SupervisedModeTests {
         let bob = try config.policy(for: "bob").get()
         #expect(bob.maxSessions == nil && bob.options.contains(.supervised))
         #expect(config.groups.first?.maxSessions == 5)
-        let other = try config.policy(for: "carol", groups: GroupFacts(memberships: .success([]), names: []))
+        let other = try config.policy(for: "carol", groups: GroupFacts(memberships: .success([]), lines: [.unknown]))
             .get()
         #expect(other.maxSessions == 3 && other.options.contains(.supervised))
     }

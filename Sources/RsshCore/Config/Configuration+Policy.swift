@@ -6,9 +6,9 @@ extension Configuration {
     /// Any error that concerns the whole file, or the user's own line, locks the user out: the
     /// configuration is then not what the administrator meant, and guessing would give more access.
     /// The first `user=` line naming the user replaces every global setting (an omitted chroot path
-    /// means no chroot, as in rssh). Without one, the first `group=` line naming one of the user's groups
-    /// (`GroupFacts`) does the same; a group of the user's that could not be named (or facts not gathered when
-    /// the file has group lines) locks the user out, since any line might have named it.
+    /// means no chroot, as in rssh). Without one, the first `group=` line naming a group the user is in
+    /// does the same; a line whose group does not exist never matches, and a group that could not be looked
+    /// up before the matching line (or facts not gathered when the file has group lines) locks the user out.
     /// - Parameter groups: `groupFacts(for:lookup:)`'s answer for this user (nil when it needs none).
     /// - Returns: the policy, or the diagnostics that lock the user out.
     public func policy(for user: String, groups facts: GroupFacts? = nil) -> Result<UserPolicy, LockoutReason> {
@@ -28,23 +28,20 @@ extension Configuration {
         let memberships: [gid_t]
         switch facts.memberships {
         case .success(let gids): memberships = gids
-        case .failure(let error): return .failure(.groupLookupFailed(gid: nil, error.description))
+        case .failure(let error): return .failure(.groupLookupFailed(group: nil, error.description))
         }
-        // Names missing for some gids are not facts about all of the user's groups: fail closed.
-        guard facts.names.count == memberships.count else { return .failure(.groupsNotGathered) }
-        var names: [String] = []
-        for (gid, name) in zip(memberships, facts.names) {
-            switch name {
-            case .name(let text): names.append(text)
-            case .unknown: continue
+        for (entry, resolution) in zip(groups, facts.lines) {
+            switch resolution {
+            case .gid(let gid) where memberships.contains(gid):
+                return .success(policy(entry, source: .groupLine(entry.line, entry.name)))
+            case .gid, .unknown: continue
             case .failed(let code):
-                let reason = SystemError(call: "getgrgid_r", subject: String(gid), code: code).description
-                return .failure(.groupLookupFailed(gid: gid, reason))
+                let reason = SystemError(call: "getgrnam_r", subject: entry.name, code: code).description
+                return .failure(.groupLookupFailed(group: entry.name, reason))
             }
         }
-        if let entry = groups.first(where: { names.contains($0.name) }) {
-            return .success(policy(entry, source: .groupLine(entry.line, entry.name)))
-        }
+        // Facts that stopped before a deciding line are not facts about the whole file: fail closed.
+        guard facts.lines.count == groups.count else { return .failure(.groupsNotGathered) }
         return Self.defaultPolicy(self)
     }
 
@@ -118,8 +115,8 @@ public enum LockoutReason: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownUser(uid: UInt32)
     /// NSS failed to answer for the uid (errno), typically a user directory that cannot be reached.
     case lookupFailed(uid: UInt32, code: Int32)
-    /// The name of one of the user's groups (`gid`), or the user's groups (gid nil), could not be looked up.
-    case groupLookupFailed(gid: gid_t?, String)
+    /// A group line's group, or the user's groups (group nil), could not be looked up.
+    case groupLookupFailed(group: String?, String)
     /// The file has group lines but the caller gathered no group facts (a programming error: fail closed).
     case groupsNotGathered
     /// The key's forced command selects a profile the file does not define.
@@ -141,8 +138,8 @@ public enum LockoutReason: Error, Sendable, Equatable, CustomStringConvertible {
         case .lookupFailed(let uid, let code):
             let reason = SystemError(call: "getpwuid_r", code: code).reason
             return "user lookup failed for uid \(uid): \(reason) (is the user directory reachable?)"
-        case .groupLookupFailed(let gid, let reason):
-            let which = gid.map { "the name of the user's group \($0)" } ?? "the user's groups"
+        case .groupLookupFailed(let group, let reason):
+            let which = group.map { "group '\($0)'" } ?? "the user's groups"
             return "\(which) could not be looked up for the group lines: \(reason)"
         case .groupsNotGathered:
             return "the file has group lines but the user's groups were not gathered"

@@ -18,7 +18,7 @@ extension LoginShell {
     /// bypasses or weakens rssh.
     static func printVersionReport() -> Never {
         let paths = ProgramPaths.compiledIn
-        // One lookup for the whole report, so each group line's name and each gid is looked up once.
+        // One lookup for the whole report, so each group line's name is resolved once.
         var lookup = SystemGroupLookup(.kernel)
         let configuration = ConfigFile.read(paths.configFile, trustedOwner: paths.configOwner).map {
             var config = ConfigParser.parse($0, file: paths.configFile)
@@ -63,8 +63,8 @@ extension LoginShell {
         let abi = Landlock.abi()
         for account in Account.withShell(paths.shell, scanLimit: 100_000, limit: 10_000).accounts {
             lookup.source = .nss(name: account.name, gid: account.gid)
-            // The report names each account in more than one line's group.
-            let groups = config.groupFacts(for: account.name, lookup: &lookup)
+            // Every line resolved: the report names each account in more than one line's group.
+            let groups = config.groupFacts(for: account.name, lookup: &lookup, complete: true)
             if let groups { overlaps.append((account.name, config.groupLines(matching: groups))) }
             guard case .success(let policy) = config.policy(for: account.name, groups: groups) else { continue }
             let landlocked = inspectHomes && policy.options.contains(.landlock)
