@@ -1460,6 +1460,16 @@ printf 'user = %s:022:00010\n' $GU >>"$ETC/rssh.conf"
 if gr_sftp && ! gr_scp; then pass "group line: the user's own line wins (sftp allowed, scp refused)"
 else fail "group line: the user's own line wins (sftp allowed, scp refused)" "$(tail -3 "$ETC/rssh.conf")"; fi
 sed -i "/^group = $GR:/d; /^user = $GU:/d" "$ETC/rssh.conf"
+# A second name for the group's gid (groupadd -o): a line matches by gid, so the line naming the second name
+# applies to the group's members too (scp allowed), resolved from /etc/group read once as NSS would answer.
+GA=rsshe2e_gra
+E2E_GROUPS+=($GA)
+groupadd -o -g "$(getent group $GR | cut -d: -f3)" $GA
+printf 'group = %s:022:00001\n' $GA >>"$ETC/rssh.conf"
+if gr_scp && ! gr_sftp; then pass "group line: a second name of the gid selects its line"
+else fail "group line: a second name of the gid selects its line" "$(getent group $GR $GA; tail -2 "$ETC/rssh.conf")"; fi
+rm -f "$(home $GU)/grp.txt"
+sed -i "/^group = $GA:/d" "$ETC/rssh.conf"
 # --- END issue 19 ------------------------------------------------------------------------------------
 
 # --- BEGIN issue 19 (explain, lock-outs): rsshctl explain agrees with real sessions; rssh -v names lock-outs ---

@@ -43,6 +43,31 @@ struct ConfigFileTests {
         #expect(pieces == ConfigParser.parse(text, file: "rssh.conf", onlyUser: "bob"))
     }
 
+    @Test(arguments: [0, 1])
+    func theLargestFileReadsToItsEnd(over: Int) throws {
+        // One comment line of exactly the largest size (the buffer doubles up to it), and one byte more.
+        let directory = try TemporaryDirectory()
+        try directory.create(
+            "rssh.conf",
+            contents: "#" + String(repeating: "x", count: ConfigFile.maximumSize - 1 + over)
+        )
+        let path = directory.path + "/rssh.conf"
+        let parsed = ConfigFile.parse(path, trustedOwner: getuid(), onlyUser: "alice")
+        if over == 0 {
+            #expect(
+                try parsed.get()
+                    == ConfigParser.parse(
+                        try ConfigFile.read(path, trustedOwner: getuid()).get(),
+                        file: path,
+                        onlyUser: "alice"
+                    )
+            )
+        } else {
+            #expect(throws: ConfigFile.Failure.self) { try parsed.get() }
+            #expect(throws: ConfigFile.Failure.self) { try ConfigFile.read(path, trustedOwner: getuid()).get() }
+        }
+    }
+
     @Test func theFileChecksStillApply() throws {
         let directory = try TemporaryDirectory()
         try directory.create("open.conf", contents: "allowsftp\n", mode: 0o666)

@@ -85,8 +85,9 @@ public enum ConfigFile {
         var total = 0
         while true {
             if held == bytes.count {
-                guard bytes.count < maximumSize else { return .failure(.tooLarge(path, bytes.count)) }
-                bytes.append(contentsOf: repeatElement(0, count: bytes.count))
+                // Up to one byte more than the largest file, so that a file of exactly that size reads to its end.
+                guard bytes.count <= maximumSize else { return .failure(.tooLarge(path, bytes.count)) }
+                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, maximumSize + 1 - bytes.count)))
             }
             let count = bytes.withUnsafeMutableBytes { buffer -> Int in
                 guard let base = buffer.baseAddress else { return 0 }

@@ -1,7 +1,8 @@
 import CRsshLibc
 
-/// The group lines' lookups on this system: group names and gids through NSS (getgrnam_r, getgrgid_r), and
-/// the user's groups either from the kernel's credential (a session) or from NSS (a report about other accounts).
+/// The group lines' lookups on this system: group names and gids through NSS (getgrnam_r, getgrgid_r; the names
+/// /etc/group answers for NSS from one reading of it, `LocalGroupFile`), and the user's groups either from the
+/// kernel's credential (a session) or from NSS (a report about other accounts).
 public struct SystemGroupLookup: GroupLookup {
     /// Where the user's groups come from.
     public enum Source: Sendable {
@@ -18,15 +19,23 @@ public struct SystemGroupLookup: GroupLookup {
     public var source: Source
     private var resolved: [String: GroupFacts.Resolution] = [:]
     private var named: [gid_t: GroupFacts.Name] = [:]
+    /// /etc/group, read at the first name lookup when it can answer for NSS (`LocalGroupFile`); nil inside: not.
+    private var localFile: LocalGroupFile??
 
     /// Creates a lookup.
     public init(_ source: Source) {
         self.source = source
     }
 
-    /// getgrnam_r; each name is looked up once.
+    /// The gid NSS gives `name` (getgrnam_r, or /etc/group read once where that answers the same); each name is
+    /// looked up once.
     public mutating func gid(named name: String) -> GroupFacts.Resolution {
         if let known = resolved[name] { return known }
+        if localFile == nil { localFile = .some(LocalGroupFile.load()) }
+        if case .some(.some(let file)) = localFile, let gid = file.gid(named: name) {
+            resolved[name] = .gid(gid)
+            return .gid(gid)
+        }
         var gid: gid_t = 0
         let answer: GroupFacts.Resolution =
             switch Self.lookUp({ system_getgrnam_r(name, $0, $1, $2, $3) }, found: { gid = $0.gr_gid }) {
