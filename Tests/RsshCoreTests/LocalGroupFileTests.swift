@@ -73,6 +73,9 @@ struct LocalGroupFileTests {
         #expect(file.gid(named: "alias") == 50)
         #expect(file.gid(named: "sta") == nil && file.gid(named: "staffs") == nil && file.gid(named: "") == nil)
         #expect(file.gid(named: "ldapgroup") == nil)
+        // KELVIN SIGN is canonically "K" to String's ==, not to getgrnam_r's byte comparison.
+        let kelvin = try #require(LocalGroupFile(parsing: Array("Kstaff:x:60:\n".utf8)))
+        #expect(kelvin.gid(named: "Kstaff") == 60 && kelvin.gid(named: "\u{212A}staff") == nil)
     }
 
     @Test func answersAsGetgrnamOnThisMachine() throws {

@@ -14,8 +14,8 @@ import CRsshLibc
 /// Then, as in NSS, the first entry with a name gives its gid. A name the file lacks is left to NSS (the
 /// sources after `files`: systemd, sss, ldap), and any file this does not fully understand is not used at all.
 struct LocalGroupFile {
-    private let text: [UInt8]
-    private let entries: [(name: Range<Int>, gid: gid_t)]
+    /// Each name's first entry's gid (small names are stored inline: no allocation per entry).
+    private var gids: [String: gid_t] = [:]
 
     /// The file, when it can answer for NSS (see above); nil sends every name to NSS.
     static func load(group: String = "/etc/group", nsswitch: String = "/etc/nsswitch.conf") -> LocalGroupFile? {
@@ -27,37 +27,37 @@ struct LocalGroupFile {
 
     /// Parses `text`; nil when any line is not a plain entry.
     init?(parsing text: [UInt8]) {
-        var entries: [(name: Range<Int>, gid: gid_t)] = []
         var start = 0
         while start < text.count {
             let end = text[start...].firstIndex(of: 0x0A) ?? text.count
-            guard let entry = Self.entry(text, start..<end) else { return nil }
-            entries.append(entry)
+            guard let (name, gid) = Self.entry(text[start..<end]) else { return nil }
+            if gids[name] == nil { gids[name] = gid }
             start = end + 1
         }
-        self.text = text
-        self.entries = entries
     }
 
     /// The gid of the first entry called `name`, or nil when no entry is (NSS's other sources may know it).
     func gid(named name: String) -> gid_t? {
-        let wanted = Array(name.utf8)
-        for entry in entries where entry.name.count == wanted.count && text[entry.name].elementsEqual(wanted) {
-            return entry.gid
-        }
-        return nil
+        // Only ASCII names: String's == is canonical equivalence, and a non-ASCII name can equal an ASCII key
+        // ("\u{212A}" is "K") where getgrnam_r compares bytes. The file's names are all ASCII.
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return gids[name]
     }
 
     /// `name:password:gid:members` with the plain name and gid described above, nothing else.
-    private static func entry(_ text: [UInt8], _ line: Range<Int>) -> (name: Range<Int>, gid: gid_t)? {
-        let fields = text[line].split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-        guard fields.count == 4, let name = fields.first, let last = name.last, name.first != UInt8(ascii: "-"),
-            name.dropLast().allSatisfy(isNameByte), isNameByte(last) || last == UInt8(ascii: "$"),
-            fields[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
-            fields[3].allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
-            let gid = plainGid(fields[2])
+    private static func entry(_ line: ArraySlice<UInt8>) -> (String, gid_t)? {
+        guard let nameEnd = line.firstIndex(of: UInt8(ascii: ":")),
+            let passwordEnd = line[(nameEnd + 1)...].firstIndex(of: UInt8(ascii: ":")),
+            let gidEnd = line[(passwordEnd + 1)...].firstIndex(of: UInt8(ascii: ":"))
         else { return nil }
-        return (name.startIndex..<name.endIndex, gid)
+        let name = line[..<nameEnd]
+        let printable = { (byte: UInt8) in byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: ":") }
+        guard let first = name.first, let last = name.last, first != UInt8(ascii: "-"),
+            name.dropLast().allSatisfy(isNameByte), isNameByte(last) || last == UInt8(ascii: "$"),
+            line[(nameEnd + 1)..<passwordEnd].allSatisfy(printable), line[(gidEnd + 1)...].allSatisfy(printable),
+            let gid = plainGid(line[(passwordEnd + 1)..<gidEnd])
+        else { return nil }
+        return (String(decoding: name, as: UTF8.self), gid)
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {

@@ -32,10 +32,7 @@ public struct SystemGroupLookup: GroupLookup {
     public mutating func gid(named name: String) -> GroupFacts.Resolution {
         if let known = resolved[name] { return known }
         if localFile == nil { localFile = .some(LocalGroupFile.load()) }
-        if case .some(.some(let file)) = localFile, let gid = file.gid(named: name) {
-            resolved[name] = .gid(gid)
-            return .gid(gid)
-        }
+        if case .some(.some(let file)) = localFile, let gid = file.gid(named: name) { return .gid(gid) }
         var gid: gid_t = 0
         let answer: GroupFacts.Resolution =
             switch Self.lookUp({ system_getgrnam_r(name, $0, $1, $2, $3) }, found: { gid = $0.gr_gid }) {
