@@ -13,9 +13,18 @@ struct LocalGroupFileTests {
 
     @Test(arguments: [
         Switch(text: "passwd: files systemd\ngroup:          files systemd\nshadow: files\n", filesFirst: true),
-        Switch(text: "group: files\n", filesFirst: true),
+        Switch(text: "# a comment\n   # another\n\ngroup: files\n", filesFirst: true),
         Switch(text: "group:files ldap\n", filesFirst: true),
-        Switch(text: "group: files # local first\n", filesFirst: true),
+        Switch(text: "\tgroup: files\n", filesFirst: true),
+        Switch(text: "group: files\nhosts: files [NOTFOUND=return] dns\n", filesFirst: true),
+        Switch(text: "group: files sss [!UNAVAIL=return]\n", filesFirst: true),
+        Switch(text: "group: files # local first\n", filesFirst: false),
+        Switch(text: "group: files#local sss\n", filesFirst: false),
+        Switch(text: "group: files\n\u{0B}group: systemd\n", filesFirst: false),
+        Switch(text: "group: files \u{0B}[SUCCESS=continue] systemd\n", filesFirst: false),
+        Switch(text: "group: files\u{0C}[SUCCESS=continue] systemd\n", filesFirst: false),
+        Switch(text: "group: files\nhosts: files [NOTFOUND=retrun] dns\n", filesFirst: false),
+        Switch(text: "group: files\nhosts: files [NOTFOUND=return dns\n", filesFirst: false),
         Switch(text: "group: files [NOTFOUND=return] sss\n", filesFirst: false),
         Switch(text: "group: files [SUCCESS=merge] sss\n", filesFirst: false),
         Switch(text: "group: sss files\n", filesFirst: false),
@@ -23,8 +32,8 @@ struct LocalGroupFileTests {
         Switch(text: "group:\n", filesFirst: false),
         Switch(text: "#group: files\n", filesFirst: false),
         Switch(text: "passwd: files\n", filesFirst: false),
-        Switch(text: " group: files\n", filesFirst: false),
         Switch(text: "group : files\n", filesFirst: false),
+        Switch(text: "group files\n", filesFirst: false),
         Switch(text: "Group: files\n", filesFirst: false),
         Switch(text: "group: files\ngroup: sss\n", filesFirst: false),
         Switch(text: "gshadow: sss\ngroup: files\n", filesFirst: true),
@@ -76,6 +85,13 @@ struct LocalGroupFileTests {
         // KELVIN SIGN is canonically "K" to String's ==, not to getgrnam_r's byte comparison.
         let kelvin = try #require(LocalGroupFile(parsing: Array("Kstaff:x:60:\n".utf8)))
         #expect(kelvin.gid(named: "Kstaff") == 60 && kelvin.gid(named: "\u{212A}staff") == nil)
+    }
+
+    @Test func anNscdSocketKeepsTheFileUnused() throws {
+        let directory = try TemporaryDirectory()
+        #expect(!LocalGroupFile.cacheDaemonPresent(socket: directory.path + "/socket"))
+        try directory.create("socket")
+        #expect(LocalGroupFile.cacheDaemonPresent(socket: directory.path + "/socket"))
     }
 
     @Test func answersAsGetgrnamOnThisMachine() throws {

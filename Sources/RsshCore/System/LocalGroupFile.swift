@@ -4,9 +4,10 @@ import CRsshLibc
 /// getgrnam_r opens, reads and parses the whole file again: about 12 µs, 1.2 ms for the last of 100 lines).
 ///
 /// It is used only where it answers exactly as getgrnam_r does:
+/// - no nscd socket exists (nscd would answer from its cache);
 /// - nsswitch.conf's one `group:` line names `files` first, with no action after it, so a name the file
-///   holds is answered from the file and nothing after it is asked;
-/// - both files are root's and writable by nobody else (`ConfigFile`'s checks);
+///   holds is answered from the file and nothing after it is asked (`filesComeFirst`);
+/// - both files are root's and writable by nobody else (`ConfigFile`'s checks), /etc/group at most 512 KiB;
 /// - every line of /etc/group is an entry in the plain form groupadd writes (`name:password:gid:members`, a
 ///   name of letters, digits, `.`, `_`, `-` and a final `$`, a decimal gid without leading zeros), so this
 ///   reading and NSS's files module cannot differ on any line.
@@ -14,13 +15,18 @@ import CRsshLibc
 /// Then, as in NSS, the first entry with a name gives its gid. A name the file lacks is left to NSS (the
 /// sources after `files`: systemd, sss, ldap), and any file this does not fully understand is not used at all.
 struct LocalGroupFile {
+    /// The largest file used: every entry then fits the 4 MiB buffer `SystemGroupLookup` gives getgrnam_r at
+    /// most (an entry needs its line and a pointer per member), so the two cannot differ on a huge entry.
+    static let maximumSize = 512 << 10
+
     /// Each name's first entry's gid (small names are stored inline: no allocation per entry).
     private var gids: [String: gid_t] = [:]
 
     /// The file, when it can answer for NSS (see above); nil sends every name to NSS.
     static func load(group: String = "/etc/group", nsswitch: String = "/etc/nsswitch.conf") -> LocalGroupFile? {
-        guard case .success(let configuration) = ConfigFile.read(nsswitch, trustedOwner: 0),
-            Self.filesComeFirst(configuration), case .success(let text) = ConfigFile.read(group, trustedOwner: 0)
+        guard !Self.cacheDaemonPresent(), case .success(let configuration) = ConfigFile.read(nsswitch, trustedOwner: 0),
+            Self.filesComeFirst(configuration), case .success(let text) = ConfigFile.read(group, trustedOwner: 0),
+            text.count <= Self.maximumSize
         else { return nil }
         return LocalGroupFile(parsing: text)
     }
@@ -80,27 +86,61 @@ struct LocalGroupFile {
         return value < UInt64(gid_t.max) ? gid_t(value) : nil
     }
 
-    /// Whether nsswitch.conf asks `files` first for groups.
+    /// Whether nsswitch.conf asks `files` first for groups, read strictly as glibc (2.33 and later) reads it.
     ///
-    /// Yes only for exactly one `group:` line, written plainly (at the start of its line, as every distribution
-    /// writes it), whose first source is `files` with no `[…]` action after it. Any other spelling of the group
-    /// database (`group :`, ` group:`, `Group:`) is not understood, so the answer is no.
+    /// Yes only when every line is understood: blank, a comment (its first word starts with `#`; glibc has no
+    /// comments after a word), or `database:` followed by sources (letters, digits, `_`, `-`) and single-word
+    /// actions `[STATUS=action]` of known names (glibc refuses the whole file for one bad action); exactly one
+    /// line is the `group` database; its first source is `files` with no action after it. White space is C's
+    /// (`\v` and `\f` too). Anything else is not understood, so the answer is no and NSS is asked.
     static func filesComeFirst(_ configuration: [UInt8]) -> Bool {
-        let group = Array("group".utf8)
-        var sources: [ArraySlice<UInt8>]?
+        var groupSources: [ArraySlice<UInt8>]?
         for line in configuration.split(separator: 0x0A) {
-            let words = line.prefix { $0 != UInt8(ascii: "#") }.split { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
-            guard let first = words.first,
-                first.map({ $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }).starts(with: group)
-            else { continue }
-            guard sources == nil, line.first == UInt8(ascii: "g"), first.starts(with: Array("group:".utf8)) else {
+            let words = line.split { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+            guard let first = words.first, first.first != UInt8(ascii: "#") else { continue }
+            guard let colon = first.firstIndex(of: UInt8(ascii: ":")) else { return false }
+            let database = first[..<colon]
+            let attached = first[(colon + 1)...]
+            let sources = (attached.isEmpty ? [] : [attached]) + words.dropFirst()
+            guard !database.isEmpty, database.allSatisfy(isServiceByte), sources.allSatisfy(isSourceOrAction) else {
                 return false
             }
-            // `group:files` names its first source in the same word.
-            let attached = first.dropFirst(6)
-            sources = (attached.isEmpty ? [] : [attached]) + words.dropFirst()
+            let lowered = database.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+            guard lowered.elementsEqual(Array("group".utf8)) else { continue }
+            guard database.elementsEqual(Array("group".utf8)), groupSources == nil else { return false }
+            groupSources = sources
         }
-        guard let sources, let source = sources.first, source.elementsEqual(Array("files".utf8)) else { return false }
+        guard let sources = groupSources, let source = sources.first, source.elementsEqual(Array("files".utf8)) else {
+            return false
+        }
         return sources.count == 1 || sources[1].first != UInt8(ascii: "[")
+    }
+
+    private static func isServiceByte(_ byte: UInt8) -> Bool {
+        isNameByte(byte) && byte != UInt8(ascii: ".")
+    }
+
+    /// A source name, or one action in its own brackets: `[STATUS=action]`, `!` allowed before the status.
+    private static func isSourceOrAction(_ word: ArraySlice<UInt8>) -> Bool {
+        guard word.first == UInt8(ascii: "[") else { return word.allSatisfy(isServiceByte) }
+        guard word.count > 2, word.last == UInt8(ascii: "]") else { return false }
+        var inside = word.dropFirst().dropLast()
+        if inside.first == UInt8(ascii: "!") { inside = inside.dropFirst() }
+        let parts = inside.split(separator: UInt8(ascii: "="), omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        let lowered = parts.map {
+            String(decoding: $0.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+        }
+        return ["success", "notfound", "unavail", "tryagain"].contains(lowered[0])
+            && ["return", "continue", "merge"].contains(lowered[1])
+    }
+
+    /// Whether nscd (or unscd) may be answering group lookups (its socket exists, or cannot be looked at).
+    ///
+    /// NSS then answers from its cache, which can hold an older /etc/group or nsswitch.conf, so the file would
+    /// not answer the same.
+    static func cacheDaemonPresent(socket: String = "/var/run/nscd/socket") -> Bool {
+        var info = stat()
+        return system_lstat(socket, &info) == 0 || system_errno() != ENOENT
     }
 }
