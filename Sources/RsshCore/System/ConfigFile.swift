@@ -57,7 +57,8 @@ public enum ConfigFile {
     /// Opens and checks `path`, then reads it into one buffer: after each read, `consume` gets the bytes held
     /// and returns how many of them it is done with; those are dropped and the rest moves to the front.
     /// - Parameter chunk: the buffer's size (at most the file's size plus one); nil: the file's size plus one.
-    ///   A buffer that fills with bytes `consume` keeps doubles, up to `maximumSize`.
+    ///   A buffer that fills with bytes `consume` keeps doubles, up to `maximumSize` plus one (a file of exactly
+    ///   the largest size still reads to its end).
     /// - Returns: the bytes still held at the end of the file.
     private static func stream(
         _ path: String,
