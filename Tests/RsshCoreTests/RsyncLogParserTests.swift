@@ -143,6 +143,9 @@ struct RsyncLogParserTests {
         func rsync(_ words: [String]) throws {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/rsync")
+            // Its own directory: the WinSCP responder's tests chdir the whole test process into scratch homes
+            // they then remove, and a child started meanwhile would inherit a deleted directory (getcwd fails).
+            process.currentDirectoryURL = URL(fileURLWithPath: root)
             process.arguments = ["-a", "-e", root + "/fake-ssh"] + words
             try process.run()
             process.waitUntilExit()

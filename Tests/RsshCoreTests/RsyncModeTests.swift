@@ -141,6 +141,7 @@ struct RsyncModeTests {
         try #require(FileManager.default.isExecutableFile(atPath: rsync), "rsync is not installed")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")  // not the process's (see RsyncLogParserTests)
         process.arguments = [sourceRoot + "/Tests/Tables/rsync_options.py", rsync]
         let pipe = Pipe()
         process.standardOutput = pipe
