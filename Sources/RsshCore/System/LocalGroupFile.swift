@@ -96,7 +96,7 @@ struct LocalGroupFile {
     static func filesComeFirst(_ configuration: [UInt8]) -> Bool {
         var groupSources: [ArraySlice<UInt8>]?
         for line in configuration.split(separator: 0x0A) {
-            let words = line.split { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+            let words = line.split(whereSeparator: ConfigLexer.isSpace)
             guard let first = words.first, first.first != UInt8(ascii: "#") else { continue }
             guard let colon = first.firstIndex(of: UInt8(ascii: ":")) else { return false }
             let database = first[..<colon]
@@ -105,8 +105,7 @@ struct LocalGroupFile {
             guard !database.isEmpty, database.allSatisfy(isServiceByte), sources.allSatisfy(isSourceOrAction) else {
                 return false
             }
-            let lowered = database.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
-            guard lowered.elementsEqual(Array("group".utf8)) else { continue }
+            guard Self.lowercased(database) == "group" else { continue }
             guard database.elementsEqual(Array("group".utf8)), groupSources == nil else { return false }
             groupSources = sources
         }
@@ -128,11 +127,13 @@ struct LocalGroupFile {
         if inside.first == UInt8(ascii: "!") { inside = inside.dropFirst() }
         let parts = inside.split(separator: UInt8(ascii: "="), omittingEmptySubsequences: false)
         guard parts.count == 2 else { return false }
-        let lowered = parts.map {
-            String(decoding: $0.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
-        }
-        return ["success", "notfound", "unavail", "tryagain"].contains(lowered[0])
-            && ["return", "continue", "merge"].contains(lowered[1])
+        return ["success", "notfound", "unavail", "tryagain"].contains(lowercased(parts[0]))
+            && ["return", "continue", "merge"].contains(lowercased(parts[1]))
+    }
+
+    /// The bytes with ASCII capitals lowered, as text (glibc compares statuses, actions and databases so).
+    private static func lowercased(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// Whether nscd (or unscd) may be answering group lookups (its socket exists, or cannot be looked at).
