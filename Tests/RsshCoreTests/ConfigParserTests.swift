@@ -300,6 +300,34 @@ struct OtherUsersFastPathTests {
         }
     }
 
+    @Test func oneVectorPassSkipsOnlyWhatTheLineCheckSkips() {
+        // Lines of every length around the block size, followed by other lines (so blocks may read past the
+        // newline, never past the buffer): an end found must be the line's newline, on a line
+        // isOtherUsersPlainLine skips.
+        var random = SplitMix64(state: 13)
+        let alphabet = Array("bobalice:0127/ #=\"\r\t".utf8) + [0x01, 0x7F, 0xC3]
+        var skipped = 0
+        for _ in 0..<50_000 {
+            var line = Array(random.pick(["user = ", "user = ", "user =  ", "user= ", "group = "]).utf8)
+            line += random.pick([[], Array("alice".utf8), Array("bob".utf8), Array("alice:".utf8)])
+            line += (0..<random.below(45)).map { _ in random.chance(90) ? UInt8(ascii: "a") : random.pick(alphabet) }
+            let text = line + [0x0A] + (0..<random.below(20)).map { _ in UInt8(ascii: "x") }
+            let end = text.withUnsafeBufferPointer {
+                ConfigParser.otherUsersPlainLineEnd($0.baseAddress!, 0, $0.count, onlyUser: Array("alice".utf8))
+            }
+            guard let end else { continue }
+            skipped += 1
+            #expect(end == line.count, "\(Printable.text(line))")
+            #expect(
+                text.withUnsafeBufferPointer {
+                    ConfigParser.isOtherUsersPlainLine($0, 0..<line.count, onlyUser: Array("alice".utf8))
+                },
+                "\(Printable.text(line))"
+            )
+        }
+        #expect(skipped > 3_000)
+    }
+
     @Test func splitFieldsReadsAsRsshsSecondPass() {
         // The reference: rssh's byte-by-byte reading (quotes removed, colons split outside them).
         func reference(_ value: [UInt8]) -> [[UInt8]]? {
@@ -335,6 +363,41 @@ struct OtherUsersFastPathTests {
         let bytes = Array("user = x".utf8)
         let load = UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
         #expect(load & 0x00FF_FFFF_FFFF_FFFF == ConfigParser.userPrefix)
+    }
+
+    @Test func groupPrefixIsTheBytesOfGroupEquals() {
+        let bytes = Array("group = ".utf8)
+        #expect(
+            UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+                == ConfigParser.groupPrefix
+        )
+    }
+
+    @Test(arguments: [nil, "alice"] as [String?])
+    func plainGroupLinesParseAsTheFullCheckDoes(onlyUser: String?) {
+        // `group = VALUE` may take the fast path; `group\t= VALUE` never does (and keeps the columns). Both
+        // must give the same configuration, diagnostics included, whatever the value.
+        var random = SplitMix64(state: 5)
+        let alphabet = Array("ab01701:::/=#'\" ".utf8)
+        var fast = 0
+        for _ in 0..<20_000 {
+            var lines: [[UInt8]] = []
+            for _ in 0..<(1 + random.below(3)) {
+                let name = random.pick(["ab", "b", "", "a:b"]).utf8
+                let value: [UInt8] =
+                    random.chance(50)
+                    ? Array(name) + Array(":\(random.pick(["022", "0", "7777", "08", ""])):".utf8)
+                        + Array(random.pick(["00010", "000011", "0001", "1100a", "00010:", "00010:/j"]).utf8)
+                    : (0..<random.below(20)).map { _ in random.pick(alphabet) }
+                lines.append(value)
+            }
+            let text: [UInt8] = lines.flatMap { Array("group = ".utf8) + $0 + [0x0A] }
+            let slow: [UInt8] = lines.flatMap { Array("group\t= ".utf8) + $0 + [0x0A] }
+            let config = ConfigParser.parse(text, file: "f", onlyUser: onlyUser)
+            #expect(config == ConfigParser.parse(slow, file: "f", onlyUser: onlyUser), "\(Printable.text(text))")
+            fast += config.groups.count
+        }
+        #expect(fast > 1_000)
     }
 
     @Test func blockTestMatchesTheByteTest() {

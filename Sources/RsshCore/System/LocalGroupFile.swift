@@ -19,8 +19,8 @@ struct LocalGroupFile {
     /// most (an entry needs its line and a pointer per member), so the two cannot differ on a huge entry.
     static let maximumSize = 512 << 10
 
-    /// Each name's first entry's gid (small names are stored inline: no allocation per entry).
-    private var gids: [String: gid_t] = [:]
+    /// Each name's first entry's gid; the names are ranges of the file's bytes.
+    private let names: FirstNameTable<gid_t>
 
     /// The file, when it can answer for NSS (see above); nil sends every name to NSS.
     static func load(group: String = "/etc/group", nsswitch: String = "/etc/nsswitch.conf") -> LocalGroupFile? {
@@ -32,38 +32,61 @@ struct LocalGroupFile {
     }
 
     /// Parses `text`; nil when any line is not a plain entry.
+    ///
+    /// One pass over the bytes, and names hashed where they stand (a dictionary of strings cost about 3,000
+    /// instructions per entry, and every session with group lines loads the file).
     init?(parsing text: [UInt8]) {
-        var start = 0
-        while start < text.count {
-            let end = text[start...].firstIndex(of: 0x0A) ?? text.count
-            guard let (name, gid) = Self.entry(text[start..<end]) else { return nil }
-            if gids[name] == nil { gids[name] = gid }
-            start = end + 1
-        }
+        var names = FirstNameTable<gid_t>(bytes: text)
+        guard text.withUnsafeBufferPointer({ Self.parse($0) { _ = names.insert($0, value: $1) } }) else { return nil }
+        self.names = names
     }
 
     /// The gid of the first entry called `name`, or nil when no entry is (NSS's other sources may know it).
+    ///
+    /// Names are compared as bytes, as getgrnam_r compares them.
     func gid(named name: String) -> gid_t? {
-        // Only ASCII names: String's == is canonical equivalence, and a non-ASCII name can equal an ASCII key
-        // ("\u{212A}" is "K") where getgrnam_r compares bytes. The file's names are all ASCII.
-        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-        return gids[name]
+        names.value(named: name)
     }
 
-    /// `name:password:gid:members` with the plain name and gid described above, nothing else.
-    private static func entry(_ line: ArraySlice<UInt8>) -> (String, gid_t)? {
-        guard let nameEnd = line.firstIndex(of: UInt8(ascii: ":")),
-            let passwordEnd = line[(nameEnd + 1)...].firstIndex(of: UInt8(ascii: ":")),
-            let gidEnd = line[(passwordEnd + 1)...].firstIndex(of: UInt8(ascii: ":"))
-        else { return nil }
-        let name = line[..<nameEnd]
-        let printable = { (byte: UInt8) in byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: ":") }
-        guard let first = name.first, let last = name.last, first != UInt8(ascii: "-"),
-            name.dropLast().allSatisfy(isNameByte), isNameByte(last) || last == UInt8(ascii: "$"),
-            line[(nameEnd + 1)..<passwordEnd].allSatisfy(printable), line[(gidEnd + 1)...].allSatisfy(printable),
-            let gid = plainGid(line[(passwordEnd + 1)..<gidEnd])
-        else { return nil }
-        return (String(decoding: name, as: UTF8.self), gid)
+    /// Gives `entry` each line of `text` as an entry `name:password:gid:members` (the name's range and the
+    /// gid), in file order; false when a line is not in the plain form described above.
+    private static func parse(_ text: UnsafeBufferPointer<UInt8>, entry: (Range<Int>, gid_t) -> Void) -> Bool {
+        let count = text.count
+        var index = 0
+        while index < count {
+            // The name: name bytes, a final `$` allowed, not starting with `-`, not empty.
+            let nameStart = index
+            while index < count, isNameByte(text[index]) { index += 1 }
+            if index < count, text[index] == UInt8(ascii: "$") { index += 1 }
+            guard index > nameStart, text[nameStart] != UInt8(ascii: "-"), index < count,
+                text[index] == UInt8(ascii: ":")
+            else { return false }
+            let name = nameStart..<index
+            index += 1
+            // The password: printable, no colon.
+            while index < count, isFieldByte(text[index]) { index += 1 }
+            guard index < count, text[index] == UInt8(ascii: ":") else { return false }
+            index += 1
+            // The gid: 1 to 10 decimal digits, no leading zero, below (gid_t)-1 (which means "no gid").
+            let gidStart = index
+            var value: UInt64 = 0
+            while index < count, index - gidStart < 10, text[index] >= UInt8(ascii: "0"),
+                text[index] <= UInt8(ascii: "9")
+            {
+                value = value * 10 + UInt64(text[index] - UInt8(ascii: "0"))
+                index += 1
+            }
+            guard index > gidStart, index - gidStart == 1 || text[gidStart] != UInt8(ascii: "0"),
+                value < UInt64(gid_t.max), index < count, text[index] == UInt8(ascii: ":")
+            else { return false }
+            index += 1
+            // The members: printable, no colon, to the end of the line.
+            while index < count, isFieldByte(text[index]) { index += 1 }
+            guard index == count || text[index] == 0x0A else { return false }
+            index += 1
+            entry(name, gid_t(value))
+        }
+        return true
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {
@@ -73,17 +96,9 @@ struct LocalGroupFile {
             || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 
-    /// A decimal gid without sign, space or leading zero, below (gid_t)-1 (which means "no gid").
-    private static func plainGid(_ digits: ArraySlice<UInt8>) -> gid_t? {
-        guard !digits.isEmpty, digits.count <= 10, digits.count == 1 || digits.first != UInt8(ascii: "0") else {
-            return nil
-        }
-        var value: UInt64 = 0
-        for byte in digits {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
-        }
-        return value < UInt64(gid_t.max) ? gid_t(value) : nil
+    /// A byte of the password or members field: printable ASCII other than the colon.
+    private static func isFieldByte(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: ":")
     }
 
     /// Whether nsswitch.conf asks `files` first for groups, read strictly as glibc (2.33 and later) reads it.
@@ -94,25 +109,58 @@ struct LocalGroupFile {
     /// line is the `group` database; its first source is `files` with no action after it. White space is C's
     /// (`\v` and `\f` too). Anything else is not understood, so the answer is no and NSS is asked.
     static func filesComeFirst(_ configuration: [UInt8]) -> Bool {
-        var groupSources: [ArraySlice<UInt8>]?
-        for line in configuration.split(separator: 0x0A) {
-            let words = line.split(whereSeparator: ConfigLexer.isSpace)
-            guard let first = words.first, first.first != UInt8(ascii: "#") else { continue }
-            guard let colon = first.firstIndex(of: UInt8(ascii: ":")) else { return false }
-            let database = first[..<colon]
-            let attached = first[(colon + 1)...]
-            let sources = (attached.isEmpty ? [] : [attached]) + words.dropFirst()
-            guard !database.isEmpty, database.allSatisfy(isServiceByte), sources.allSatisfy(isSourceOrAction) else {
+        configuration.withUnsafeBufferPointer { text in
+            // The group line's first two words after `group:`, as ranges (no copies: this runs per session).
+            var groupSources: (first: Range<Int>?, second: Range<Int>?)?
+            var index = 0
+            while index < text.count {
+                var words = Words(text: text, index: index)
+                defer { index = words.lineEnd + 1 }
+                guard let first = words.next(), text[first.lowerBound] != UInt8(ascii: "#") else { continue }
+                guard let colon = text[first].firstIndex(of: UInt8(ascii: ":")) else { return false }
+                let database = first.lowerBound..<colon
+                var attached: Range<Int>? = colon + 1 < first.upperBound ? (colon + 1)..<first.upperBound : nil
+                var found: (first: Range<Int>?, second: Range<Int>?) = (nil, nil)
+                guard !database.isEmpty, text[database].allSatisfy(isServiceByte) else { return false }
+                while let source = attached ?? words.next() {
+                    attached = nil
+                    guard Self.isSourceOrAction(text[source]) else { return false }
+                    if found.first == nil { found.first = source } else if found.second == nil { found.second = source }
+                }
+                guard Self.equalsIgnoringCase(text[database], "group") else { continue }
+                guard text[database].elementsEqual("group".utf8), groupSources == nil else { return false }
+                groupSources = found
+            }
+            guard let sources = groupSources, let source = sources.first, text[source].elementsEqual("files".utf8)
+            else {
                 return false
             }
-            guard Self.lowercased(database) == "group" else { continue }
-            guard database.elementsEqual(Array("group".utf8)), groupSources == nil else { return false }
-            groupSources = sources
+            return sources.second.map { text[$0.lowerBound] != UInt8(ascii: "[") } ?? true
         }
-        guard let sources = groupSources, let source = sources.first, source.elementsEqual(Array("files".utf8)) else {
-            return false
+    }
+
+    /// The words of one line of `text` (white space is C's), from `index` to the line's end.
+    private struct Words {
+        let text: UnsafeBufferPointer<UInt8>
+        var index: Int
+        /// Where the line ends (its newline, or the end of the text).
+        let lineEnd: Int
+
+        init(text: UnsafeBufferPointer<UInt8>, index: Int) {
+            self.text = text
+            self.index = index
+            var end = index
+            while end < text.count, text[end] != 0x0A { end += 1 }
+            self.lineEnd = end
         }
-        return sources.count == 1 || sources[1].first != UInt8(ascii: "[")
+
+        mutating func next() -> Range<Int>? {
+            while index < lineEnd, ConfigLexer.isSpace(text[index]) { index += 1 }
+            guard index < lineEnd else { return nil }
+            let start = index
+            while index < lineEnd, !ConfigLexer.isSpace(text[index]) { index += 1 }
+            return start..<index
+        }
     }
 
     private static func isServiceByte(_ byte: UInt8) -> Bool {
@@ -120,20 +168,27 @@ struct LocalGroupFile {
     }
 
     /// A source name, or one action in its own brackets: `[STATUS=action]`, `!` allowed before the status.
-    private static func isSourceOrAction(_ word: ArraySlice<UInt8>) -> Bool {
+    private static func isSourceOrAction(_ word: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard word.first == UInt8(ascii: "[") else { return word.allSatisfy(isServiceByte) }
         guard word.count > 2, word.last == UInt8(ascii: "]") else { return false }
         var inside = word.dropFirst().dropLast()
         if inside.first == UInt8(ascii: "!") { inside = inside.dropFirst() }
-        let parts = inside.split(separator: UInt8(ascii: "="), omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return false }
-        return ["success", "notfound", "unavail", "tryagain"].contains(lowercased(parts[0]))
-            && ["return", "continue", "merge"].contains(lowercased(parts[1]))
+        guard let equals = inside.firstIndex(of: UInt8(ascii: "=")) else { return false }
+        let status = inside[..<equals]
+        let action = inside[(equals + 1)...]
+        return ["success", "notfound", "unavail", "tryagain"].contains { equalsIgnoringCase(status, $0) }
+            && ["return", "continue", "merge"].contains { equalsIgnoringCase(action, $0) }
     }
 
-    /// The bytes with ASCII capitals lowered, as text (glibc compares statuses, actions and databases so).
-    private static func lowercased(_ bytes: ArraySlice<UInt8>) -> String {
-        String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+    /// Whether `bytes` are `word` with ASCII capitals lowered (glibc compares statuses, actions and databases so).
+    private static func equalsIgnoringCase(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ word: StaticString) -> Bool {
+        guard bytes.count == word.utf8CodeUnitCount else { return false }
+        var pointer = word.utf8Start
+        for byte in bytes {
+            guard (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) == pointer.pointee else { return false }
+            pointer += 1
+        }
+        return true
     }
 
     /// Whether nscd (or unscd) may be answering group lookups (its socket exists, or cannot be looked at).

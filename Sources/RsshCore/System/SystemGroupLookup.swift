@@ -30,9 +30,9 @@ public struct SystemGroupLookup: GroupLookup {
     /// The gid NSS gives `name` (getgrnam_r, or /etc/group read once where that answers the same); each name is
     /// looked up once.
     public mutating func gid(named name: String) -> GroupFacts.Resolution {
-        if let known = resolved[name] { return known }
         if localFile == nil { localFile = .some(LocalGroupFile.load()) }
         if case .some(.some(let file)) = localFile, let gid = file.gid(named: name) { return .gid(gid) }
+        if let known = resolved[name] { return known }
         var gid: gid_t = 0
         let answer: GroupFacts.Resolution =
             switch Self.lookUp({ system_getgrnam_r(name, $0, $1, $2, $3) }, found: { gid = $0.gr_gid }) {
