@@ -47,7 +47,7 @@ struct ConfigLexer {
         var quoted = false
         while position < lineEnd {
             let byte = text[position]
-            // Fast path: one table lookup for the ordinary bytes that make up nearly every token.
+            // Fast path: the ordinary bytes that make up nearly every token.
             if Self.isOrdinary(byte) || (!colonMode && byte == UInt8(ascii: ":"))
                 || (equalsInside && byte == UInt8(ascii: "="))
             {

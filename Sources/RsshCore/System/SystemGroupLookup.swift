@@ -17,7 +17,9 @@ public struct SystemGroupLookup: GroupLookup {
 
     /// Where `memberships()` looks.
     public var source: Source
-    private var resolved: [String: GroupFacts.Resolution] = [:]
+    /// NSS's answers by name, the names told apart by their bytes as getgrnam_r tells them apart (String's ==
+    /// would give a canonically equivalent name another group's answer).
+    private var resolved = FirstNameTable<GroupFacts.Resolution>()
     private var named: [gid_t: GroupFacts.Name] = [:]
     /// /etc/group, read at the first name lookup when it can answer for NSS (`LocalGroupFile`); nil inside: not.
     private var localFile: LocalGroupFile??
@@ -27,12 +29,12 @@ public struct SystemGroupLookup: GroupLookup {
         self.source = source
     }
 
-    /// The gid NSS gives `name` (getgrnam_r, or /etc/group read once where that answers the same); each name is
-    /// looked up once.
+    /// The gid NSS gives `name` (getgrnam_r, or /etc/group read once where that answers the same); NSS is asked
+    /// once per name.
     public mutating func gid(named name: String) -> GroupFacts.Resolution {
         if localFile == nil { localFile = .some(LocalGroupFile.load()) }
         if case .some(.some(let file)) = localFile, let gid = file.gid(named: name) { return .gid(gid) }
-        if let known = resolved[name] { return known }
+        if let known = resolved.value(named: name) { return known }
         var gid: gid_t = 0
         let answer: GroupFacts.Resolution =
             switch Self.lookUp({ system_getgrnam_r(name, $0, $1, $2, $3) }, found: { gid = $0.gr_gid }) {
@@ -40,7 +42,7 @@ public struct SystemGroupLookup: GroupLookup {
             case ENOENT: .unknown
             case let code: .failed(code)
             }
-        resolved[name] = answer
+        _ = resolved.insert(name, value: answer)
         return answer
     }
 
