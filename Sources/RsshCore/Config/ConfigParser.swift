@@ -100,7 +100,7 @@ public struct ConfigParser {
     ///
     /// The value is read 16 bytes at a time, and the first byte that is not plain must be the newline: so the
     /// line's end and the check come from one pass (a 10,000-user file was about 225 instructions per line with
-    /// a memchr and then a check, about 100 so). Every line it accepts, `isOtherUsersPlainLine` accepts; a line
+    /// a memchr and then a check, about 150 so). Every line it accepts, `isOtherUsersPlainLine` accepts; a line
     /// whose blocks would reach past the buffer goes to the full path, so nothing outside it is read.
     @_optimize(speed)
     @inline(__always)
