@@ -110,9 +110,7 @@ public struct ConfigParser {
         _ count: Int,
         onlyUser: [UInt8]
     ) -> Int? {
-        guard count - start >= 8,
-            UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self) & 0x00FF_FFFF_FFFF_FFFF == Self.userPrefix
-        else { return nil }
+        guard count - start >= 8, Self.startsWithUserPrefix(base + start) else { return nil }
         let valueStart = start + 7
         var position = valueStart
         var valueEnd = 0
@@ -132,17 +130,34 @@ public struct ConfigParser {
             valueEnd = position + lane
             break
         }
-        guard base[valueEnd] == 0x0A, valueEnd > valueStart, base[valueStart] != UInt8(ascii: ":") else { return nil }
-        // Another user's exactly when the value does not start with onlyUser followed by a colon or the end.
-        let own = onlyUser.count
-        guard valueEnd - valueStart >= own,
-            valueEnd - valueStart == own || base[valueStart + own] == UInt8(ascii: ":")
-        else { return valueEnd }
-        let same = onlyUser.withUnsafeBufferPointer { name in
-            guard let nameBase = name.baseAddress else { return true }
-            return memcmp(base + valueStart, nameBase, own) == 0
+        guard base[valueEnd] == 0x0A, Self.namesAnotherUser(base, valueStart..<valueEnd, onlyUser: onlyUser) else {
+            return nil
         }
-        return same ? nil : valueEnd
+        return valueEnd
+    }
+
+    /// Whether the 8 bytes at `pointer` start with `user = ` and the eighth is not white space.
+    @inline(__always)
+    static func startsWithUserPrefix(_ pointer: UnsafePointer<UInt8>) -> Bool {
+        UInt64(littleEndian: UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self)) & 0x00FF_FFFF_FFFF_FFFF
+            == Self.userPrefix && !ConfigLexer.isSpace(pointer[7])
+    }
+
+    /// Whether the plain value `base[value]` names another user than `onlyUser`: its name (up to the first
+    /// colon) is not empty and is not `onlyUser`.
+    @inline(__always)
+    static func namesAnotherUser(_ base: UnsafePointer<UInt8>, _ value: Range<Int>, onlyUser: [UInt8]) -> Bool {
+        // The name is not empty: the value has a first byte and it is not the colon that ends the name.
+        guard !value.isEmpty, base[value.lowerBound] != UInt8(ascii: ":") else { return false }
+        // The name is onlyUser exactly when the value starts with it, followed by a colon or nothing.
+        let own = onlyUser.count
+        guard value.count >= own, value.count == own || base[value.lowerBound + own] == UInt8(ascii: ":") else {
+            return true
+        }
+        return !onlyUser.withUnsafeBufferPointer { name in
+            guard let nameBase = name.baseAddress else { return false }
+            return memcmp(base + value.lowerBound, nameBase, own) == 0
+        }
     }
 
     /// Parses `lastLine` (what followed the last newline; nothing when the file ends with one), then the
@@ -193,16 +208,14 @@ public struct ConfigParser {
     @_optimize(speed)
     private mutating func parsePlainGroupLine(_ text: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
         guard let base = text.baseAddress, line.upperBound <= text.count, line.count > 8,
-            UnsafeRawPointer(base + line.lowerBound).loadUnaligned(as: UInt64.self) == Self.groupPrefix
+            UInt64(littleEndian: UnsafeRawPointer(base + line.lowerBound).loadUnaligned(as: UInt64.self))
+                == Self.groupPrefix
         else { return false }
         let value = line.lowerBound + 8
         let count = line.upperBound - value
         let plain =
             count >= 16
-            ? Self.isPlain(base + value, count: count)
-            : !text[value..<line.upperBound].contains {
-                !Self.isPlain($0)
-            }
+            ? Self.isPlain(base + value, count: count) : text[value..<line.upperBound].allSatisfy(Self.isPlain)
         guard plain else { return false }
         // Plain bytes hold no quote, so the fields are the runs between colons.
         guard let first = memchr(base + value, Int32(UInt8(ascii: ":")), count),
@@ -253,10 +266,7 @@ public struct ConfigParser {
         var index = line.lowerBound
         let end = line.upperBound
         @inline(__always) func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-        if end - index >= 8,
-            UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) & 0x00FF_FFFF_FFFF_FFFF
-                == Self.userPrefix, !isSpace(base[index + 7])
-        {
+        if end - index >= 8, Self.startsWithUserPrefix(base + index) {
             // The way every generated file writes it: one load and one compare.
             index += 7
         } else {
@@ -281,17 +291,7 @@ public struct ConfigParser {
             while index < end, isSpace(base[index]) { index += 1 }
             guard index == end || base[index] == UInt8(ascii: "#") else { return false }
         }
-        // The name is not empty: the value has a first byte and it is not the colon that ends the name.
-        guard valueEnd > valueStart, base[valueStart] != UInt8(ascii: ":") else { return false }
-        // The name is onlyUser exactly when the value starts with it, followed by a colon or nothing.
-        let own = onlyUser.count
-        guard valueEnd - valueStart >= own,
-            valueEnd - valueStart == own || base[valueStart + own] == UInt8(ascii: ":")
-        else { return true }
-        return !onlyUser.withUnsafeBufferPointer { name in
-            guard let nameBase = name.baseAddress else { return false }
-            return memcmp(base + valueStart, nameBase, own) == 0
-        }
+        return Self.namesAnotherUser(base, valueStart..<valueEnd, onlyUser: onlyUser)
     }
 
     /// `user = ` (75 73 65 72 20 3D 20) as the low seven bytes of a little-endian load; a literal, so reading it
