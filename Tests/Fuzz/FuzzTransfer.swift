@@ -2,8 +2,8 @@
 // Input: the first byte picks the scp observer's role; then chunks, each a header byte (bit 7: from the
 // client; bits 0-6: length) and that many bytes. Invariants: nothing traps; the scp observer gives at most one
 // "unparseable" record and never a path longer than its cap; splitting every chunk into single bytes gives the
-// same records from all three readers (chunk boundaries never matter); no record from rsync's log without its
-// marker line.
+// same records from all three readers (chunk boundaries never matter), and so does skipping the scp data the
+// observer announces (as the relay splices it); no record from rsync's log without its marker line.
 
 /// The chunks of `input` after its first byte: (from the client, bytes).
 private func chunks(_ input: [UInt8]) -> [(Bool, [UInt8])] {
@@ -18,14 +18,27 @@ private func chunks(_ input: [UInt8]) -> [(Bool, [UInt8])] {
     return result
 }
 
-/// Every scp record for `chunks`, each chunk fed whole or byte by byte.
-private func scpRecords(_ role: ScpStreamObserver.Role, _ chunks: [(Bool, [UInt8])], single: Bool) -> [TransferRecord] {
+/// Every scp record for `chunks`, each chunk fed whole or byte by byte; with `skipping`, as the relay moves
+/// them: the file data `dataAhead` announces is counted with `skipData` instead of being shown.
+private func scpRecords(
+    _ role: ScpStreamObserver.Role,
+    _ chunks: [(Bool, [UInt8])],
+    single: Bool,
+    skipping: Bool = false
+) -> [TransferRecord] {
     var observer = ScpStreamObserver(role: role)
     var records: [TransferRecord] = []
     for (fromClient, bytes) in chunks {
         let pieces = single ? bytes.map { [$0] } : [bytes]
         for piece in pieces {
-            records += fromClient ? observer.fromClient(piece) : observer.fromProgram(piece)
+            var rest = piece[...]
+            let ahead = skipping ? Int(min(observer.dataAhead(fromClient: fromClient), UInt64(rest.count))) : 0
+            if ahead > 0 {
+                observer.skipData(UInt64(ahead))
+                rest = rest.dropFirst(ahead)
+            }
+            guard !rest.isEmpty else { continue }
+            records += fromClient ? observer.fromClient(Array(rest)) : observer.fromProgram(Array(rest))
         }
     }
     return records + observer.finish()
@@ -40,6 +53,7 @@ public func fuzzTransfer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let split = chunks(input)
     let whole = scpRecords(role, split, single: false)
     invariant(whole == scpRecords(role, split, single: true), "scp: chunking changed the records")
+    invariant(whole == scpRecords(role, split, single: false, skipping: true), "scp: skipped data changed the records")
     let unparseable = whole.filter { $0.reason.starts(with: Array("unparseable".utf8)) }
     invariant(unparseable.count <= 1, "scp: more than one unparseable record")
     invariant(whole.allSatisfy { $0.path.count <= ScpStreamObserver.maximumPathBytes }, "scp: a path past the cap")

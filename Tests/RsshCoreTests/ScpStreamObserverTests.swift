@@ -21,11 +21,29 @@ private func session(_ recorded: [(fromClient: Bool, hex: String)]) -> Session {
 }
 
 /// Every record the observer reports for `chunks`, then at the end.
-private func observe(_ role: ScpStreamObserver.Role, _ chunks: Session, base: [UInt8] = []) -> [TransferRecord] {
+/// - Parameter skipping: as the relay does: bytes `dataAhead` announces are counted with `skipData`, not shown.
+private func observe(
+    _ role: ScpStreamObserver.Role,
+    _ chunks: Session,
+    base: [UInt8] = [],
+    skipping: Bool = false
+) -> [TransferRecord] {
     var observer = ScpStreamObserver(role: role, base: base)
     var records: [TransferRecord] = []
-    for (fromClient, bytes) in chunks {
-        records += fromClient ? observer.fromClient(bytes) : observer.fromProgram(bytes)
+    for (fromClient, chunk) in chunks {
+        var bytes = chunk[...]
+        while !bytes.isEmpty {
+            let ahead = skipping ? observer.dataAhead(fromClient: fromClient) : 0
+            if ahead > 0 {
+                let skipped = Int(min(ahead, UInt64(bytes.count)))
+                observer.skipData(UInt64(skipped))
+                bytes = bytes.dropFirst(skipped)
+                continue
+            }
+            // As the relay: what one read returns is shown whole (it may run into the next file's data).
+            records += fromClient ? observer.fromClient(Array(bytes)) : observer.fromProgram(Array(bytes))
+            bytes = []
+        }
     }
     return records + observer.finish()
 }
@@ -91,10 +109,15 @@ struct ScpStreamObserverTests {
                 resplit.append((chunk.fromClient, Array(chunk.bytes[split...])))
                 resplit += chunks[(position + 1)...]
                 #expect(observe(role, resplit) == expected, "\(name): chunk \(position) split at \(split)")
+                #expect(
+                    observe(role, resplit, skipping: true) == expected,
+                    "\(name): chunk \(position) split at \(split), data skipped"
+                )
             }
         }
         let single = chunks.flatMap { chunk in chunk.bytes.map { (chunk.fromClient, [$0]) } }
         #expect(observe(role, single) == expected, "\(name) byte by byte")
+        #expect(observe(role, single, skipping: true) == expected, "\(name) byte by byte, data skipped")
         // Each direction's consecutive chunks merged: what a reader with a large buffer sees.
         var merged: Session = []
         for chunk in chunks {
@@ -105,6 +128,47 @@ struct ScpStreamObserverTests {
             }
         }
         #expect(observe(role, merged) == expected, "\(name) merged")
+        #expect(observe(role, merged, skipping: true) == expected, "\(name) merged, data skipped")
+    }
+
+    /// Only the source's file data, once the sink has accepted the file, is announced to the relay.
+    @Test(arguments: [ScpStreamObserver.Role.sink, .source])
+    func onlyAcceptedFileDataInTheSourcesDirectionIsAnnounced(_ role: ScpStreamObserver.Role) {
+        var observer = ScpStreamObserver(role: role)
+        let fromSource = role == .sink
+        func source(_ bytes: [UInt8]) -> [TransferRecord] {
+            fromSource ? observer.fromClient(bytes) : observer.fromProgram(bytes)
+        }
+        func sink(_ bytes: [UInt8]) -> [TransferRecord] {
+            fromSource ? observer.fromProgram(bytes) : observer.fromClient(bytes)
+        }
+        _ = sink([0])
+        _ = source(bytes("C0644 1000 big.bin\n"))
+        #expect(observer.dataAhead(fromClient: fromSource) == 0, "not before the sink accepts it")
+        _ = sink([0])
+        #expect(observer.dataAhead(fromClient: fromSource) == 1000)
+        #expect(observer.dataAhead(fromClient: !fromSource) == 0, "never the sink's direction")
+        observer.skipData(600)
+        #expect(observer.dataAhead(fromClient: fromSource) == 400)
+        observer.skipData(400)
+        #expect(observer.dataAhead(fromClient: fromSource) == 0, "the end byte is shown")
+        _ = source([0])
+        let operation: TransferRecord.Operation = role == .sink ? .upload : .download
+        #expect(sink([0]) == [TransferRecord(operation, path: bytes("big.bin"), bytes: 1000)])
+        _ = source(bytes("C0644 1000 cut.bin\n"))
+        _ = sink([0])
+        observer.skipData(250)
+        #expect(
+            observer.finish() == [
+                TransferRecord(
+                    operation,
+                    path: bytes("cut.bin"),
+                    bytes: 250,
+                    result: .partial,
+                    reason: bytes("the stream ended during the file's data (250 of 1000 bytes)")
+                )
+            ]
+        )
     }
 
     @Test func aBaseDirectoryIsPutBeforeEveryName() {

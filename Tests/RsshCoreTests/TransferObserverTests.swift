@@ -152,6 +152,38 @@ private func words(_ text: String) -> [[UInt8]] {
         )
     }
 
+    /// As the relay moves them: file data the observer announces is spliced and only counted.
+    @Test func scpFileDataIsAnnouncedAndCountedWithoutBeingShown() {
+        var observer = TransferObserver(
+            plan: .scp(.sink, base: Array("dst".utf8)),
+            log: TransferLog(session: "s2", user: "bob"),
+            sink: CollectingSink()
+        )
+        var skipped: UInt64 = 0
+        for chunk in ScpSessions.upload {
+            let direction: RelayDirection = chunk.fromClient ? .fromClient : .toClient
+            var bytes = ArraySlice(unhex(chunk.hex))
+            #expect(observer.opaqueBytesAhead(.toClient) == 0, "the program is the sink: nothing to skip")
+            let ahead = Int(min(observer.opaqueBytesAhead(direction), UInt64(bytes.count)))
+            if ahead > 0 {
+                observer.skipped(UInt64(ahead), direction: direction)
+                skipped += UInt64(ahead)
+                bytes = bytes.dropFirst(ahead)
+            }
+            if !bytes.isEmpty { observer.observe(bytes, direction: direction) }
+        }
+        observer.relayEnded()
+        #expect(skipped > 0)
+        #expect(
+            observer.sink.lines == [
+                "transfer session=s2 user=\"bob\" op=upload path=\"dst/a.txt\" bytes=6 result=ok",
+                "transfer session=s2 user=\"bob\" op=upload path=\"dst/d1/d2/c.txt\" bytes=4 result=ok",
+                "transfer session=s2 user=\"bob\" op=upload path=\"dst/d1/b.bin\" bytes=300 result=ok",
+                "transfer session=s2 user=\"bob\" op=upload path=\"dst/empty\" bytes=0 result=ok",
+            ]
+        )
+    }
+
     @Test func rsyncsLogComesFromItsPipeAndTheCapClosesIt() {
         var observer = TransferObserver(
             plan: .rsync(destination: Array("up".utf8)),

@@ -9,7 +9,8 @@ public enum RelayDirection: Sendable, Equatable {
 /// What a supervised session shows to whoever wants to follow it: the hook for transfer logs.
 ///
 /// The supervisor calls `observe` with every chunk it relays in either direction (only when `wantsBytes`:
-/// otherwise it moves the data with splice(2) and never sees it), and `programLine` with each line the program
+/// otherwise it moves the data with splice(2) and never sees it; and not the bytes `opaqueBytesAhead` lets it
+/// splice), and `programLine` with each line the program
 /// writes on its standard error (which is passed on to the client unchanged as well). A parser of the scp
 /// protocol's file records, of rsync's or sftp-server's log lines plugs in here; the supervisor itself only
 /// counts.
@@ -18,6 +19,11 @@ public protocol SessionObserver {
     var wantsBytes: Bool { get }
     /// Sees one relayed chunk, in order per direction.
     mutating func observe(_ bytes: ArraySlice<UInt8>, direction: RelayDirection)
+    /// How many of the next bytes in `direction` the observer only counts (a file's data): the relay may move
+    /// them with splice(2) and report them to `skipped` instead of `observe`. 0: the next byte must be seen.
+    func opaqueBytesAhead(_ direction: RelayDirection) -> UInt64
+    /// Counts bytes moved without being seen, at most `opaqueBytesAhead(direction)`.
+    mutating func skipped(_ count: UInt64, direction: RelayDirection)
     /// Sees one line of the program's standard error, without its newline (cut at `SessionRelay.maximumLine`).
     mutating func programLine(_ line: [UInt8])
     /// Whether the program's standard error reaches the client line by line, each line only when
@@ -33,6 +39,10 @@ public protocol SessionObserver {
 }
 
 extension SessionObserver {
+    /// 0: every byte it wants is shown to it.
+    public func opaqueBytesAhead(_ direction: RelayDirection) -> UInt64 { 0 }
+    /// Nothing is ever skipped.
+    public mutating func skipped(_ count: UInt64, direction: RelayDirection) {}
     /// False: the program's standard error goes to the client as it comes.
     public var filtersProgramLines: Bool { false }
     /// Passes every line on, after `programLine`.

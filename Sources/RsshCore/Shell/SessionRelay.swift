@@ -5,7 +5,8 @@ import CRsshLibc
 ///
 /// Three channels: the client's input to the program's stdin, the program's stdout to the client, its
 /// stderr to the client (line by line also to the observer). Data moves with splice(2), in the kernel,
-/// unless the observer wants the bytes (then read(2)/write(2) through one buffer per channel). One poll(2)
+/// unless the observer wants the bytes (then read(2)/write(2) through one buffer, except the runs of bytes the
+/// observer says it only counts, `SessionObserver.opaqueBytesAhead`, which are spliced). One poll(2)
 /// loop over the channels and a signalfd: forwarded signals go to the program, SIGCHLD reaps it. The
 /// program's side is non-blocking; sshd's descriptors are left as they are (a write to the client that
 /// blocks holds the program back exactly as it would have in exec mode).
@@ -31,6 +32,8 @@ struct SessionRelay {
         /// Which count it adds to (nil: stderr, not counted as transfer bytes).
         var direction: RelayDirection?
         var splices: Bool
+        /// splice(2) refused this channel's descriptors (EINVAL): never tried again.
+        var copiesOnly = false
         var open = true
         var waitingForDestination = false
         var pending: [UInt8] = []
@@ -218,23 +221,14 @@ struct SessionRelay {
             flush(index)
             return
         }
-        if channels[index].splices {
-            let moved = system_splice(channels[index].source, channels[index].destination, Self.chunk)
-            if moved > 0 {
-                channels[index].bytes += UInt64(moved)
-            } else if moved == 0 {
-                end(index)
-            } else {
-                switch system_errno() {
-                case EAGAIN, EINTR: channels[index].waitingForDestination = true
-                case EINVAL:
-                    // Neither end a pipe splice can use (a terminal, say): copy instead.
-                    channels[index].splices = false
-                case EPIPE: fail(index)
-                default: fail(index)
-                }
+        if channels[index].splices, splice(index, limit: Self.chunk) != nil { return }
+        // Bytes the observer only counts (scp's file data) are spliced too, in copy mode.
+        if let direction = channels[index].direction, !channels[index].copiesOnly {
+            let ahead = observer.opaqueBytesAhead(direction)
+            if ahead > 0, let moved = splice(index, limit: Int(clamping: min(ahead, UInt64(Self.chunk)))) {
+                if moved > 0 { observer.skipped(UInt64(moved), direction: direction) }
+                return
             }
-            return
         }
         let count = buffer.withUnsafeMutableBytes { raw -> Int in
             guard let base = raw.baseAddress else { return -1 }
@@ -273,6 +267,30 @@ struct SessionRelay {
         } else if system_errno() != EAGAIN && system_errno() != EINTR {
             end(index)
         }
+    }
+
+    /// Moves up to `limit` bytes on channel `index` with splice(2).
+    /// - Returns: the bytes moved (0 when none moved now: the end was passed on, or the destination is full), or
+    ///   nil when neither descriptor is one splice can use (a terminal, say): the channel copies from then on.
+    private mutating func splice(_ index: Int, limit: Int) -> Int? {
+        let moved = system_splice(channels[index].source, channels[index].destination, limit)
+        if moved > 0 {
+            channels[index].bytes += UInt64(moved)
+            return moved
+        }
+        if moved == 0 {
+            end(index)
+            return 0
+        }
+        switch system_errno() {
+        case EAGAIN, EINTR: channels[index].waitingForDestination = true
+        case EINVAL:
+            channels[index].splices = false
+            channels[index].copiesOnly = true
+            return nil
+        default: fail(index)
+        }
+        return 0
     }
 
     /// Writes as much of the channel's pending bytes as the destination takes.

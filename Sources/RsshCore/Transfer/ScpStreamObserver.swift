@@ -13,13 +13,13 @@
 ///     source: E\n                      sink: \0    (leave it)
 ///     source: \1message\n                          (a file the source could not send; no acknowledgement)
 ///
-/// With `scp -t` (an upload) the client is the source and rssh's program the sink; with `scp -f` (a download)
-/// the program is the source. The observer must see each chunk before it is passed on (so an acknowledgement
-/// is never seen before the record it answers); chunks may split anywhere. Work is O(1) per byte and file data
-/// is only counted, never kept; a record line is kept up to `maximumRecordBytes` and a path up to
-/// `maximumPathBytes`. Anything outside the grammar (or a source that does not wait for its acknowledgement)
-/// ends the observation with one failed record, "unparseable scp stream", and everything after is ignored:
-/// the session itself goes on, only its transfer lines stop.
+/// With `scp -t` (an upload) the client is the source and rssh's program the sink; with `scp -f` (a download) the
+/// program is the source. The observer must see each chunk before it is passed on (so an acknowledgement is never seen
+/// before the record it answers); chunks may split anywhere. Work is O(1) per byte and file data is only counted, never
+/// kept (a relay may move it without showing it here: `dataAhead`); a record line is kept up to `maximumRecordBytes`
+/// and a path up to `maximumPathBytes`. Anything outside the grammar (or a source that does not wait for its
+/// acknowledgement) ends the observation with one failed record, "unparseable scp stream", and everything after is
+/// ignored: the session itself goes on, only its transfer lines stop.
 public struct ScpStreamObserver: Sendable {
     /// What rssh's program is in the session.
     public enum Role: Equatable, Sendable {
@@ -141,6 +141,28 @@ public struct ScpStreamObserver: Sendable {
         return records
     }
 
+    /// How many of the next bytes in one direction are file data, which this observer only counts: they may
+    /// be moved without being shown to it (`skipData`); 0 when the next byte must be seen.
+    /// - Parameter fromClient: the direction: from the client (else from the program).
+    public func dataAhead(fromClient: Bool) -> UInt64 {
+        guard fromClient == (role == .sink), case .data(let remaining) = state else { return 0 }
+        return remaining
+    }
+
+    /// Counts `count` bytes of file data that were moved without being shown (at most `dataAhead`).
+    public mutating func skipData(_ count: UInt64) {
+        _ = countData(count)
+    }
+
+    /// Counts up to `available` bytes of the current file's data; returns how many were its data.
+    private mutating func countData(_ available: UInt64) -> UInt64 {
+        guard case .data(let remaining) = state else { return 0 }
+        let taken = min(remaining, available)
+        received += taken
+        state = remaining == taken ? .trailer : .data(remaining - taken)
+        return taken
+    }
+
     // MARK: - The source's stream
 
     private mutating func fromSource(_ bytes: UnsafeBufferPointer<UInt8>) -> [TransferRecord] {
@@ -166,12 +188,8 @@ public struct ScpStreamObserver: Sendable {
                 } else {
                     record.append(byte)
                 }
-            case .data(let remaining):
-                let count = UInt64(bytes.count - index)
-                let taken = min(remaining, count)
-                index += Int(taken)
-                received += taken
-                state = remaining == taken ? .trailer : .data(remaining - taken)
+            case .data:
+                index += Int(countData(UInt64(bytes.count - index)))
             case .trailer:
                 let byte = bytes[index]
                 index += 1

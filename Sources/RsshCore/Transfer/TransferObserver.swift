@@ -35,8 +35,8 @@ public struct SyslogAuditSink: TransferSink {
 /// Chosen by the vetted program (`TransferPlan.choose`): sftp-server runs with `-e -l DEBUG1` (added by
 /// `CommandVetter` for a supervised policy) and its stderr is read here and kept from the client once its log
 /// has begun (the lines before it, rssh's or the chroot helper's own messages, still reach the client); scp's
-/// two streams are read before they are relayed (`ScpStreamObserver`, so the relay copies instead of
-/// splicing); rsync writes `--log-file` to a pipe the program holds on `logDescriptor` (`TransferPlan.rsyncArguments`), not
+/// two streams are read before they are relayed (`ScpStreamObserver`: the relay copies its records and
+/// acknowledgements, and splices each file's data, which is only counted); rsync writes `--log-file` to a pipe the program holds on `logDescriptor` (`TransferPlan.rsyncArguments`), not
 /// in a jail (no /proc there). Any other program: only the session record's counts.
 public struct TransferObserver<Sink: TransferSink>: SessionObserver {
     private var sftp: SftpServerLogParser?
@@ -74,6 +74,16 @@ public struct TransferObserver<Sink: TransferSink>: SessionObserver {
             (direction == .fromClient ? scp?.fromClient(buffer) : scp?.fromProgram(buffer)) ?? []
         }
         write(records)
+    }
+
+    /// scp's file data in its source's direction: counted, never read.
+    public func opaqueBytesAhead(_ direction: RelayDirection) -> UInt64 {
+        scp?.dataAhead(fromClient: direction == .fromClient) ?? 0
+    }
+
+    /// Counts scp's file data the relay spliced.
+    public mutating func skipped(_ count: UInt64, direction: RelayDirection) {
+        scp?.skipData(count)
     }
 
     /// Other programs' stderr: nothing to read.
