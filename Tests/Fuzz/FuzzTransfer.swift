@@ -34,7 +34,7 @@ private func scpRecords(
             var rest = piece[...]
             let ahead = skipping ? Int(min(observer.dataAhead(fromClient: fromClient), UInt64(rest.count))) : 0
             if ahead > 0 {
-                observer.skipData(UInt64(ahead))
+                observer.skipData(UInt64(ahead), fromClient: fromClient)
                 rest = rest.dropFirst(ahead)
             }
             guard !rest.isEmpty else { continue }

@@ -36,11 +36,11 @@ private func observe(
             let ahead = skipping ? observer.dataAhead(fromClient: fromClient) : 0
             if ahead > 0 {
                 let skipped = Int(min(ahead, UInt64(bytes.count)))
-                observer.skipData(UInt64(skipped))
+                observer.skipData(UInt64(skipped), fromClient: fromClient)
                 bytes = bytes.dropFirst(skipped)
                 continue
             }
-            // As the relay: what one read returns is shown whole (it may run into the next file's data).
+            // As the relay: what one read returns is shown whole.
             records += fromClient ? observer.fromClient(Array(bytes)) : observer.fromProgram(Array(bytes))
             bytes = []
         }
@@ -148,16 +148,18 @@ struct ScpStreamObserverTests {
         _ = sink([0])
         #expect(observer.dataAhead(fromClient: fromSource) == 1000)
         #expect(observer.dataAhead(fromClient: !fromSource) == 0, "never the sink's direction")
-        observer.skipData(600)
+        observer.skipData(10, fromClient: !fromSource)
+        #expect(observer.dataAhead(fromClient: fromSource) == 1000, "nothing skipped in the sink's direction counts")
+        observer.skipData(600, fromClient: fromSource)
         #expect(observer.dataAhead(fromClient: fromSource) == 400)
-        observer.skipData(400)
+        observer.skipData(400, fromClient: fromSource)
         #expect(observer.dataAhead(fromClient: fromSource) == 0, "the end byte is shown")
         _ = source([0])
         let operation: TransferRecord.Operation = role == .sink ? .upload : .download
         #expect(sink([0]) == [TransferRecord(operation, path: bytes("big.bin"), bytes: 1000)])
         _ = source(bytes("C0644 1000 cut.bin\n"))
         _ = sink([0])
-        observer.skipData(250)
+        observer.skipData(250, fromClient: fromSource)
         #expect(
             observer.finish() == [
                 TransferRecord(

@@ -15,7 +15,8 @@ public enum RelayDirection: Sendable, Equatable {
 /// protocol's file records, of rsync's or sftp-server's log lines plugs in here; the supervisor itself only
 /// counts.
 public protocol SessionObserver {
-    /// Whether `observe` needs the bytes (the relay then copies through a buffer instead of splicing).
+    /// Whether `observe` needs the bytes (the relay then copies through a buffer instead of splicing, except the
+    /// runs `opaqueBytesAhead` announces).
     var wantsBytes: Bool { get }
     /// Sees one relayed chunk, in order per direction.
     mutating func observe(_ bytes: ArraySlice<UInt8>, direction: RelayDirection)

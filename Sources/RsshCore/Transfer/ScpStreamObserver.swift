@@ -149,8 +149,10 @@ public struct ScpStreamObserver: Sendable {
         return remaining
     }
 
-    /// Counts `count` bytes of file data that were moved without being shown (at most `dataAhead`).
-    public mutating func skipData(_ count: UInt64) {
+    /// Counts `count` bytes of file data that were moved without being shown (at most `dataAhead`); nothing
+    /// in the sink's direction is ever file data.
+    public mutating func skipData(_ count: UInt64, fromClient: Bool) {
+        guard fromClient == (role == .sink) else { return }
         _ = countData(count)
     }
 

@@ -61,7 +61,7 @@ public struct TransferObserver<Sink: TransferSink>: SessionObserver {
         }
     }
 
-    /// True for scp: each chunk is read before it is relayed.
+    /// True for scp: each chunk is read before it is relayed, except each file's data (`opaqueBytesAhead`).
     public var wantsBytes: Bool { scp != nil }
 
     /// True for sftp-server: its log stays here.
@@ -83,7 +83,7 @@ public struct TransferObserver<Sink: TransferSink>: SessionObserver {
 
     /// Counts scp's file data the relay spliced.
     public mutating func skipped(_ count: UInt64, direction: RelayDirection) {
-        scp?.skipData(count)
+        scp?.skipData(count, fromClient: direction == .fromClient)
     }
 
     /// Other programs' stderr: nothing to read.
