@@ -8,12 +8,11 @@ public enum RelayDirection: Sendable, Equatable {
 
 /// What a supervised session shows to whoever wants to follow it: the hook for transfer logs.
 ///
-/// The supervisor calls `observe` with every chunk it relays in either direction (only when `wantsBytes`:
-/// otherwise it moves the data with splice(2) and never sees it; and not the bytes `opaqueBytesAhead` lets it
-/// splice), and `programLine` with each line the program
-/// writes on its standard error (which is passed on to the client unchanged as well). A parser of the scp
-/// protocol's file records, of rsync's or sftp-server's log lines plugs in here; the supervisor itself only
-/// counts.
+/// The supervisor calls `observe` with every chunk it relays in either direction (only when `wantsBytes`: otherwise it
+/// moves the data with splice(2) and never sees it; and not the bytes `opaqueBytesAhead` lets it splice), and
+/// `programLine` with each line the program writes on its standard error (which is passed on to the client unchanged as
+/// well). A parser of the scp protocol's file records, of rsync's or sftp-server's log lines plugs in here; the
+/// supervisor itself only counts.
 public protocol SessionObserver {
     /// Whether `observe` needs the bytes (the relay then copies through a buffer instead of splicing, except the
     /// runs `opaqueBytesAhead` announces).

@@ -3,13 +3,12 @@ import CRsshLibc
 /// Relays a supervised session's standard streams between sshd's descriptors and the program's pipes, and
 /// counts the bytes each way.
 ///
-/// Three channels: the client's input to the program's stdin, the program's stdout to the client, its
-/// stderr to the client (line by line also to the observer). Data moves with splice(2), in the kernel,
-/// unless the observer wants the bytes (then read(2)/write(2) through one buffer, except the runs of bytes the
-/// observer says it only counts, `SessionObserver.opaqueBytesAhead`, which are spliced). One poll(2)
-/// loop over the channels and a signalfd: forwarded signals go to the program, SIGCHLD reaps it. The
-/// program's side is non-blocking; sshd's descriptors are left as they are (a write to the client that
-/// blocks holds the program back exactly as it would have in exec mode).
+/// Three channels: the client's input to the program's stdin, the program's stdout to the client, its stderr to the
+/// client (line by line also to the observer). Data moves with splice(2), in the kernel, unless the observer wants the
+/// bytes (then read(2)/write(2) through one buffer, except the runs of bytes the observer says it only counts,
+/// `SessionObserver.opaqueBytesAhead`, which are spliced). One poll(2) loop over the channels and a signalfd: forwarded
+/// signals go to the program, SIGCHLD reaps it. The program's side is non-blocking; sshd's descriptors are left as they
+/// are (a write to the client that blocks holds the program back exactly as it would have in exec mode).
 struct SessionRelay {
     /// The longest stderr line handed to the observer (longer ones are cut there).
     static let maximumLine = 4_096
