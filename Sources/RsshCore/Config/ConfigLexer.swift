@@ -88,6 +88,7 @@ struct ConfigLexer {
     }
 
     /// White space as C's isspace() sees it in the "C" locale (so CRLF files work).
+    @inline(__always)
     static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }

@@ -265,20 +265,19 @@ public struct ConfigParser {
         guard let base = text.baseAddress, line.upperBound <= text.count else { return false }
         var index = line.lowerBound
         let end = line.upperBound
-        @inline(__always) func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
         if end - index >= 8, Self.startsWithUserPrefix(base + index) {
             // The way every generated file writes it: one load and one compare.
             index += 7
         } else {
-            while index < end, isSpace(base[index]) { index += 1 }
+            while index < end, ConfigLexer.isSpace(base[index]) { index += 1 }
             guard end - index > 4, base[index] == UInt8(ascii: "u"), base[index + 1] == UInt8(ascii: "s"),
                 base[index + 2] == UInt8(ascii: "e"), base[index + 3] == UInt8(ascii: "r")
             else { return false }
             index += 4
-            while index < end, isSpace(base[index]) { index += 1 }
+            while index < end, ConfigLexer.isSpace(base[index]) { index += 1 }
             guard index < end, base[index] == UInt8(ascii: "=") else { return false }
             index += 1
-            while index < end, isSpace(base[index]) { index += 1 }
+            while index < end, ConfigLexer.isSpace(base[index]) { index += 1 }
         }
         let valueStart = index
         let valueEnd: Int
@@ -288,7 +287,7 @@ public struct ConfigParser {
         } else {
             while index < end, Self.isPlain(base[index]) { index += 1 }
             valueEnd = index
-            while index < end, isSpace(base[index]) { index += 1 }
+            while index < end, ConfigLexer.isSpace(base[index]) { index += 1 }
             guard index == end || base[index] == UInt8(ascii: "#") else { return false }
         }
         return Self.namesAnotherUser(base, valueStart..<valueEnd, onlyUser: onlyUser)
