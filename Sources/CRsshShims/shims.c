@@ -5,13 +5,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libaudit.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <linux/fs.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
@@ -735,6 +738,41 @@ int CRsshShims_receive_descriptor(int socket, unsigned char *tag, unsigned short
 
 int CRsshShims_memfd(const char *name) {
     return memfd_create(name, MFD_CLOEXEC);
+}
+
+// Room left below the caller's frame for the release's own calls (what lies below the stack pointer is dead).
+#define RSSH_STACK_MARGIN 4096
+// At most this many pages are released: the main stack of a process that never recursed deeply.
+#define RSSH_STACK_RELEASE_PAGES 256
+// A frame this close below the top of the main stack is on it; threads' stacks are in mmap's area, which
+// the kernel keeps at least 128 MiB below that top.
+#define RSSH_MAIN_STACK_WINDOW (64UL * 1024 * 1024)
+
+// ld.so's record of the main stack's top (exported by glibc since 2.2.5).
+extern void *__libc_stack_end;
+
+int CRsshShims_release_idle_memory(void) {
+    malloc_trim(0);
+    const uintptr_t frame = (uintptr_t)__builtin_frame_address(0);
+    const uintptr_t top = (uintptr_t)__libc_stack_end;
+    // Below the main stack's mapping the kernel leaves a gap (stack_guard_gap) where nothing is mapped; a
+    // thread's stack may border another mapping, so only the main stack is walked.
+    if (frame >= top || top - frame > RSSH_MAIN_STACK_WINDOW) {
+        return 0;
+    }
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t low = (frame - RSSH_STACK_MARGIN) & ~(page - 1);
+    int released = 0;
+    // Page by page downwards: the first page that is not mapped (ENOMEM) is below the stack's mapping, so
+    // nothing but the dead part of the main stack is ever advised.
+    while (released < RSSH_STACK_RELEASE_PAGES) {
+        low -= page;
+        if (madvise((void *)low, page, MADV_DONTNEED) != 0) {
+            break;
+        }
+        released += 1;
+    }
+    return released;
 }
 
 int CRsshShims_duplicate_above(int fd, int minimum) {

@@ -223,6 +223,11 @@ int CRsshShims_receive_descriptor(int socket, unsigned char *tag, unsigned short
 /// memfd_create(name, MFD_CLOEXEC).
 int CRsshShims_memfd(const char *name);
 
+/// Gives back what a long-lived process dirtied on its way and no longer uses: free heap pages (malloc_trim)
+/// and the stack pages below the caller's frame, less a margin (libaudit's calls alone write 35 KiB of it).
+/// Returns the number of stack pages released: none when called on a thread's stack.
+int CRsshShims_release_idle_memory(void);
+
 /// fcntl(fd, F_DUPFD_CLOEXEC, minimum): a copy at the lowest free descriptor >= minimum.
 int CRsshShims_duplicate_above(int fd, int minimum);
 

@@ -155,6 +155,8 @@ public enum Supervisor {
             _ = system_ftruncate(progress, bytes.count)
         }
         publish(0, 0)
+        // What start-up wrote and no longer needs stays this process's for the whole session: give it back.
+        system_release_idle_memory()
         var relay = SessionRelay(
             child: child,
             signals: signals,
@@ -215,6 +217,7 @@ public enum Supervisor {
                 chars.baseAddress.map { system_set_process_name($0) } ?? -1
             }
         }
+        system_release_idle_memory()
         var byte: UInt8 = 0
         while true {
             let count = system_read(3, &byte, 1)

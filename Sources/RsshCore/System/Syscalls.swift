@@ -536,6 +536,13 @@ internal func system_receive_descriptor(_ socket: Int32) -> (tag: UInt8, index: 
 /// memfd_create(2), close-on-exec.
 internal func system_memfd(_ name: UnsafePointer<CChar>) -> Int32 { CRsshShims_memfd(name) }
 
+/// Gives back what start-up dirtied and a process waiting a whole session no longer uses.
+///
+/// malloc_trim, then madvise(MADV_DONTNEED) of the dead stack below the caller. Returns the stack pages
+/// released.
+@discardableResult
+internal func system_release_idle_memory() -> Int32 { CRsshShims_release_idle_memory() }
+
 /// fcntl(F_DUPFD_CLOEXEC): a copy of `fd` at the lowest free descriptor >= `minimum`.
 internal func system_duplicate_above(_ fd: Int32, _ minimum: Int32) -> Int32 { CRsshShims_duplicate_above(fd, minimum) }
 
