@@ -751,7 +751,8 @@ int CRsshShims_memfd(const char *name) {
 // ld.so's record of the main stack's top (exported by glibc since 2.2.5).
 extern void *__libc_stack_end;
 
-int CRsshShims_release_idle_memory(void) {
+// Never inlined: a caller's locals would then lie below this frame, in the pages it releases.
+__attribute__((noinline)) int CRsshShims_release_idle_memory(void) {
     malloc_trim(0);
     const uintptr_t frame = (uintptr_t)__builtin_frame_address(0);
     const uintptr_t top = (uintptr_t)__libc_stack_end;

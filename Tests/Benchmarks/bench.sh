@@ -34,6 +34,34 @@ as_user() { local u=$1; shift; setpriv --reuid="$(id -u "$u")" --regid="$(id -g 
 median() { $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(str(r["median"]) for r in d["results"]))' "$1"; }
 ratio() { $PY -c 'import sys; print(f"{float(sys.argv[1])/float(sys.argv[2]):.3f}")' "$1" "$2"; }
 ms() { $PY -c 'import sys; print(f"{float(sys.argv[1])*1000:.3f} ms")' "$1"; }
+# interleaved USER NAME COMMAND...: the commands' median times, measured in BENCH_BATCHES batches of
+# RUNS/BENCH_BATCHES runs each (hyperfine -N), every other batch in reverse order. hyperfine runs all of one
+# command's runs before the next command's; on a machine whose load drifts over the minute a row takes, that
+# alone moved a ratio by a fifth. Batched and alternated, a drift weighs on every command alike. Each batch
+# warms up 3 runs per command (30 in all, as a single run of 300 did).
+BATCHES=${BENCH_BATCHES:-10}
+((BATCHES >= 2 && BATCHES % 2 == 0)) || BATCHES=10
+interleaved() {
+    local user=$1 name=$2 batch i runs=$((RUNS / BATCHES > 2 ? RUNS / BATCHES : 2))
+    shift 2
+    local forward=("$@") backward=()
+    for ((i = $# - 1; i >= 0; i--)); do backward+=("${forward[$i]}"); done
+    for batch in $(seq 1 "$BATCHES"); do
+        if [ $((batch % 2)) = 1 ]; then set -- "${forward[@]}"; else set -- "${backward[@]}"; fi
+        as_user "$user" hyperfine -N -i --warmup 3 --runs "$runs" --export-json "$OUT/$name.$batch.json" \
+            --style basic "$@" >/dev/null 2>&1
+    done
+    $PY - "$OUT/$name" "$BATCHES" <<'MERGE'
+import json, statistics, sys
+name, batches = sys.argv[1], int(sys.argv[2])
+times = {}
+for batch in range(1, batches + 1):
+    for result in json.load(open(f"{name}.{batch}.json"))["results"]:
+        times.setdefault(result["command"], []).extend(result["times"])
+order = json.load(open(f"{name}.1.json"))["results"]
+print(" ".join(str(statistics.median(times[r["command"]])) for r in order))
+MERGE
+}
 OUT=$WORK/out
 install -d -m 1777 "$OUT"
 cd "$OUT" || exit 1
@@ -48,14 +76,11 @@ if [ -n "$C_RSSH" ]; then
 fi
 [ -n "$C_RSSH" ] && C_CMD=("$C_RSSH -c $SFTP_SERVER")
 echo "== 1. start-to-exec, no chroot: rssh -c sftp-server vs sftp-server vs /bin/sh -c sftp-server vs C rssh (stdin at EOF)"
-as_user rsshbench hyperfine -N -i --warmup 30 --runs "$RUNS" --export-json "$OUT/b1.json" --style basic \
-    "$RSSH -c $SFTP_SERVER" "$SFTP_SERVER" "/bin/sh -c $SFTP_SERVER" "${C_CMD[@]}" >/dev/null 2>&1
-read -r R1_RSSH R1_DIRECT R1_SH R1_C < <(median "$OUT/b1.json")
+read -r R1_RSSH R1_DIRECT R1_SH R1_C < <(interleaved rsshbench b1 \
+    "$RSSH -c $SFTP_SERVER" "$SFTP_SERVER" "/bin/sh -c $SFTP_SERVER" "${C_CMD[@]}")
 
 echo "== 2. start-to-exec, chrooted: rssh -> rssh_chroot_helper -> sftp-server vs sftp-server vs C rssh's chain"
-as_user rsshbench_jail hyperfine -N -i --warmup 30 --runs "$RUNS" --export-json "$OUT/b2.json" --style basic \
-    "$RSSH -c $SFTP_SERVER" "$SFTP_SERVER" "${C_CMD[@]}" >/dev/null 2>&1
-read -r R2_JAIL R2_DIRECT R2_C < <(median "$OUT/b2.json")
+read -r R2_JAIL R2_DIRECT R2_C < <(interleaved rsshbench_jail b2 "$RSSH -c $SFTP_SERVER" "$SFTP_SERVER" "${C_CMD[@]}")
 
 echo "== 3. configuration scale: 10-line rssh.conf vs 10,000 users with the user's line last"
 small=$(cat "$ETC/rssh.conf")
