@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <syslog.h>
 #include <sys/xattr.h>
@@ -706,7 +707,14 @@ int CRsshShims_send_descriptor(int socket, unsigned char tag, unsigned short ind
     return sent == (ssize_t)sizeof payload ? 0 : -1;
 }
 
-int CRsshShims_receive_descriptor(int socket, unsigned char *tag, unsigned short *index, int *fd) {
+int CRsshShims_receive_descriptor(int socket, int timeout_ms, unsigned char *tag, unsigned short *index, int *fd) {
+    *fd = -1;
+    if (timeout_ms > 0) {
+        struct timeval limit = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
+        if (setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) != 0) {
+            return -1;
+        }
+    }
     unsigned char payload[3] = {0, 0, 0};
     struct iovec vector = {.iov_base = payload, .iov_len = sizeof payload};
     union descriptor_control control;
@@ -717,7 +725,10 @@ int CRsshShims_receive_descriptor(int socket, unsigned char *tag, unsigned short
     do {
         received = recvmsg(socket, &message, MSG_CMSG_CLOEXEC | MSG_WAITALL);
     } while (received < 0 && errno == EINTR);
-    *fd = -1;
+    if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        errno = ETIMEDOUT;  // the socket blocks: only SO_RCVTIMEO ends a wait this way
+        return -1;
+    }
     for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
         if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS &&
             header->cmsg_len == CMSG_LEN(sizeof(int))) {

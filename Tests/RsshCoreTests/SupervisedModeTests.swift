@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RsshCore
@@ -231,5 +232,34 @@ struct SupervisedModeTests {
                 continue
             }
         }
+    }
+
+    /// A helper that does not answer (a directory server that stopped answering) is killed and the session
+    /// refused, rather than the session hanging before its first record.
+    @Test func aHelperThatDoesNotAnswerIsKilled() throws {
+        let directory = try TemporaryDirectory()
+        let marker = directory.path + "/pid"
+        try directory.create("helper", contents: "#!/bin/sh\necho $$ >\(marker)\nexec /bin/sleep 60\n", mode: 0o755)
+        let helper = directory.path + "/helper"
+        let result = SessionSlots(uid: 1001, limit: 2).request(helper: helper, timeoutMilliseconds: 300)
+        #expect(result.failure == .unprepared("\(helper) --session-slot did not answer in 300 ms"))
+        let pid = try #require(Int32(String(contentsOfFile: marker, encoding: .utf8).trimmingWhitespace()))
+        #expect(kill(pid, 0) == -1 && errno == ESRCH)
+    }
+
+    /// A helper that ends without a slot (the slot mode refused the caller) is a refusal too, without waiting.
+    @Test func aHelperThatEndsWithoutASlotIsARefusal() throws {
+        let directory = try TemporaryDirectory()
+        try directory.create("helper", contents: "#!/bin/sh\nexit 0\n", mode: 0o755)
+        let helper = directory.path + "/helper"
+        let result = SessionSlots(uid: 1001, limit: 2).request(helper: helper, timeoutMilliseconds: 60_000)
+        #expect(result.failure == .unprepared("\(helper) --session-slot gave no slot (its log says why)"))
+    }
+}
+
+extension Result {
+    fileprivate var failure: Failure? {
+        if case .failure(let failure) = self { return failure }
+        return nil
     }
 }

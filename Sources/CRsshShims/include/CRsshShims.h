@@ -217,8 +217,9 @@ int CRsshShims_socket_pair(int fds[2]);
 int CRsshShims_send_descriptor(int socket, unsigned char tag, unsigned short index, int fd);
 
 /// Receives what CRsshShims_send_descriptor sent: the tag, the index and the descriptor (close-on-exec; -1 when
-/// none came). 0, or -1 when the message was short or truncated (no descriptor is left open then).
-int CRsshShims_receive_descriptor(int socket, unsigned char *tag, unsigned short *index, int *fd);
+/// none came), waiting at most timeout_ms when it is above 0. 0, or -1 when the message was short or truncated
+/// (no descriptor is left open then), errno ETIMEDOUT when nothing came in time.
+int CRsshShims_receive_descriptor(int socket, int timeout_ms, unsigned char *tag, unsigned short *index, int *fd);
 
 /// memfd_create(name, MFD_CLOEXEC).
 int CRsshShims_memfd(const char *name);

@@ -154,9 +154,20 @@ public struct SessionSlots: Sendable, Equatable {
         }
     }
 
+    /// How long rssh waits for the helper's slot: it waits itself only on NSS (the caller's account and
+    /// groups) and on the account directory's lock, which other helpers hold for a moment each.
+    public static let answerTimeoutMilliseconds: Int32 = 10_000
+
     /// Asks the setuid helper for a slot (rssh, as the user): runs `rssh_chroot_helper --session-slot N`
     /// with a socket for its standard output and receives the locked descriptor.
-    public func request(helper: String) -> Result<Slot, Failure> {
+    ///
+    /// A helper that has not answered within `timeoutMilliseconds` (a directory server that stopped
+    /// answering) is killed, and the session refused: it would otherwise hang before its first record. It
+    /// runs with the caller's real uid, so the caller may kill it; its lock dies with it.
+    public func request(
+        helper: String,
+        timeoutMilliseconds: Int32 = Self.answerTimeoutMilliseconds
+    ) -> Result<Slot, Failure> {
         guard system_access(helper, X_OK) == 0 else { return .failure(.unprepared("\(helper) cannot be run")) }
         var pair: [Int32] = [-1, -1]
         guard system_socket_pair(&pair) == 0 else {
@@ -176,8 +187,14 @@ public struct SessionSlots: Sendable, Equatable {
             system_exit_now(ShellOutcome.refusedStatus)
         }
         _ = system_close(pair[1])
-        let answer = child > 0 ? system_receive_descriptor(pair[0]) : nil
+        let answer = child > 0 ? system_receive_descriptor(pair[0], timeoutMilliseconds: timeoutMilliseconds) : nil
+        let timedOut = child > 0 && answer == nil && system_errno() == ETIMEDOUT
         _ = system_close(pair[0])
+        if timedOut {
+            _ = system_kill(child, SIGKILL)
+            _ = system_wait(child)
+            return .failure(.unprepared("\(helper) --session-slot did not answer in \(timeoutMilliseconds) ms"))
+        }
         let succeeded = child > 0 && system_exited_zero(system_wait(child))
         switch answer {
         case .some((let tag, let index, let fd)) where succeeded && tag == Self.taken && fd >= 0 && index < limit:

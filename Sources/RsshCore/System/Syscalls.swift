@@ -524,12 +524,16 @@ internal func system_send_descriptor(_ socket: Int32, tag: UInt8, index: UInt16,
     CRsshShims_send_descriptor(socket, tag, index, fd)
 }
 
-/// Receives a tag, an index and the descriptor sent with them (-1 for none); nil when none came whole.
-internal func system_receive_descriptor(_ socket: Int32) -> (tag: UInt8, index: UInt16, fd: Int32)? {
+/// Receives a tag, an index and the descriptor sent with them (-1 for none), waiting at most
+/// `timeoutMilliseconds`; nil when none came whole (errno ETIMEDOUT when nothing came in time).
+internal func system_receive_descriptor(
+    _ socket: Int32,
+    timeoutMilliseconds: Int32
+) -> (tag: UInt8, index: UInt16, fd: Int32)? {
     var tag: UInt8 = 0
     var index: UInt16 = 0
     var fd: Int32 = -1
-    guard CRsshShims_receive_descriptor(socket, &tag, &index, &fd) == 0 else { return nil }
+    guard CRsshShims_receive_descriptor(socket, timeoutMilliseconds, &tag, &index, &fd) == 0 else { return nil }
     return (tag, index, fd)
 }
 
