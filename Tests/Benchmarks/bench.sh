@@ -183,7 +183,7 @@ head -c 1073741824 /dev/urandom >"$WORK/big"
 declare -A R9T
 BIG_OK=yes
 # Each transfer starts with no other file's writeback in flight (sync, untimed), and the two modes take turns
-# going first: the first transfer after 1 GiB was written or deleted ran up to a third slower.
+# going first: the first transfer after the 1 GiB source was written ran up to 40 % slower.
 for round in 1 2 3 4 5; do
     for program in sftp scp rsync; do
         order=(rsshbench_sup rsshbench_x)
