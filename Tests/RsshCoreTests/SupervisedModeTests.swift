@@ -241,8 +241,9 @@ struct SupervisedModeTests {
         let marker = directory.path + "/pid"
         try directory.create("helper", contents: "#!/bin/sh\necho $$ >\(marker)\nexec /bin/sleep 60\n", mode: 0o755)
         let helper = directory.path + "/helper"
-        let result = SessionSlots(uid: 1001, limit: 2).request(helper: helper, timeoutMilliseconds: 300)
-        #expect(result.failure == .unprepared("\(helper) --session-slot did not answer in 300 ms"))
+        // Long enough for the script to have written its pid on a loaded machine, short of sleep's 60 s.
+        let result = SessionSlots(uid: 1001, limit: 2).request(helper: helper, timeoutMilliseconds: 2_000)
+        #expect(result.failure == .unprepared("\(helper) --session-slot did not answer in 2000 ms"))
         let pid = try #require(Int32(String(contentsOfFile: marker, encoding: .utf8).trimmingWhitespace()))
         #expect(kill(pid, 0) == -1 && errno == ESRCH)
     }
