@@ -480,8 +480,8 @@ if [ -n "$raw" ] && [ "$(grep -o 'res=[a-z]*' <<<"$raw" | sort -u)" = "res=faile
 else fail "audit: a command containing res=success is hex-encoded and cannot forge fields" "$raw"; fi
 r=$(grep "comm=rssh_chroot_helper" <<<"$AUDITI" | grep "acct=rsshe2e_jail" | grep "op=rssh-allow" | grep "res=success" | tail -1)
 if grep -qF "chroot=\"$JAIL\"" <<<"$r" && grep -q "argc=[0-9]* a0=" <<<"$r"; then
-    pass "audit: the helper's recorder writes the final verdict and argv of a jailed session, with the chroot"
-else fail "audit: the helper's recorder writes the final verdict and argv of a jailed session, with the chroot" "$r"; fi
+    pass "audit: the helper writes the final verdict and argv of a jailed session, with the chroot"
+else fail "audit: the helper writes the final verdict and argv of a jailed session, with the chroot" "$r"; fi
 r=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "comm=rssh " | grep "op=rssh-precheck" | tail -1)
 if grep -q "res=success" <<<"$r"; then pass "audit: rssh's record for a jailed user says it is a pre-check"
 else fail "audit: rssh's record for a jailed user says it is a pre-check" "$r"; fi
@@ -489,6 +489,22 @@ else fail "audit: rssh's record for a jailed user says it is a pre-check" "$r"; 
 r=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "comm=rssh_chroot_helper" | grep "op=rssh-deny" | grep "inside_the_jail" | tail -1)
 if grep -q "res=failed" <<<"$r"; then pass "audit: a command the jail refuses after expansion is recorded as denied"
 else fail "audit: a command the jail refuses after expansion is recorded as denied" "$r"; fi
+# Issue 22: a jailed command nothing in the jail can change (sftp-server) gets its final record from the helper
+# itself, as root before the drop: the same pid as rssh's pre-check (exec keeps it). One with a pattern gets it
+# from the recorder forked before the drop (another pid), naming the files the pattern matched inside the jail.
+pid_of() { grep -o ' pid=[0-9]*' <<<"$1" | head -1 | cut -d= -f2; }
+pre=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "op=rssh-precheck" | grep -E 'program="?sftp-server' | tail -1)
+fin=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "comm=rssh_chroot_helper" | grep "op=rssh-allow" \
+    | grep -E 'program="?sftp-server' | grep " pid=$(pid_of "$pre") " | tail -1)
+if [ -n "$pre" ] && [ -n "$fin" ] && grep -q "res=success" <<<"$fin"; then
+    pass "audit: a jailed sftp session's final record comes from the helper itself (no recorder)"
+else fail "audit: a jailed sftp session's final record comes from the helper itself (no recorder)" "$pre / $fin"; fi
+fin=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "comm=rssh_chroot_helper" | grep "op=rssh-allow" | grep -F '*.txt' | tail -1)
+pre=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "op=rssh-precheck" | grep -F '*.txt' | tail -1)
+if [ -n "$pre" ] && grep -q "a[0-9]*=a.txt" <<<"$fin" && grep -q "a[0-9]*=jb.txt" <<<"$fin" \
+    && [ "$(pid_of "$fin")" != "$(pid_of "$pre")" ]; then
+    pass "audit: a jailed glob's final record comes from the recorder, with the matched names"
+else fail "audit: a jailed glob's final record comes from the recorder, with the matched names" "$pre / $fin"; fi
 # Review item 4: a deep glob is refused and recorded (it crashed rssh before anything was logged).
 r=$(grep "acct=rsshe2e_all" <<<"$AUDITI" | grep "op=rssh-deny" | grep -F 'scp -f */*/*/' | grep "cmd_truncated=yes" | tail -1)
 if grep -q "res=failed" <<<"$r"; then pass "audit: a deep glob attempt is recorded (command cut, length given)"

@@ -3,10 +3,12 @@ import CRsshLibc
 /// A root child of the helper that writes the audit records for what happens inside the jail.
 ///
 /// The kernel checks CAP_AUDIT_WRITE of the sending process, so once the helper has chrooted and dropped
-/// to the user it can no longer write a record. It forks this child first: the child keeps root, reads
-/// verdicts from a pipe (one for a command; one per command line in a WinSCP session), writes a record for
-/// each and answers whether it was written; it reads nothing else and runs nothing. If the helper dies
-/// inside the jail before its first verdict (a crash while expanding, a kill), the child records that.
+/// to the user it can no longer write a record. When the verdict can only be known after the drop (a pattern,
+/// a home-relative path, root=, the supervised mode, a WinSCP session) it forks this child first: the child
+/// keeps root, reads verdicts from a pipe (one for a command; one per command line in a WinSCP session),
+/// writes a record for each and answers whether it was written; it reads nothing else and runs nothing. If
+/// the helper dies inside the jail before its first verdict (a crash while expanding, a kill), the child
+/// records that.
 ///
 /// The child makes itself root through and through at once (real, effective and saved ids 0, no
 /// supplementary groups), so no process of the user can signal it (kill(2) compares the sender's uid with

@@ -18,9 +18,10 @@ public enum ChrootHelper {
 
     /// Runs the helper for this process (the whole of `rssh_chroot_helper`'s `main`).
     ///
-    /// As root: check the caller, the config and the command (unexpanded), and fork the audit recorder.
-    /// Then chroot and drop to the user for good, expand and vet inside the jail, report the final verdict
-    /// and argument vector to the recorder, and exec.
+    /// As root: check the caller, the config and the command (unexpanded); then either write the final record
+    /// (a command nothing inside the jail can change, ``settledCommand(_:paths:)``) or fork the audit recorder.
+    /// Then chroot and drop to the user for good, expand and vet inside the jail, report the final verdict and
+    /// argument vector to the recorder (or refuse one that differs from the record), and exec.
     /// - Parameter arguments: argv without argv[0].
     public static func main(arguments: [[UInt8]]) -> Never {
         // The supervisor's pid, in the supervised mode (checked again after the drop, see below).
@@ -97,24 +98,54 @@ public enum ChrootHelper {
             refuse(Refusal(reason: "close_range failed", userMessage: "internal error"))
         }
         let assessment = audit ?? AuditTrail.Assessment(problem: "not assessed")
+        // A command that nothing inside the jail can change gets its final record now, from root (outside the
+        // jail, where libaudit still finds /proc/self/exe); any other goes to a recorder forked to outlive the
+        // drop.
+        let settled = settledCommand(prepared, paths: paths)
         var recorder: AuditRecorder?
-        if assessment.problem == nil {
+        var recordedEarly: (reason: String, audit: String)?
+        if let settled {
+            var final = decision
+            final.allowed = true
+            final.reason = (settled.note ?? "command vetted") + " for the jail, before the drop"
+            final.argv = settled.arguments
+            let failure = assessment.problem ?? AuditTrail.send(final, comm: "rssh_chroot_helper")
+            if failure != nil, prepared.requireAudit {
+                refuse(
+                    Refusal(
+                        reason: "requireaudit is set and the audit record could not be written",
+                        userMessage: "auditing is required but unavailable"
+                    )
+                )
+            }
+            recordedEarly = (final.reason, assessment.outcome(sendFailure: failure))
+        } else if assessment.problem == nil {
             recorder = AuditRecorder.start(decision)
             if recorder == nil, prepared.requireAudit {
                 refuse(Refusal(reason: "the audit recorder could not be started", userMessage: "internal error"))
             }
         }
-        // From here on the helper is the user inside the jail; every outcome is reported to the recorder.
+        // From here on the helper is the user inside the jail; every outcome is reported to the recorder, or
+        // was recorded before the drop (an outcome other than that allow record is then only logged: none can
+        // follow but a failed chroot or set*id call, see `settledCommand`).
         func conclude(_ verdict: Verdict, userMessage: String?) {
             decision.allowed = verdict.allowed
             decision.reason = verdict.reason + " inside the jail"
-            let written = recorder?.finish(verdict) ?? false
-            decision.audit =
-                written
-                ? assessment.acknowledged
-                : recorder == nil
-                    ? "not written: \(assessment.problem ?? "the recorder could not be started")"
-                    : "not written: the recorder failed"
+            let written: Bool
+            if let recordedEarly {
+                written = verdict.allowed
+                if written { decision.reason = recordedEarly.reason }
+                decision.audit =
+                    written ? recordedEarly.audit : "not written: refused after the final record (allowed) was written"
+            } else {
+                written = recorder?.finish(verdict) ?? false
+                decision.audit =
+                    written
+                    ? assessment.acknowledged
+                    : recorder == nil
+                        ? "not written: \(assessment.problem ?? "the recorder could not be started")"
+                        : "not written: the recorder failed"
+            }
             if decision.allowed, prepared.requireAudit, !written {
                 decision.allowed = false
                 decision.reason = "requireaudit is set and the audit record could not be written"
@@ -220,6 +251,13 @@ public enum ChrootHelper {
             conclude(Verdict(allowed: false, reason: error.description, argv: nil), userMessage: error.description)
             exit(ShellOutcome.refusedStatus)
         }
+        if let settled, vetted != settled {
+            conclude(
+                Verdict(allowed: false, reason: "the command vetted again differs from the one recorded", argv: nil),
+                userMessage: "internal error"
+            )
+            exit(ShellOutcome.refusedStatus)
+        }
         if confinement != nil {
             confinement = LandlockPlan.session(
                 abi: confinement?.abi ?? 0,
@@ -256,6 +294,32 @@ public enum ChrootHelper {
         log.error("exec failed inside the jail: \(failure)")
         LoginShell.writeAll("rssh_chroot_helper: cannot run \(vetted.executable) in the jail\n", to: STDERR_FILENO)
         exit(ShellOutcome.refusedStatus)
+    }
+
+    /// The vetted command when nothing inside the jail can change it; nil when only the vetting inside the jail,
+    /// as the user, can tell what runs.
+    ///
+    /// Then its final record is written as root before the chroot and the drop, with no recorder to fork and no
+    /// round trip. Inside the jail only two inputs can differ from this literal
+    /// vetting: the files a pattern matches, and the home (`~`, borg's and git's area), which falls back to `/`
+    /// when the user cannot enter it. With no pattern, and one vector for the jail home and for `/`, the
+    /// vector is fixed; it is vetted again inside the jail all the same, and a difference is refused. A root=
+    /// (refused inside the jail when it cannot be entered), the supervised mode (its supervisor must still be
+    /// there after the drop) and a WinSCP session (one record per line) keep the recorder: they can decide
+    /// after the drop.
+    static func settledCommand(_ prepared: Prepared, paths: ProgramPaths) -> VettedCommand? {
+        guard !prepared.command.isEmpty, prepared.policy.root == nil, !prepared.policy.options.contains(.supervised)
+        else { return nil }
+        let root = [UInt8(ascii: "/")]
+        let home = JailPath.homeInside(jail: prepared.jail, home: prepared.account.home) ?? root
+        func vet(home: [UInt8]) -> VettedCommand? {
+            let expansion = FileSystemExpansion.literal(homeDirectory: home)
+            return try? CommandVetter.vet(prepared.command, policy: prepared.policy, paths: paths, expansion: expansion)
+        }
+        guard let vetted = vet(home: home), !vetted.hasPatterns, home == root || vet(home: root) == vetted else {
+            return nil
+        }
+        return vetted
     }
 
     /// `--session-slot N`: takes a free slot among the caller's first N and sends its locked descriptor on
