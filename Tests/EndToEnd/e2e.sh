@@ -501,7 +501,8 @@ if [ -n "$pre" ] && [ -n "$fin" ] && grep -q "res=success" <<<"$fin"; then
 else fail "audit: a jailed sftp session's final record comes from the helper itself (no recorder)" "$pre / $fin"; fi
 fin=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "comm=rssh_chroot_helper" | grep "op=rssh-allow" | grep -F '*.txt' | tail -1)
 pre=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "op=rssh-precheck" | grep -F '*.txt' | tail -1)
-if [ -n "$pre" ] && grep -q "a[0-9]*=a.txt" <<<"$fin" && grep -q "a[0-9]*=jb.txt" <<<"$fin" \
+# (ausearch -i shows an argument libaudit hex-encoded as 0x"…")
+if [ -n "$pre" ] && grep -qE ' a[0-9]+=(0x)?"?a\.txt"? ' <<<"$fin" && grep -qE ' a[0-9]+=(0x)?"?jb\.txt"? ' <<<"$fin" \
     && [ "$(pid_of "$fin")" != "$(pid_of "$pre")" ]; then
     pass "audit: a jailed glob's final record comes from the recorder, with the matched names"
 else fail "audit: a jailed glob's final record comes from the recorder, with the matched names" "$pre / $fin"; fi
