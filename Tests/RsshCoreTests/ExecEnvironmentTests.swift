@@ -34,6 +34,16 @@ struct ExecEnvironmentTests {
         )
     }
 
+    /// Names are compared as bytes: only `LANG` and `LC_` with ASCII capitals pass, never a look-alike.
+    @Test(arguments: [
+        ("LC_ALL=C", true), ("LC_MESSAGES=de_DE.UTF-8", true), ("LANG=C", true), ("LC_=C", false),
+        ("LC_all=C", false), ("LC_\u{00C4}=C", false), ("LC_ALL_1=C", false), ("LANGUAGE=C", false),
+        ("SSH_TTY=/dev/pts/0", true), ("SSH_TTY=/dev/../etc", false), ("ssh_tty=/dev/pts/0", false),
+    ])
+    func localeAndTerminalNames(_ entry: String, _ passes: Bool) {
+        #expect(build(.scp, [entry]).contains(entry) == passes)
+    }
+
     @Test func rsyncGetsNoHome() {
         #expect(!build(.rsync, ["HOME=/home/alice"]).contains { $0.hasPrefix("HOME=") })
     }

@@ -42,12 +42,23 @@ struct SettledCommandTests {
         let policy = try config.policy(for: "alice").get()
         var account = alice
         account.home = Array(test.home.utf8)
+        // As `prepare` has it: the command vetted without expansion for the home `/` (nil when refused or empty).
+        let literal =
+            test.command.isEmpty
+            ? nil
+            : try? CommandVetter.vet(
+                Array(test.command.utf8),
+                policy: policy,
+                paths: debianPaths,
+                expansion: FileSystemExpansion.literal(homeDirectory: [0x2F])
+            )
         let prepared = ChrootHelper.Prepared(
             account: account,
             policy: policy,
             jail: "/srv/jail",
             command: Array(test.command.utf8),
             programName: "?",
+            literal: literal,
             facility: nil,
             requireAudit: false,
             sshWarning: nil

@@ -308,18 +308,19 @@ public enum ChrootHelper {
     /// there after the drop) and a WinSCP session (one record per line) keep the recorder: they can decide
     /// after the drop.
     static func settledCommand(_ prepared: Prepared, paths: ProgramPaths) -> VettedCommand? {
-        guard !prepared.command.isEmpty, prepared.policy.root == nil, !prepared.policy.options.contains(.supervised)
+        guard let literal = prepared.literal, !literal.hasPatterns, prepared.policy.root == nil,
+            !prepared.policy.options.contains(.supervised)
         else { return nil }
         let root = [UInt8(ascii: "/")]
         let home = JailPath.homeInside(jail: prepared.jail, home: prepared.account.home) ?? root
-        func vet(home: [UInt8]) -> VettedCommand? {
-            let expansion = FileSystemExpansion.literal(homeDirectory: home)
-            return try? CommandVetter.vet(prepared.command, policy: prepared.policy, paths: paths, expansion: expansion)
-        }
-        guard let vetted = vet(home: home), !vetted.hasPatterns, home == root || vet(home: root) == vetted else {
-            return nil
-        }
-        return vetted
+        guard home != root else { return literal }
+        let atHome = try? CommandVetter.vet(
+            prepared.command,
+            policy: prepared.policy,
+            paths: paths,
+            expansion: FileSystemExpansion.literal(homeDirectory: home)
+        )
+        return atHome == literal ? literal : nil
     }
 
     /// `--session-slot N`: takes a free slot among the caller's first N and sends its locked descriptor on
@@ -365,6 +366,8 @@ public enum ChrootHelper {
         var jail: String
         var command: [UInt8]
         var programName: String
+        /// The command vetted without expansion, for the home `/` (nil for a WinSCP session).
+        var literal: VettedCommand?
         var facility: SyslogFacility?
         var requireAudit: Bool
         /// Why the jail home's `.ssh` is not protected although nothing shows it was replaced, to be logged.
@@ -437,6 +440,7 @@ public enum ChrootHelper {
         guard !policy.isLockedOut else { throw Refusal(reason: "user is locked out", userMessage: "locked out") }
         // The empty command, which no command line can be, is rssh's hand-over of a WinSCP session.
         let programName: String
+        var literal: VettedCommand?
         if command.isEmpty {
             guard request.profile == nil, policy.options.contains(.winscp), policy.programs.allows(.scp) else {
                 throw Refusal(reason: "interactive session without the winscp option", userMessage: "not allowed")
@@ -444,12 +448,13 @@ public enum ChrootHelper {
             programName = "winscp"
         } else {
             do {
-                programName = try CommandVetter.vet(
+                literal = try CommandVetter.vet(
                     command,
                     policy: policy,
                     paths: paths,
                     expansion: FileSystemExpansion.literal(homeDirectory: [UInt8(ascii: "/")])
-                ).programName
+                )
+                programName = literal?.programName ?? "?"
             } catch {
                 throw Refusal(reason: error.description, userMessage: error.description)
             }
@@ -462,6 +467,7 @@ public enum ChrootHelper {
             jail: jail,
             command: command,
             programName: programName,
+            literal: literal,
             facility: config.facility,
             requireAudit: config.requireAudit,
             sshWarning: sshWarning

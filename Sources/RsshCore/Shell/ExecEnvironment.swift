@@ -46,28 +46,31 @@ public enum ExecEnvironment {
     }
 
     /// Whether an inherited variable may pass.
+    ///
+    /// Compared as bytes: a variable name is not text to normalise (and String comparison would bring
+    /// Unicode's tables into every session's start).
     static func passes(name: [UInt8], value: ArraySlice<UInt8>) -> Bool {
         guard value.count <= 256 else { return false }
-        let text = String(decoding: name, as: UTF8.self)
-        switch text {
-        case "SSH_CLIENT", "SSH_CONNECTION":
+        if name.elementsEqual("SSH_CLIENT".utf8) || name.elementsEqual("SSH_CONNECTION".utf8) {
             return value.allSatisfy { isHex($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") || $0 == 0x20 }
-        case "SSH_TTY":
-            return value.starts(with: Array("/dev/".utf8)) && !contains(value, "..") && value.allSatisfy(isPathByte)
-        case "TZ":
+        }
+        if name.elementsEqual("SSH_TTY".utf8) {
+            return value.starts(with: "/dev/".utf8) && !contains(value, "..") && value.allSatisfy(isPathByte)
+        }
+        if name.elementsEqual("TZ".utf8) {
             return !value.isEmpty && !contains(value, "..")
                 && value.allSatisfy { isPathByte($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") }
-        default:
-            guard
-                text == "LANG"
-                    || (text.hasPrefix("LC_") && text.count > 3 && text.dropFirst(3).allSatisfy { $0.isUppercase })
-            else { return false }
-            return !value.isEmpty && value.count <= 64
-                && value.allSatisfy {
-                    isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "@")
-                        || $0 == UInt8(ascii: "-")
-                }
         }
+        let locale =
+            name.elementsEqual("LANG".utf8)
+            || (name.starts(with: "LC_".utf8) && name.count > 3
+                && name.dropFirst(3).allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
+        guard locale else { return false }
+        return !value.isEmpty && value.count <= 64
+            && value.allSatisfy {
+                isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "@")
+                    || $0 == UInt8(ascii: "-")
+            }
     }
 
     /// git's protocol request as sshd accepted it (`AcceptEnv GIT_PROTOCOL`): `version=2`, colon-separated

@@ -6,16 +6,25 @@
 public enum Printable {
     /// The escaped form of `bytes`.
     public static func text(_ bytes: some Sequence<UInt8>) -> String {
-        var result = ""
+        // Escaped into bytes and made a String once: appending scalar by scalar cost more than the rest of a
+        // log line's assembly (every session logs at least one line).
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.underestimatedCount)
         for byte in bytes {
             switch byte {
-            case UInt8(ascii: "\\"): result += "\\\\"
-            case UInt8(ascii: "\""): result += "\\\""
-            case 0x20..<0x7F: result.unicodeScalars.append(Unicode.Scalar(byte))
-            default: result += "\\x" + hex([byte])
+            case UInt8(ascii: "\\"), UInt8(ascii: "\""):
+                result.append(UInt8(ascii: "\\"))
+                result.append(byte)
+            case 0x20..<0x7F:
+                result.append(byte)
+            default:
+                result.append(UInt8(ascii: "\\"))
+                result.append(UInt8(ascii: "x"))
+                result.append(digit(byte >> 4))
+                result.append(digit(byte & 0x0F))
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// The escaped form of a Swift string's UTF-8 bytes.
@@ -25,15 +34,17 @@ public enum Printable {
 
     /// Two hex digits per byte (`uppercase` as libaudit writes them).
     public static func hex(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
-        let letter = uppercase ? UInt8(ascii: "A") : UInt8(ascii: "a")
-        var result = ""
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
-            for nibble in [byte >> 4, byte & 0x0F] {
-                result.unicodeScalars.append(
-                    Unicode.Scalar(nibble < 10 ? UInt8(ascii: "0") + nibble : letter + nibble - 10)
-                )
-            }
+            result.append(digit(byte >> 4, uppercase: uppercase))
+            result.append(digit(byte & 0x0F, uppercase: uppercase))
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// The hex digit for `nibble` (0-15).
+    private static func digit(_ nibble: UInt8, uppercase: Bool = false) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : (uppercase ? UInt8(ascii: "A") : UInt8(ascii: "a")) + nibble - 10
     }
 }
