@@ -176,6 +176,10 @@ int CRsshShims_ignore_sigpipe(int ignore) {
     return sigaction(SIGPIPE, &action, NULL);
 }
 
+int CRsshShims_keep_capabilities(int keep) {
+    return prctl(PR_SET_KEEPCAPS, keep ? 1 : 0, 0, 0, 0);
+}
+
 int CRsshShims_keep_only_audit_write(void) {
     // Ambient and inheritable sets empty, then permitted and effective reduced to CAP_AUDIT_WRITE.
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {

@@ -455,6 +455,15 @@ out=$("$SSH" "$J@127.0.0.1" "scp -f *" </dev/null 2>&1); rc=$?
 if [ $rc -eq 1 ] && grep -q "not allowed" <<<"$out"; then pass "review: a jailed glob that expands to an option is refused inside the jail"
 else fail "review: a jailed glob that expands to an option is refused inside the jail" "rc=$rc $out"; fi
 rm -f "$JAIL/home/$J/-evil"
+# Issue 22: a refusal after the helper's early allow record (sftp-server is settled before the drop) is recorded as
+# a deny by the helper itself, which keeps CAP_AUDIT_WRITE alone through the uid change for it (asserted with the
+# audit trail below). Here: a jail root the user cannot enter.
+jmode=$(stat -c %a "$JAIL")
+chmod 700 "$JAIL"
+out=$(cd / && setpriv --reuid="$(id -u $J)" --regid="$(id -g $J)" --init-groups "$RSSH" -c "$SFTP_SERVER" </dev/null 2>&1); rc=$?
+chmod "$jmode" "$JAIL"
+if [ $rc -eq 1 ] && grep -q "cannot enter the jail" <<<"$out"; then pass "jail: a jail root the user cannot enter refuses sftp-server after the drop"
+else fail "jail: a jail root the user cannot enter refuses sftp-server after the drop" "rc=$rc $out"; fi
 # Item 6: nobody (login shell not rssh) runs the installed rssh with a forged client address.
 SSH_CONNECTION="203.0.113.66 4242 127.0.0.1 22" setpriv --reuid=65534 --regid=65534 --clear-groups "$RSSH" -c "$SFTP_SERVER" </dev/null >/dev/null 2>&1
 
@@ -506,6 +515,11 @@ if [ -n "$pre" ] && grep -qE ' a[0-9]+=(0x)?"?a\.txt"? ' <<<"$fin" && grep -qE '
     && [ "$(pid_of "$fin")" != "$(pid_of "$pre")" ]; then
     pass "audit: a jailed glob's final record comes from the recorder, with the matched names"
 else fail "audit: a jailed glob's final record comes from the recorder, with the matched names" "$pre / $fin"; fi
+fin=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "comm=rssh_chroot_helper" | grep "op=rssh-deny" | grep -F "chdir" | tail -1)
+pre=$(grep "acct=rsshe2e_jail" <<<"$AUDITI" | grep "comm=rssh_chroot_helper" | grep "op=rssh-allow" | grep " pid=$(pid_of "$fin") ")
+if grep -q "res=failed" <<<"$fin" && grep -q "res=success" <<<"$pre"; then
+    pass "audit: a refusal after the helper's early allow record is recorded as a deny by the same helper"
+else fail "audit: a refusal after the helper's early allow record is recorded as a deny by the same helper" "$pre / $fin"; fi
 # Review item 4: a deep glob is refused and recorded (it crashed rssh before anything was logged).
 r=$(grep "acct=rsshe2e_all" <<<"$AUDITI" | grep "op=rssh-deny" | grep -F 'scp -f */*/*/' | grep "cmd_truncated=yes" | tail -1)
 if grep -q "res=failed" <<<"$r"; then pass "audit: a deep glob attempt is recorded (command cut, length given)"

@@ -33,7 +33,7 @@ struct SettledCommandTests {
         Case(options: "supervised", command: "/usr/lib/openssh/sftp-server", settled: false),
         // A WinSCP session (the empty command) records one line at a time.
         Case(options: "winscp", command: "", settled: false),
-        // Refused commands are the recorder's to record, after the vetting inside the jail.
+        // A refused command never gets this far: `prepare` refuses (and records) it as root.
         Case(command: "rm -rf /", settled: false),
     ])
     func settlesOnlyWhatTheJailCannotChange(_ test: Case) throws {

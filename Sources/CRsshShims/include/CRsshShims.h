@@ -61,6 +61,9 @@ int CRsshShims_ignore_sigpipe(int ignore);
 /// empty) and verifies the result: 0, or -1 with errno.
 int CRsshShims_keep_only_audit_write(void);
 
+/// prctl(PR_SET_KEEPCAPS, keep): whether the permitted capabilities survive the next change away from uid 0.
+int CRsshShims_keep_capabilities(int keep);
+
 /// pipe2(2) with O_CLOEXEC.
 int CRsshShims_pipe_cloexec(int fds[2]);
 

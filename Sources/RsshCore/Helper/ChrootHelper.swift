@@ -126,17 +126,22 @@ public enum ChrootHelper {
             }
         }
         // From here on the helper is the user inside the jail; every outcome is reported to the recorder, or
-        // was recorded before the drop (an outcome other than that allow record is then only logged: none can
-        // follow but a failed chroot or set*id call, see `settledCommand`).
+        // was recorded before the drop. A refusal after that allow record (a failed chroot or set*id call, a
+        // jail root the user cannot enter) is recorded as a deny: the helper keeps CAP_AUDIT_WRITE for it
+        // through the uid change, and runs nothing of the user's before it execs (which drops it).
         func conclude(_ verdict: Verdict, userMessage: String?) {
             decision.allowed = verdict.allowed
             decision.reason = verdict.reason + " inside the jail"
             let written: Bool
             if let recordedEarly {
                 written = verdict.allowed
-                if written { decision.reason = recordedEarly.reason }
-                decision.audit =
-                    written ? recordedEarly.audit : "not written: refused after the final record (allowed) was written"
+                if written {
+                    decision.reason = recordedEarly.reason
+                    decision.audit = recordedEarly.audit
+                } else {
+                    let failure = assessment.problem ?? AuditTrail.send(decision, comm: "rssh_chroot_helper")
+                    decision.audit = assessment.outcome(sendFailure: failure)
+                }
             } else {
                 written = recorder?.finish(verdict) ?? false
                 decision.audit =
@@ -158,7 +163,11 @@ public enum ChrootHelper {
         }
         do throws(SystemError) {
             try PrivilegeDrop.enter(jail: prepared.jail)
-            try PrivilegeDrop.become(prepared.account, groups: groups)
+            try PrivilegeDrop.become(
+                prepared.account,
+                groups: groups,
+                keepingAuditWrite: recordedEarly != nil && assessment.problem == nil
+            )
             try PrivilegeDrop.forbidNewPrivileges()
             // Supervised: the program must die with its supervisor, or killing the supervisor would free the
             // account's slot while the program runs on. The setuid exec and the uid change above cleared what

@@ -33,11 +33,27 @@ public enum PrivilegeDrop {
     }
 
     /// Sets the groups, then the gid, then the uid, and verifies that root cannot be regained.
-    public static func become(_ account: Account, groups: [gid_t]) throws(SystemError) {
+    ///
+    /// With `keepingAuditWrite`, CAP_AUDIT_WRITE alone survives the uid change (PR_SET_KEEPCAPS, then every
+    /// other capability dropped and the result verified), so that a refusal after the drop can still be
+    /// recorded; `ProcessImage.exec` drops it (verified) before any program runs.
+    public static func become(
+        _ account: Account,
+        groups: [gid_t],
+        keepingAuditWrite: Bool = false
+    ) throws(SystemError) {
         let status = groups.withUnsafeBufferPointer { system_setgroups($0.count, $0.baseAddress) }
         guard status == 0 else { throw .current("setgroups", account.name) }
         guard system_setresgid(account.gid) == 0 else { throw .current("setresgid", "\(account.gid)") }
+        if keepingAuditWrite {
+            guard system_keep_capabilities(true) == 0 else { throw .current("prctl", "PR_SET_KEEPCAPS") }
+        }
         guard system_setresuid(account.uid) == 0 else { throw .current("setresuid", "\(account.uid)") }
+        if keepingAuditWrite {
+            guard system_keep_only_audit_write() == 0, system_keep_capabilities(false) == 0 else {
+                throw .current("capset", "CAP_AUDIT_WRITE alone")
+            }
+        }
         try verify(account)
     }
 

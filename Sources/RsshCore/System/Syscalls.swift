@@ -277,6 +277,9 @@ internal func system_audit_status(
 /// Reduces this process's capabilities to CAP_AUDIT_WRITE alone (verified): 0, or -1.
 internal func system_keep_only_audit_write() -> Int32 { CRsshShims_keep_only_audit_write() }
 
+/// PR_SET_KEEPCAPS: whether the permitted capabilities survive the next change away from uid 0.
+internal func system_keep_capabilities(_ keep: Bool) -> Int32 { CRsshShims_keep_capabilities(keep ? 1 : 0) }
+
 internal func system_has_audit_write() -> Int32 {
     CRsshShims_has_effective_capability(CRsshShims_cap_audit_write())
 }
