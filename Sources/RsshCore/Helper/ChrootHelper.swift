@@ -309,13 +309,12 @@ public enum ChrootHelper {
     /// as the user, can tell what runs.
     ///
     /// Then its final record is written as root before the chroot and the drop, with no recorder to fork and no
-    /// round trip. Inside the jail only two inputs can differ from this literal
-    /// vetting: the files a pattern matches, and the home (`~`, borg's and git's area), which falls back to `/`
-    /// when the user cannot enter it. With no pattern, and one vector for the jail home and for `/`, the
-    /// vector is fixed; it is vetted again inside the jail all the same, and a difference is refused. A root=
-    /// (refused inside the jail when it cannot be entered), the supervised mode (its supervisor must still be
-    /// there after the drop) and a WinSCP session (one record per line) keep the recorder: they can decide
-    /// after the drop.
+    /// round trip. Inside the jail only two inputs can differ from this literal vetting: the files a pattern
+    /// matches, and the home (`~`, borg's and git's area), which falls back to `/` when the user cannot enter
+    /// it. With no pattern, and one vector for the jail home and for `/`, the vector is fixed; it is vetted
+    /// again inside the jail all the same, and a difference is refused. A root= (refused inside the jail when
+    /// it cannot be entered), the supervised mode (its supervisor must still be there after the drop) and a
+    /// WinSCP session (one record per line) keep the recorder: they can decide after the drop.
     static func settledCommand(_ prepared: Prepared, paths: ProgramPaths) -> VettedCommand? {
         guard let literal = prepared.literal, !literal.hasPatterns, prepared.policy.root == nil,
             !prepared.policy.options.contains(.supervised)
