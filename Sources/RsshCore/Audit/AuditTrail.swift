@@ -33,6 +33,12 @@ public enum AuditTrail {
             self.unverified = unverified
         }
 
+        /// Sends `decision`'s record unless a problem rules it out.
+        /// - Returns: nil when the kernel acknowledged it, else why not (the problem, when nothing was sent).
+        public func send(_ decision: Decision, comm: String) -> String? {
+            problem ?? AuditTrail.send(decision, comm: comm)
+        }
+
         /// What the log line says once the record was sent: `acknowledged`, or `not written: why`.
         public func outcome(sendFailure: String?) -> String {
             guard let failure = problem ?? sendFailure else { return acknowledged }
@@ -223,7 +229,7 @@ public enum AuditTrail {
     /// - Returns: what the log line says: `written`, `accepted by the kernel`, or `not written: why`.
     public static func record(_ decision: Decision, comm: String) -> String {
         let assessment = assess()
-        return assessment.outcome(sendFailure: assessment.problem == nil ? send(decision, comm: comm) : nil)
+        return assessment.outcome(sendFailure: assessment.send(decision, comm: comm))
     }
 
     /// Writes the record without checking availability first (the caller has, once per process).

@@ -109,7 +109,7 @@ public enum ChrootHelper {
             final.allowed = true
             final.reason = (settled.note ?? "command vetted") + " for the jail, before the drop"
             final.argv = settled.arguments
-            let failure = assessment.problem ?? AuditTrail.send(final, comm: "rssh_chroot_helper")
+            let failure = assessment.send(final, comm: "rssh_chroot_helper")
             if failure != nil, prepared.requireAudit {
                 refuse(
                     Refusal(
@@ -139,7 +139,7 @@ public enum ChrootHelper {
                     decision.reason = recordedEarly.reason
                     decision.audit = recordedEarly.audit
                 } else {
-                    let failure = assessment.problem ?? AuditTrail.send(decision, comm: "rssh_chroot_helper")
+                    let failure = assessment.send(decision, comm: "rssh_chroot_helper")
                     decision.audit = assessment.outcome(sendFailure: failure)
                 }
             } else {

@@ -293,7 +293,7 @@ extension LoginShell {
     /// anyway is learnt here, and with `requireaudit` it turns an allowed outcome into a refusal.
     static func record(_ outcome: inout ShellOutcome, facts: SessionFacts, requireAudit: Bool, log: SyslogLogger) {
         var decision = outcome.decision
-        let failure = facts.audit.problem ?? AuditTrail.send(decision, comm: "rssh")
+        let failure = facts.audit.send(decision, comm: "rssh")
         decision.audit = facts.audit.outcome(sendFailure: failure)
         if failure != nil {
             if decision.allowed && requireAudit {

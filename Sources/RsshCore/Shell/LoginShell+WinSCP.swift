@@ -62,7 +62,7 @@ extension LoginShell {
         let configuration = session.responderConfiguration(paths: .compiledIn)
         var responder = WinSCPResponder(configuration: configuration) { event in
             decision.logWinSCP(event, requireAudit: requireAudit, acknowledged: audit.acknowledged, log: log) { line in
-                audit.problem ?? AuditTrail.send(line, comm: "rssh")
+                audit.send(line, comm: "rssh")
             }
         }
         exit(responder.run())
