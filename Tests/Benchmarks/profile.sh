@@ -17,9 +17,9 @@ OUT=${PROFILE_OUT:-/tmp/rssh-profile}
 
 harness_install
 harness_auditd
+# As in bench.sh: no sftpserveroptions, so every chain runs sftp-server with the same work.
 harness_config <<CONF
 logfacility = LOG_USER
-sftpserveroptions = -l INFO
 user = rsshprof:022:00010
 user = rsshprof_jail:022:00010:$JAIL
 CONF
