@@ -576,6 +576,10 @@ long CRsshShims_splice(int in, int out, unsigned long length) {
     return (long)splice(in, NULL, out, NULL, length, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 }
 
+int CRsshShims_set_pipe_size(int fd, int size) {
+    return fcntl(fd, F_SETPIPE_SZ, size);
+}
+
 int CRsshShims_wait_nohang(int pid, int *status) {
     return waitpid(pid, status, WNOHANG);
 }

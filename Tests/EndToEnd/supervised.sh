@@ -63,7 +63,8 @@ if wait_sessions $S 0 && wait_sessions $LL 0 && wait_sessions $J 0; then pass "s
 else fail "supervised: rsshctl who lists nothing once they end" "$("$RSSHCTL" who 2>&1)"; fi
 
 # Transfers, then rsshctl last: its newest row for the user shows at least the file's size, and exit 0.
-head -c 3000000 /dev/urandom >"$SUP/up.bin"
+# Larger than the 4 MiB of file data from which a supervised scp moves it in rested pieces (SessionRelay).
+head -c 24000000 /dev/urandom >"$SUP/up.bin"
 size=$(stat -c %s "$SUP/up.bin")
 cp "$SUP/up.bin" "$(home $LL)/down.bin" && chown $LL "$(home $LL)/down.bin"
 # last_shows USER COLUMN WHAT: rsshctl last's newest row for USER has COLUMN >= size and exit=0 (the audit log

@@ -165,6 +165,9 @@ short CRsshShims_poll_flag(int which);
 /// splice(2) of up to `length` bytes from `in` to `out` (SPLICE_F_MOVE | SPLICE_F_NONBLOCK).
 long CRsshShims_splice(int in, int out, unsigned long length);
 
+/// fcntl(F_SETPIPE_SZ): the pipe's new capacity in bytes, or -1.
+int CRsshShims_set_pipe_size(int fd, int size);
+
 /// waitpid(2) without blocking: the pid, 0 while the child runs, -1 on error; the raw status in `status`.
 int CRsshShims_wait_nohang(int pid, int *status);
 

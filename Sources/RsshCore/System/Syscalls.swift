@@ -446,6 +446,9 @@ internal func system_poll(
 /// poll's flags: 0 POLLIN, 1 POLLOUT, 2 POLLERR, 3 POLLHUP, 4 POLLNVAL.
 internal func system_poll_flag(_ which: Int32) -> Int16 { CRsshShims_poll_flag(which) }
 
+/// fcntl(F_SETPIPE_SZ): the pipe's capacity in bytes afterwards, or -1 (not a pipe, or over the user's limits).
+internal func system_set_pipe_size(_ fd: Int32, _ size: Int32) -> Int32 { CRsshShims_set_pipe_size(fd, size) }
+
 /// splice(2), non-blocking, from `input` to `output`.
 internal func system_splice(_ input: Int32, _ output: Int32, _ length: Int) -> Int {
     Int(CRsshShims_splice(input, output, UInt(length)))
