@@ -39,6 +39,13 @@ public enum AuditTrail {
             problem ?? AuditTrail.send(decision, comm: comm)
         }
 
+        /// Sends `decision`'s record unless a problem rules it out.
+        /// - Parameter comm: the program name recorded in `comm=`.
+        /// - Returns: what the log line says: `acknowledged`, or `not written: why`.
+        public func record(_ decision: Decision, comm: String) -> String {
+            outcome(sendFailure: send(decision, comm: comm))
+        }
+
         /// What the log line says once the record was sent: `acknowledged`, or `not written: why`.
         public func outcome(sendFailure: String?) -> String {
             guard let failure = problem ?? sendFailure else { return acknowledged }
@@ -222,14 +229,6 @@ public enum AuditTrail {
         let effective = word(0) & 1 == 1
         let permittedLow = word(4)
         return effective && permittedLow & (1 << 29) != 0  // CAP_AUDIT_WRITE is 29
-    }
-
-    /// Writes one AUDIT_USER_CMD record for `decision` after assessing where it goes.
-    /// - Parameter comm: the program name recorded in `comm=`.
-    /// - Returns: what the log line says: `written`, `accepted by the kernel`, or `not written: why`.
-    public static func record(_ decision: Decision, comm: String) -> String {
-        let assessment = assess()
-        return assessment.outcome(sendFailure: assessment.send(decision, comm: comm))
     }
 
     /// Writes the record without checking availability first (the caller has, once per process).

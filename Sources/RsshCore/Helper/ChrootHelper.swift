@@ -63,8 +63,8 @@ public enum ChrootHelper {
         func refuse(_ refusal: Refusal) -> Never {
             decision.allowed = false
             decision.reason = refusal.reason
-            decision.audit =
-                audit?.problem.map { "not written: \($0)" } ?? AuditTrail.record(decision, comm: "rssh_chroot_helper")
+            // Assessed once: a refusal after the assessment does not ask the kernel again.
+            decision.audit = (audit ?? AuditTrail.assess()).record(decision, comm: "rssh_chroot_helper")
             log.error(decision.logLine)
             LoginShell.writeAll("rssh_chroot_helper: \(refusal.userMessage)\n", to: STDERR_FILENO)
             exit(ShellOutcome.refusedStatus)
@@ -139,8 +139,7 @@ public enum ChrootHelper {
                     decision.reason = recordedEarly.reason
                     decision.audit = recordedEarly.audit
                 } else {
-                    let failure = assessment.send(decision, comm: "rssh_chroot_helper")
-                    decision.audit = assessment.outcome(sendFailure: failure)
+                    decision.audit = assessment.record(decision, comm: "rssh_chroot_helper")
                 }
             } else {
                 written = recorder?.finish(verdict) ?? false
