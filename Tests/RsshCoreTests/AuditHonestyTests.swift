@@ -51,7 +51,7 @@ struct AuditHonestyTests {
         ("xaudit=0", false),
     ])
     func aKernelBootedWithoutAuditIsRecognised(_ line: String, _ off: Bool) {
-        #expect(AuditTrail.bootedWithoutAudit(commandLine: line) == off)
+        #expect(AuditTrail.bootedWithoutAudit(commandLine: Array(line.utf8)) == off)
     }
 
     /// F12: only a verified record is "written"; the unprivileged shell says what it knows.

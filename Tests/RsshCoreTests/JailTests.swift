@@ -45,6 +45,18 @@ struct JailPathTests {
         #expect(throws: JailPath.Problem.notCanonical(path)) { try JailPath.check(path, status: checker(safe)) }
     }
 
+    /// Every component between two `/` bytes is checked, even one a combining mark follows (as Characters,
+    /// `/\u{301}` is one, and `/srv/jail` would have been skipped).
+    @Test func aCombiningMarkAfterASlashDoesNotHideAComponent() {
+        #expect(JailPath.components(of: "/srv/jail/\u{301}x") == ["/", "/srv", "/srv/jail", "/srv/jail/\u{301}x"])
+        var table = safe
+        table["/srv/jail"] = FileStatus(owner: 1000, mode: Self.directory)
+        table["/srv/jail/\u{301}x"] = FileStatus(owner: 0, mode: Self.directory)
+        #expect(throws: JailPath.Problem.notOwnedByRoot("/srv/jail", owner: 1000)) {
+            try JailPath.check("/srv/jail/\u{301}x", status: checker(table))
+        }
+    }
+
     @Test func missingComponentIsRefused() {
         #expect(throws: JailPath.Problem.missing("/srv/jail/x")) {
             try JailPath.check("/srv/jail/x", status: checker(safe))

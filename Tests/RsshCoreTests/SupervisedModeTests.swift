@@ -244,7 +244,8 @@ struct SupervisedModeTests {
         // Long enough for the script to have written its pid on a loaded machine, short of sleep's 60 s.
         let result = SessionSlots(uid: 1001, limit: 2).request(helper: helper, timeoutMilliseconds: 2_000)
         #expect(result.failure == .unprepared("\(helper) --session-slot did not answer in 2000 ms"))
-        let pid = try #require(Int32(String(contentsOfFile: marker, encoding: .utf8).trimmingWhitespace()))
+        let text = try String(contentsOfFile: marker, encoding: .utf8)
+        let pid = try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(pid, 0) == -1 && errno == ESRCH)
     }
 

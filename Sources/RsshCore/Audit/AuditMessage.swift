@@ -47,12 +47,20 @@ public enum AuditMessage {
     /// The reason as one field `ausearch -i` shows as it is: every byte outside `[A-Za-z0-9._/:,+@%-]`
     /// becomes `_`, so it can hold no space, quote or `=` (the command itself is in `cmd=`, fully encoded).
     static func token(_ text: String) -> String {
-        let allowed = Set("._/:,+@%-".utf8)
-        let bytes = text.utf8.prefix(512).map { byte -> UInt8 in
-            let alphanumeric = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
-            return alphanumeric || allowed.contains(byte) ? byte : UInt8(ascii: "_")
-        }
+        let bytes = text.utf8.prefix(512).map { isTokenByte($0) ? $0 : UInt8(ascii: "_") }
         return bytes.isEmpty ? "none" : String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "a")...UInt8(ascii: "z"):
+            return true
+        case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: ","),
+            UInt8(ascii: "+"), UInt8(ascii: "@"), UInt8(ascii: "%"), UInt8(ascii: "-"):
+            return true
+        default: return false
+        }
     }
 
     /// `name=value` as libaudit encodes untrusted values.

@@ -159,12 +159,23 @@ public enum AuditTrail {
     }
 
     /// Whether a kernel command line switches auditing off at boot (`audit=0` as a word).
-    static func bootedWithoutAudit(commandLine: String?) -> Bool {
+    ///
+    /// Read as bytes, like the other /proc files here: the shell reads them on every session, and walking
+    /// them Character by Character was the largest share of its own code's time (perf, issue 22).
+    static func bootedWithoutAudit(commandLine: [UInt8]?) -> Bool {
         guard let commandLine else { return false }
-        return commandLine.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).contains {
-            $0 == "audit=0" || $0 == "audit=off"
+        return words(in: commandLine[...]).contains {
+            $0.elementsEqual("audit=0".utf8) || $0.elementsEqual("audit=off".utf8)
         }
     }
+
+    /// The blank-separated words of `text`.
+    private static func words(in text: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        text.split(whereSeparator: isBlank)
+    }
+
+    /// Space, tab or newline.
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 }
 
     /// What /proc shows of auditd to this process.
     static func daemonSighting() -> DaemonSighting {
@@ -176,28 +187,46 @@ public enum AuditTrail {
     ///
     /// The file is only a hint (it may be stale); the process's own status is what is trusted.
     private static func rootAuditdFromPidFile() -> Bool {
-        guard let text = readSmallFile("/run/auditd.pid"), let pid = Int(text.trimmingWhitespace()), pid > 0 else {
-            return false
-        }
+        guard let text = readSmallFile("/run/auditd.pid"), let pid = firstWord(in: text[...]).flatMap(decimal), pid > 0
+        else { return false }
         return isRootAuditd(status: readSmallFile("/proc/\(pid)/status", limit: 4096))
     }
 
     /// Whether a /proc/PID/status text is that of a process named auditd with real uid 0.
-    static func isRootAuditd(status text: String?) -> Bool {
+    static func isRootAuditd(status text: [UInt8]?) -> Bool {
         guard let text else { return false }
-        var name: Substring?
+        var named = false
         var uid: UInt32?
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("Name:") {
-                name = line.dropFirst(5).split(whereSeparator: { $0 == "\t" || $0 == " " }).first
+        var rest = text[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: 0x0A) ?? rest.endIndex
+            let line = rest[..<end]
+            rest = rest[(end == rest.endIndex ? end : end + 1)...]
+            if line.starts(with: "Name:".utf8) {
+                named = firstWord(in: line.dropFirst(5))?.elementsEqual("auditd".utf8) ?? false
             }
-            if line.hasPrefix("Uid:") {
-                uid = line.dropFirst(4).split(whereSeparator: { $0 == "\t" || $0 == " " }).first.flatMap {
-                    UInt32(String($0))
-                }
+            if line.starts(with: "Uid:".utf8) {
+                uid = firstWord(in: line.dropFirst(4)).flatMap(decimal)
             }
         }
-        return name == "auditd" && uid == 0
+        return named && uid == 0
+    }
+
+    /// The first blank-separated word of `text`.
+    private static func firstWord(in text: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        guard let start = text.firstIndex(where: { !isBlank($0) }) else { return nil }
+        return text[start...].prefix { !isBlank($0) }
+    }
+
+    /// The value of a decimal number of at most nine digits, else nil.
+    private static func decimal(_ digits: ArraySlice<UInt8>) -> UInt32? {
+        guard !digits.isEmpty, digits.count <= 9 else { return nil }
+        var value: UInt32 = 0
+        for digit in digits {
+            guard digit >= 0x30, digit <= 0x39 else { return nil }
+            value = value * 10 + UInt32(digit - 0x30)
+        }
+        return value
     }
 
     private static func rootProcessNamedAuditdExists() -> Bool {
@@ -208,7 +237,9 @@ public enum AuditTrail {
                 String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
             }
             guard let first = name.utf8.first, first >= 0x31, first <= 0x39 else { continue }
-            guard readSmallFile("/proc/\(name)/comm")?.trimmingWhitespace() == "auditd" else { continue }
+            guard let comm = readSmallFile("/proc/\(name)/comm"),
+                firstWord(in: comm[...])?.elementsEqual("auditd".utf8) == true
+            else { continue }
             if isRootAuditd(status: readSmallFile("/proc/\(name)/status", limit: 4096)) { return true }
         }
         return false
@@ -253,7 +284,7 @@ public enum AuditTrail {
         return nil
     }
 
-    private static func readSmallFile(_ path: String, limit: Int = 64) -> String? {
+    private static func readSmallFile(_ path: String, limit: Int = 64) -> [UInt8]? {
         let fd = system_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else { return nil }
         defer { _ = system_close(fd) }
@@ -263,17 +294,7 @@ public enum AuditTrail {
             return system_read(fd, base, raw.count)
         }
         guard count > 0 else { return nil }
-        return String(decoding: buffer[0..<count], as: UTF8.self)
-    }
-}
-
-extension String {
-    /// The string without leading and trailing blanks and newlines (Foundation-free).
-    func trimmingWhitespace() -> String {
-        let isBlank = { (c: Character) in c == " " || c == "\n" || c == "\t" || c == "\r" }
-        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
+        buffer.removeLast(limit - count)
+        return buffer
     }
 }

@@ -14,7 +14,11 @@ public struct ProgramPaths: Sendable, Equatable {
     public var sshd: String
     /// The sshd configuration file `rssh -v` checks.
     public var sshdConfig: String
-    private var programs: [ServerProgram: String]
+    /// Each program's path, indexed by its raw value (nil: none).
+    ///
+    /// A table rather than a dictionary: it is built on every session, and hashing three merged dictionaries
+    /// cost more than reading the shell's own configuration.
+    private var programs: [String?]
 
     /// Creates a table; programs left out have no path and can never be run.
     public init(
@@ -32,36 +36,46 @@ public struct ProgramPaths: Sendable, Equatable {
         self.shell = shell
         self.sshd = sshd
         self.sshdConfig = sshdConfig
-        self.programs = programs
+        self.programs = [String?](repeating: nil, count: ServerProgram.allCases.count)
+        for (program, path) in programs { self.programs[program.rawValue] = path }
     }
 
     /// The paths this binary was built with (the only ones the installed shell and helper ever use).
-    public static let compiledIn = ProgramPaths(
-        configFile: String(cString: CRsshBuildConfig_config_path()),
-        chrootHelper: String(cString: CRsshBuildConfig_chroot_helper_path()),
-        configOwner: CRsshBuildConfig_config_owner_uid(),
-        shell: String(cString: CRsshBuildConfig_shell_path()),
-        sshd: String(cString: CRsshBuildConfig_sshd_path()),
-        sshdConfig: String(cString: CRsshBuildConfig_sshd_config_path()),
-        programs: checksumPaths(in: String(cString: CRsshBuildConfig_coreutils_dir())).adding(
-            gitPaths(git: String(cString: CRsshBuildConfig_git_path()))
-        ).adding([
-            .sftpServer: String(cString: CRsshBuildConfig_sftp_server_path()),
-            .scp: String(cString: CRsshBuildConfig_scp_path()),
-            .cvs: String(cString: CRsshBuildConfig_cvs_path()),
-            .rdist: String(cString: CRsshBuildConfig_rdist_path()),
-            .rdistd: String(cString: CRsshBuildConfig_rdistd_path()),
-            .rsync: String(cString: CRsshBuildConfig_rsync_path()),
-            .svnserve: String(cString: CRsshBuildConfig_svnserve_path()),
-            .borg: String(cString: CRsshBuildConfig_borg_path()),
-        ])
-    )
+    public static let compiledIn: ProgramPaths = {
+        var paths = ProgramPaths(
+            configFile: String(cString: CRsshBuildConfig_config_path()),
+            chrootHelper: String(cString: CRsshBuildConfig_chroot_helper_path()),
+            configOwner: CRsshBuildConfig_config_owner_uid(),
+            shell: String(cString: CRsshBuildConfig_shell_path()),
+            sshd: String(cString: CRsshBuildConfig_sshd_path()),
+            sshdConfig: String(cString: CRsshBuildConfig_sshd_config_path()),
+            programs: [:]
+        )
+        let coreutils = String(cString: CRsshBuildConfig_coreutils_dir())
+        for program in ServerProgram.checksums {
+            paths.programs[program.rawValue] = checksumPath(program, in: coreutils)
+        }
+        let git = String(cString: CRsshBuildConfig_git_path())
+        for program in ServerProgram.git { paths.programs[program.rawValue] = git }
+        let fixed: [(ServerProgram, UnsafePointer<CChar>)] = [
+            (.sftpServer, CRsshBuildConfig_sftp_server_path()), (.scp, CRsshBuildConfig_scp_path()),
+            (.cvs, CRsshBuildConfig_cvs_path()), (.rdist, CRsshBuildConfig_rdist_path()),
+            (.rdistd, CRsshBuildConfig_rdistd_path()), (.rsync, CRsshBuildConfig_rsync_path()),
+            (.svnserve, CRsshBuildConfig_svnserve_path()), (.borg, CRsshBuildConfig_borg_path()),
+        ]
+        for (program, path) in fixed { paths.programs[program.rawValue] = String(cString: path) }
+        return paths
+    }()
 
     /// The checksum programs' paths in the coreutils directory `directory`.
     public static func checksumPaths(in directory: String) -> [ServerProgram: String] {
         var result: [ServerProgram: String] = [:]
-        for program in ServerProgram.checksums { result[program] = directory + "/" + program.name }
+        for program in ServerProgram.checksums { result[program] = checksumPath(program, in: directory) }
         return result
+    }
+
+    private static func checksumPath(_ program: ServerProgram, in directory: String) -> String {
+        directory + "/" + program.name
     }
 
     /// git's server programs, each run by the one git binary `git` (`git upload-pack …`).
@@ -76,7 +90,7 @@ public struct ProgramPaths: Sendable, Equatable {
 
     /// The absolute path of `program`, or nil when it has none.
     public func path(of program: ServerProgram) -> String? {
-        programs[program]
+        programs[program.rawValue]
     }
 
     /// The program whose full path or basename is exactly `word`, as rssh's `check_command()` matches.
@@ -85,26 +99,26 @@ public struct ProgramPaths: Sendable, Equatable {
     /// directory, `/usr/bin/git-upload-pack`), never `git` alone (`CommandVetter` joins `git upload-pack`).
     public func program(named word: [UInt8]) -> ServerProgram? {
         for program in ServerProgram.allCases {
-            guard let path = programs[program], !path.isEmpty else { continue }
-            var full = Array(path.utf8)
-            if program.isGit {
-                let directory = full.lastIndex(of: UInt8(ascii: "/")).map { Array(full[...$0]) } ?? []
-                full = directory + Array(program.name.utf8)
-            }
-            if word == full { return program }
-            if let slash = full.lastIndex(of: UInt8(ascii: "/")), word == Array(full[(slash + 1)...]) {
-                return program
-            }
+            guard let path = programs[program.rawValue], !path.isEmpty else { continue }
+            let full = path.utf8
+            let nameStart = full.lastIndex(of: UInt8(ascii: "/")).map { full.index(after: $0) } ?? full.startIndex
+            let found =
+                program.isGit
+                ? Self.word(word, is: full[..<nameStart], program.name.utf8)
+                : Self.word(word, is: full[..<nameStart], full[nameStart...])
+            if found { return program }
         }
         return nil
     }
-}
 
-extension Dictionary where Key == ServerProgram, Value == String {
-    /// This table with `other`'s entries added (Embedded Swift has no `merging`).
-    fileprivate func adding(_ other: [ServerProgram: String]) -> [ServerProgram: String] {
-        var result = self
-        for (program, path) in other { result[program] = path }
-        return result
+    /// Whether `word` is `name` or `directory` followed by `name`.
+    private static func word<Name: Collection<UInt8>>(
+        _ word: [UInt8],
+        is directory: Substring.UTF8View,
+        _ name: Name
+    ) -> Bool {
+        if word.elementsEqual(name) { return true }
+        return word.count == directory.count + name.count && word.starts(with: directory)
+            && word[directory.count...].elementsEqual(name)
     }
 }

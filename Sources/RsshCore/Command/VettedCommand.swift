@@ -15,7 +15,16 @@ public struct VettedCommand: Sendable, Equatable {
 
     /// The executable's file name, for logs (`sftp-server`).
     public var programName: String {
-        program.isGit ? program.name : executable.split(separator: "/").last.map(String.init) ?? executable
+        if program.isGit { return program.name }
+        // The last non-empty `/`-separated component, found in the bytes (splitting the String would walk
+        // it Character by Character, on every session).
+        let slash = UInt8(ascii: "/")
+        let bytes = executable.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == slash { end = bytes.index(before: end) }
+        guard end > bytes.startIndex else { return executable }
+        let start = bytes[..<end].lastIndex(of: slash).map { bytes.index(after: $0) } ?? bytes.startIndex
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     /// Creates a vetted command.

@@ -34,14 +34,21 @@ public enum JailPath {
     }
 
     /// The components to check for `path`: `/`, then each prefix down to the path itself.
+    ///
+    /// Split at every `/` byte, as the kernel resolves it: a String split goes by Character, and a combining
+    /// mark after a `/` would join it to the component before, which would then never be checked.
     public static func components(of path: String) -> [String]? {
-        guard path.hasPrefix("/") else { return nil }
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        let bytes = Array(path.utf8)
+        guard bytes.first == slash else { return nil }
         var result = ["/"]
-        var current = ""
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            guard part != "." && part != ".." else { return nil }
-            current += "/" + part
-            result.append(current)
+        var current: [UInt8] = []
+        for part in bytes.split(separator: slash) {
+            guard !part.elementsEqual([dot]) && !part.elementsEqual([dot, dot]) else { return nil }
+            current.append(slash)
+            current += part
+            result.append(String(decoding: current, as: UTF8.self))
         }
         return result
     }

@@ -32,14 +32,17 @@ public enum ExecEnvironment {
         }
         // Python would import from ~/.local/lib/python3.*/site-packages, which the user can upload.
         if program == .borg { result.append(Array("PYTHONNOUSERSITE=1".utf8)) }
-        var seen: Set<[UInt8]> = []
+        // The names passed so far, a handful at most: a later duplicate is dropped.
+        var passed: [ArraySlice<UInt8>] = []
         for entry in inherited {
             guard let equals = entry.firstIndex(of: UInt8(ascii: "=")) else { continue }
-            let name = Array(entry[..<equals])
+            let name = entry[..<equals]
             let value = entry[(equals + 1)...]
-            let gitProtocol = program.isGit && name == Array("GIT_PROTOCOL".utf8) && isGitProtocol(value)
-            guard !seen.contains(name), gitProtocol || passes(name: name, value: value) else { continue }
-            seen.insert(name)
+            let gitProtocol = program.isGit && name.elementsEqual("GIT_PROTOCOL".utf8) && isGitProtocol(value)
+            guard gitProtocol || passes(name: name, value: value),
+                !passed.contains(where: { $0.elementsEqual(name) })
+            else { continue }
+            passed.append(name)
             result.append(entry)
         }
         return result
@@ -49,7 +52,7 @@ public enum ExecEnvironment {
     ///
     /// Compared as bytes: a variable name is not text to normalise (and String comparison would bring
     /// Unicode's tables into every session's start).
-    static func passes(name: [UInt8], value: ArraySlice<UInt8>) -> Bool {
+    static func passes(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>) -> Bool {
         guard value.count <= 256 else { return false }
         if name.elementsEqual("SSH_CLIENT".utf8) || name.elementsEqual("SSH_CONNECTION".utf8) {
             return value.allSatisfy { isHex($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") || $0 == 0x20 }
