@@ -38,11 +38,13 @@ public struct ConfigParser {
     private let file: String
     private let onlyUser: [UInt8]?
     private var config: Configuration
-    private var seenUsers: [String: Int] = [:]
-    /// Group names as bytes, as NSS tells groups apart.
+    /// User and group names as bytes, as NSS tells accounts and groups apart (and with no String hashing,
+    /// which every session's parse would pay for).
+    private var seenUsers = FirstNameTable<Int>()
     private var seenGroups = FirstNameTable<Int>()
-    private var seenProfiles: [String: Int] = [:]
-    private var lastSetting: [Keyword: Int] = [:]
+    private var seenProfiles = FirstNameTable<Int>()
+    /// The line of each global setting's last occurrence (a dozen keywords at most).
+    private var lastSetting: [(keyword: Keyword, line: Int)] = []
 
     private var lineNumber = 0
 
@@ -439,10 +441,12 @@ public struct ConfigParser {
     }
 
     private mutating func noteRepeat(_ keyword: Keyword, _ number: Int) {
-        if let previous = lastSetting[keyword] {
-            warn(number, "'\(keyword.rawValue)' already set on line \(previous); the last one wins")
+        if let index = lastSetting.firstIndex(where: { $0.keyword == keyword }) {
+            warn(number, "'\(keyword.rawValue)' already set on line \(lastSetting[index].line); the last one wins")
+            lastSetting[index].line = number
+        } else {
+            lastSetting.append((keyword, number))
         }
-        lastSetting[keyword] = number
     }
 
     private mutating func apply(_ keyword: Keyword, _ value: [UInt8], _ number: Int) throws(ConfigLexer.Failure) {
@@ -538,11 +542,10 @@ public struct ConfigParser {
         }
         if let onlyUser, nameBytes != onlyUser { return }
         let scope = ConfigDiagnostic.Scope.user(name)
-        if let previous = seenUsers[name] {
+        if let previous = seenUsers.insert(name, value: number) {
             warn(number, "user '\(name)' is already configured on line \(previous); this line is ignored", scope: scope)
             return
         }
-        seenUsers[name] = number
         if let entry = parseEntry(fields, name: name, kind: "user", number, scope: scope) { config.users.append(entry) }
     }
 
@@ -587,7 +590,7 @@ public struct ConfigParser {
             return
         }
         let scope = ConfigDiagnostic.Scope.profile(name)
-        if let previous = seenProfiles[name] {
+        if let previous = seenProfiles.insert(name, value: number) {
             error(
                 number,
                 "profile '\(name)' is already defined on line \(previous) (a profile is defined once)",
@@ -595,7 +598,6 @@ public struct ConfigParser {
             )
             return
         }
-        seenProfiles[name] = number
         if let entry = parseEntry(fields, name: name, kind: "profile", number, scope: scope) {
             config.profiles.append(entry)
         }
