@@ -5,8 +5,9 @@
 # rssh -> rssh_chroot_helper [-> recorder] -> sftp-server): system calls per process (strace -f -c and a
 # timed trace), user-space instructions of the shell up to its exec (callgrind), page faults (perf's
 # software counter; the kernel may stop counting at the exec of a setuid or file-capability image, so
-# compare chains of the same shape only) and peak RSS of each image. Everything lands in $PROFILE_OUT
-# (default /tmp/rssh-profile).
+# compare chains of the same shape only) and peak RSS of each image; then, with perf installed, the sampled
+# time of each process of the chrooted chain by class (own image, ld.so, libc, kernel, page faults). Everything
+# lands in $PROFILE_OUT (default /tmp/rssh-profile).
 set -uo pipefail
 NAME=profile
 USERS=(rsshprof rsshprof_jail)
@@ -70,6 +71,27 @@ if [ -n "$C_RSSH" ]; then
     chain c-jail rsshprof_jail "$C_RSSH"
 fi
 chain direct rsshprof /bin/sh
+
+# Sampled as root over the whole system, perf sees the setuid helper and the file-capability shell, audit
+# path included: callgrind runs a copy of the shell without the file capability, which skips that path.
+echo "== sampled time per chrooted chain, by process and class (perf record -a -g, cpu-clock at 20 kHz, µs)"
+if command -v perf >/dev/null && perf record -q -a -o /dev/null -- true >/dev/null 2>&1; then
+    CHAINS=${PROFILE_CHAINS:-300}
+    FREQUENCY=20000
+    for side in swift ${C_RSSH:+c}; do
+        shell=$RSSH
+        [ "$side" = c ] && shell=$C_RSSH
+        perf record -q -F "$FREQUENCY" -a -g -o "$OUT/$side.perf.data" -- setpriv --reuid="$(id -u rsshprof_jail)" \
+            --regid="$(id -g rsshprof_jail)" --init-groups bash -c \
+            'for _ in $(seq "$1"); do "$2" -c "$3" </dev/null >/dev/null 2>&1; done' _ "$CHAINS" "$shell" "$SFTP_SERVER" \
+            >/dev/null 2>&1
+        echo "$side ($CHAINS chains):"
+        perf script -i "$OUT/$side.perf.data" -F comm,ip,sym,dso 2>/dev/null \
+            | python3 "$(dirname "$0")/perf_stages.py" "$CHAINS" $((1000000 / FREQUENCY))
+    done
+else
+    echo "perf is not installed or may not sample (apt-get install linux-perf): skipped"
+fi
 
 echo "== peak RSS (KiB): refused path of the shell; helper failing at its final execve"
 echo "shell $(as_user rsshprof /usr/bin/time -f %M "$RSSH" -c "scp -t ." </dev/null 2>&1 >/dev/null | tail -1)"
