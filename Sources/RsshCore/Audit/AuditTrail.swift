@@ -187,7 +187,8 @@ public enum AuditTrail {
     ///
     /// The file is only a hint (it may be stale); the process's own status is what is trusted.
     private static func rootAuditdFromPidFile() -> Bool {
-        guard let text = readSmallFile("/run/auditd.pid"), let pid = firstWord(in: text[...]).flatMap(decimal), pid > 0
+        guard let text = readSmallFile("/run/auditd.pid"), let pid = firstWord(in: text[...]).flatMap(ByteScan.decimal),
+            pid > 0
         else { return false }
         return isRootAuditd(status: readSmallFile("/proc/\(pid)/status", limit: 4096))
     }
@@ -196,17 +197,17 @@ public enum AuditTrail {
     static func isRootAuditd(status text: [UInt8]?) -> Bool {
         guard let text else { return false }
         var named = false
-        var uid: UInt32?
+        var uid: UInt64?
         var rest = text[...]
         while !rest.isEmpty {
             let end = rest.firstIndex(of: 0x0A) ?? rest.endIndex
             let line = rest[..<end]
             rest = rest[(end == rest.endIndex ? end : end + 1)...]
-            if line.starts(with: "Name:".utf8) {
+            if ByteScan.hasPrefix(line, "Name:") {
                 named = firstWord(in: line.dropFirst(5))?.elementsEqual("auditd".utf8) ?? false
             }
-            if line.starts(with: "Uid:".utf8) {
-                uid = firstWord(in: line.dropFirst(4)).flatMap(decimal)
+            if ByteScan.hasPrefix(line, "Uid:") {
+                uid = firstWord(in: line.dropFirst(4)).flatMap(ByteScan.decimal)
             }
         }
         return named && uid == 0
@@ -216,17 +217,6 @@ public enum AuditTrail {
     private static func firstWord(in text: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
         guard let start = text.firstIndex(where: { !isBlank($0) }) else { return nil }
         return text[start...].prefix { !isBlank($0) }
-    }
-
-    /// The value of a decimal number of at most nine digits, else nil.
-    private static func decimal(_ digits: ArraySlice<UInt8>) -> UInt32? {
-        guard !digits.isEmpty, digits.count <= 9 else { return nil }
-        var value: UInt32 = 0
-        for digit in digits {
-            guard digit >= 0x30, digit <= 0x39 else { return nil }
-            value = value * 10 + UInt32(digit - 0x30)
-        }
-        return value
     }
 
     private static func rootProcessNamedAuditdExists() -> Bool {
