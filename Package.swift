@@ -24,15 +24,17 @@ let embeddedLibraryDirectory: String = {
         + triple
 }()
 
-/// libaudit and its libcap-ng as static archives for the privileged executables.
+/// libaudit as a static archive for the privileged executables.
 ///
-/// Loading and binding two shared libraries was a quarter of rssh's own start-up time (the .a files come
-/// with the -dev packages). Elsewhere, or without them, the shared library is linked.
+/// Loading and binding two shared libraries was a quarter of rssh's own start-up time (the .a file comes
+/// with libaudit-dev). Only libaudit's netlink objects are linked: rssh lays its records out itself, so
+/// neither libaudit's name tables nor libcap-ng are pulled in. Elsewhere, or without it, the shared library
+/// is linked.
 let staticAudit: [LinkerSetting] = {
     for directory in ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"] {
-        let archives = [directory + "/libaudit.a", directory + "/libcap-ng.a"]
-        if archives.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
-            return [.unsafeFlags(archives)]
+        let archive = directory + "/libaudit.a"
+        if FileManager.default.fileExists(atPath: archive) {
+            return [.unsafeFlags([archive])]
         }
     }
     return [.linkedLibrary("audit")]

@@ -92,6 +92,7 @@ static const mode_t CRsshLibc_S_IFMT = S_IFMT;
 static const mode_t CRsshLibc_S_IFREG = S_IFREG;
 static const mode_t CRsshLibc_S_IFDIR = S_IFDIR;
 static const mode_t CRsshLibc_S_IFLNK = S_IFLNK;
+static const mode_t CRsshLibc_S_IFCHR = S_IFCHR;
 static const mode_t CRsshLibc_S_IWUSR = S_IWUSR;
 static const mode_t CRsshLibc_S_IWGRP = S_IWGRP;
 static const mode_t CRsshLibc_S_IWOTH = S_IWOTH;

@@ -49,6 +49,10 @@ int CRsshShims_argc(void);
 /// argv as glibc passed it to the program's constructors; argv[argc] is NULL.
 char *const *CRsshShims_argv(void);
 
+/// libaudit's `audit_send`: one message of `type` to the kernel's audit and its acknowledgement. Returns the
+/// message's sequence number (> 0), or -errno.
+int CRsshShims_audit_send(int fd, int type, const void *data, unsigned int size);
+
 /// The kernel's audit status (AUDIT_GET): its `enabled` switch (0 off, 1 on, 2 locked on) and the pid of the
 /// audit daemon it has registered (0 none). Returns 0, or -errno (-EPERM without CAP_AUDIT_CONTROL, which
 /// only root has; rssh itself holds just CAP_AUDIT_WRITE).
@@ -231,7 +235,8 @@ int CRsshShims_receive_descriptor(int socket, int timeout_ms, unsigned char *tag
 int CRsshShims_memfd(const char *name);
 
 /// Gives back what a long-lived process dirtied on its way and no longer uses: free heap pages (malloc_trim)
-/// and the stack pages below the caller's frame, less a margin (libaudit's calls alone write 35 KiB of it).
+/// and the stack pages below the caller's frame, less a margin (libaudit's send and its acknowledgement
+/// alone write 18 KiB of it).
 /// Returns the number of stack pages released: none when called on a thread's stack.
 int CRsshShims_release_idle_memory(void);
 

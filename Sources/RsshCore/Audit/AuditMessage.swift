@@ -1,14 +1,14 @@
 /// Builds the text of an AUDIT_USER_CMD record for a decision.
 ///
-/// Every value that could carry user text goes through libaudit's `audit_encode_nv_string`, which quotes a
-/// plain value and hex-encodes one with spaces, quotes, `=`, control or non-ASCII bytes, so a command such
+/// Every value that could carry user text is encoded as libaudit's `audit_encode_nv_string` encodes it: quoted
+/// when it is plain, in hex when it holds a space, a quote, a control or a non-ASCII byte, so a command such
 /// as `scp -t . res=success` cannot forge a field; `ausearch -i` decodes them again.
 public enum AuditMessage {
-    /// The most command bytes put in one record: hex encoding doubles them, and libaudit cuts a message at
-    /// 8,970 bytes, which would drop the `res=` field that libaudit appends last.
+    /// The most command bytes put in one record: hex encoding doubles them, and a record is cut at 8,969
+    /// bytes as libaudit cuts it (`record`), which would drop the `res=` field appended last.
     public static let maximumCommandBytes = 2_048
 
-    /// The message for `decision` (libaudit appends comm, exe, hostname, addr, terminal and res).
+    /// The message for `decision` (`record` appends comm, exe, hostname, addr, terminal and res).
     public static func build(_ decision: Decision) -> String {
         let op = decision.allowed ? (decision.stage == .precheck ? "precheck" : "allow") : "deny"
         var fields = ["op=rssh-" + op]
@@ -63,16 +63,20 @@ public enum AuditMessage {
         }
     }
 
-    /// `name=value` as libaudit encodes untrusted values.
+    /// `name=value` as libaudit's `audit_encode_nv_string` writes an untrusted value.
     static func encode(_ name: String, _ value: [UInt8]) -> String {
-        // A C string cannot hold NUL; argv and config values never do, but cut defensively.
-        let bytes = value.prefix { $0 != 0 }
-        let encoded = CBytes.withCString(Array(bytes)) { value -> String? in
-            guard let result = system_audit_encode_nv_string(name, value, UInt32(bytes.count)) else { return nil }
-            defer { system_free(result) }
-            return String(cString: result)
+        // A C string cannot hold NUL, so libaudit never saw one; argv and config values never do, but cut as it would.
+        name + "=" + encoded(value.prefix { $0 != 0 })
+    }
+
+    /// A value as libaudit encodes it: quoted when every byte is printable ASCII other than `"`, otherwise
+    /// all of its bytes in upper-case hex, which `ausearch -i` decodes.
+    static func encoded(_ value: ArraySlice<UInt8>) -> String {
+        // libaudit's audit_value_needs_encoding: a quote, a byte up to 0x20 as a signed char (so every byte
+        // from 0x80 on too), or DEL.
+        if value.contains(where: { $0 == UInt8(ascii: "\"") || $0 <= 0x20 || $0 >= 0x7F }) {
+            return Printable.hex(value, uppercase: true)
         }
-        // Should libaudit fail (out of memory), fall back to hex, which is always safe.
-        return encoded ?? name + "=" + Printable.hex(bytes, uppercase: true)
+        return "\"" + String(decoding: value, as: UTF8.self) + "\""
     }
 }

@@ -264,13 +264,59 @@ public enum AuditTrail {
         let fd = system_audit_open()
         guard fd >= 0 else { return "audit_open: \(SystemError.current("audit_open").reason)" }
         defer { system_audit_close(fd) }
-        let status: Int32
-        if let address {
-            status = system_audit_log_user_comm_message(fd, message, comm, address, success)
-        } else {
-            status = system_audit_log_user_comm_message(fd, message, comm, nil, success)
+        var text = AuditMessage.record(message, trailer: trailer(comm: comm), address: address, success: success)
+        // libaudit sends the terminating NUL with the text.
+        text.append(0)
+        let sequence = text.withUnsafeBytes { bytes -> Int32 in
+            guard let base = bytes.baseAddress else { return -EINVAL }
+            return system_audit_send(fd, system_audit_user_cmd, base, bytes.count)
         }
-        guard status > 0 else { return "audit_log_user_comm_message: \(SystemError.current("audit_log").reason)" }
+        guard sequence > 0 else {
+            return "audit_send: \(SystemError(call: "audit_send", code: sequence < 0 ? -sequence : EIO).reason)"
+        }
+        return nil
+    }
+
+    /// This process's part of a record, found as libaudit finds it: the executable from `/proc/self/exe`, the
+    /// first terminal among descriptors 0 to 2 (a character device, under /dev/ unless it has one link), and
+    /// the host name only with a `pts`/`tty` terminal.
+    static func trailer(comm: String) -> AuditMessage.Trailer {
+        var trailer = AuditMessage.Trailer(comm: comm, executable: executablePath())
+        guard let path = terminalPath() else { return trailer }
+        let dev = Array("/dev/".utf8)
+        let shown = path.starts(with: dev) ? Array(path.dropFirst(dev.count)) : path
+        trailer.terminal = String(decoding: shown, as: UTF8.self)
+        if shown.starts(with: "pts".utf8) || shown.starts(with: "tty".utf8) || shown.starts(with: "/dev/tty".utf8) {
+            // libaudit ignores gethostname's result and keeps what the buffer holds, cut at 63 bytes.
+            var name = [CChar](repeating: 0, count: 64)
+            _ = system_gethostname(&name, name.count)
+            name[63] = 0
+            trailer.hostname = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        return trailer
+    }
+
+    /// The running executable's path, or nil when /proc cannot say.
+    private static func executablePath() -> [UInt8]? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = system_readlinkat(AT_FDCWD, "/proc/self/exe", &buffer, Int(PATH_MAX))
+        guard count >= 0 else { return nil }
+        return buffer.prefix(count).map { UInt8(bitPattern: $0) }
+    }
+
+    /// The first of descriptors 0, 1 and 2 that is a terminal with a name under 32 bytes, if that name is a
+    /// character device (libaudit's `check_ttyname`).
+    private static func terminalPath() -> [UInt8]? {
+        var name = [CChar](repeating: 0, count: 32)
+        for fd: Int32 in 0..<3 where system_ttyname(fd, &name, name.count) == 0 && name[0] != 0 {
+            let path = name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+            var info = stat()
+            guard CBytes.withCString(path, { system_lstat($0, &info) }) == 0,
+                info.st_mode & CRsshLibc_S_IFMT == CRsshLibc_S_IFCHR,
+                info.st_nlink <= 1 || path.starts(with: "/dev/".utf8)
+            else { return nil }
+            return path
+        }
         return nil
     }
 

@@ -130,7 +130,7 @@ public struct SessionRecord: Sendable, Equatable {
         return line + tail
     }
 
-    /// The audit message (libaudit appends comm, exe, hostname, addr, terminal and res).
+    /// The audit message (`AuditMessage.record` appends comm, exe, hostname, addr, terminal and res).
     public var auditMessage: String {
         var fields = ["op=rssh-session-end", "session=" + AuditMessage.token(id)]
         fields.append(AuditMessage.encode("acct", Array(user.utf8)))

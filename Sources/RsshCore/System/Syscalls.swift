@@ -243,24 +243,24 @@ internal func system_audit_open() -> Int32 { audit_open() }
 
 internal func system_audit_close(_ fd: Int32) { audit_close(fd) }
 
-internal func system_audit_log_user_comm_message(
-    _ fd: Int32,
-    _ message: UnsafePointer<CChar>,
-    _ comm: UnsafePointer<CChar>,
-    _ address: UnsafePointer<CChar>?,
-    _ success: Bool
-) -> Int32 {
-    audit_log_user_comm_message(fd, Int32(AUDIT_USER_CMD), message, comm, nil, address, nil, success ? 1 : 0)
+/// libaudit's `audit_send`: one netlink message of `type` to the kernel's audit, then its acknowledgement.
+///
+/// Returns the message's sequence number (> 0) once the kernel acknowledged it, or -errno.
+internal func system_audit_send(_ fd: Int32, _ type: Int32, _ data: UnsafeRawPointer, _ size: Int) -> Int32 {
+    CRsshShims_audit_send(fd, type, data, UInt32(size))
 }
 
-internal func system_audit_encode_nv_string(
-    _ name: UnsafePointer<CChar>,
-    _ value: UnsafePointer<CChar>,
-    _ length: UInt32
-)
-    -> UnsafeMutablePointer<CChar>?
-{
-    audit_encode_nv_string(name, value, length)
+/// The audit message type of a user command record (AUDIT_USER_CMD).
+internal let system_audit_user_cmd = Int32(AUDIT_USER_CMD)
+
+/// ttyname_r(3).
+internal func system_ttyname(_ fd: Int32, _ buffer: UnsafeMutablePointer<CChar>, _ size: Int) -> Int32 {
+    ttyname_r(fd, buffer, size)
+}
+
+/// gethostname(2).
+internal func system_gethostname(_ buffer: UnsafeMutablePointer<CChar>, _ size: Int) -> Int32 {
+    gethostname(buffer, size)
 }
 
 internal func system_free(_ pointer: UnsafeMutableRawPointer?) { free(pointer) }

@@ -105,9 +105,9 @@ public struct TransferRecord: Equatable, Sendable {
         return line
     }
 
-    /// The text of the AUDIT_USER_CMD record (libaudit appends comm, exe, hostname, addr, terminal and res,
-    /// which follows `result`): the path, target and reason encoded by libaudit's `audit_encode_nv_string`, so a
-    /// file named `x res=success` cannot forge a field.
+    /// The text of the AUDIT_USER_CMD record (`AuditMessage.record` appends comm, exe, hostname, addr, terminal
+    /// and res, which follows `result`): the path, target and reason encoded as libaudit's
+    /// `audit_encode_nv_string` encodes them, so a file named `x res=success` cannot forge a field.
     /// - Parameters:
     ///   - session: the session id, as the session's start and end records carry it.
     ///   - user: the session's user (`acct=`, as the session-end record has it; nil: none).
