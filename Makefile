@@ -80,7 +80,7 @@ BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
 	-Xcc '-DRSSH_LANDLOCK_SIMULATION_PATH="$(FIXTURE)/no-landlock"'
 
 # Debian packages: to build, to run, and for the test suites.
-DEPS_BUILD = pkg-config libaudit-dev libcap-ng-dev libcap2-bin binutils
+DEPS_BUILD = pkg-config libaudit-dev libcap2-bin binutils
 DEPS_RUN   = openssh-server openssh-client openssh-sftp-server rsync
 DEPS_TEST  = mandoc cvs python3-paramiko rsyslog auditd util-linux procps
 # Only for make e2e-ldap; Tests/EndToEnd/ldap.sh installs them (preseeded, services left disabled).
