@@ -1,4 +1,5 @@
 import CAudit
+import Foundation
 import Glibc
 import Testing
 
@@ -77,5 +78,11 @@ struct AuditRecordTests {
         let text = AuditMessage.record(message, trailer: trailer, address: nil, success: true)
         #expect(text.count == 8_969)
         #expect(text.allSatisfy { $0 == UInt8(ascii: "m") })
+    }
+
+    @Test func theExecutableIsThisProcesssImage() throws {
+        let image = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        #expect(AuditTrail.trailer(comm: "t").executable == Array(image.utf8))
+        #expect(AuditTrail.trailer(comm: "t").comm == "t")
     }
 }

@@ -264,6 +264,9 @@ public enum AuditTrail {
         let fd = system_audit_open()
         guard fd >= 0 else { return "audit_open: \(SystemError.current("audit_open").reason)" }
         defer { system_audit_close(fd) }
+        // Sent as libaudit's audit_send_user_message sends it, except that every refusal is reported: libaudit
+        // returns 0 for ECONNREFUSED (a kernel without audit) and for EPERM without CAP_AUDIT_WRITE, and retries
+        // EINVAL as the older AUDIT_USER type (kernels before AUDIT_USER_CMD, 2.6.x).
         var text = AuditMessage.record(message, trailer: trailer(comm: comm), address: address, success: success)
         // libaudit sends the terminating NUL with the text.
         text.append(0)
@@ -281,7 +284,7 @@ public enum AuditTrail {
     /// first terminal among descriptors 0 to 2 (a character device, under /dev/ unless it has one link), and
     /// the host name only with a `pts`/`tty` terminal.
     static func trailer(comm: String) -> AuditMessage.Trailer {
-        var trailer = AuditMessage.Trailer(comm: comm, executable: executablePath())
+        var trailer = AuditMessage.Trailer(comm: comm, executable: executable)
         guard let path = terminalPath() else { return trailer }
         let dev = Array("/dev/".utf8)
         let shown = path.starts(with: dev) ? Array(path.dropFirst(dev.count)) : path
@@ -295,6 +298,12 @@ public enum AuditTrail {
         }
         return trailer
     }
+
+    /// The running executable's path, read at the first record and kept, as libaudit keeps it.
+    ///
+    /// Kept, not read again: a supervised session outlives a package upgrade, after which the link reads
+    /// `… (deleted)` and its end record would no longer name the installed rssh (`rsshctl last` matches `exe=`).
+    private static let executable = executablePath()
 
     /// The running executable's path, or nil when /proc cannot say.
     private static func executablePath() -> [UInt8]? {
