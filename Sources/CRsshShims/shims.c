@@ -152,10 +152,10 @@ int CRsshShims_audit_status(int *enabled, int *pid) {
         return -errno;
     }
     // audit_request_status's own request, without the libaudit object that holds it (and its name tables).
-    if (audit_send(fd, AUDIT_GET, NULL, 0) <= 0) {
-        int error = errno ? errno : EIO;
+    int sent = audit_send(fd, AUDIT_GET, NULL, 0);
+    if (sent <= 0) {
         audit_close(fd);
-        return -error;
+        return sent < 0 ? sent : -EIO;
     }
     // The kernel answers with an ACK (already consumed by libaudit) and then the status; skip anything else.
     for (int attempt = 0; attempt < 8; attempt++) {
