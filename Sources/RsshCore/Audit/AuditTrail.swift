@@ -165,7 +165,7 @@ public enum AuditTrail {
     static func bootedWithoutAudit(commandLine: [UInt8]?) -> Bool {
         guard let commandLine else { return false }
         return words(in: commandLine[...]).contains {
-            $0.elementsEqual("audit=0".utf8) || $0.elementsEqual("audit=off".utf8)
+            ByteScan.equals($0, "audit=0") || ByteScan.equals($0, "audit=off")
         }
     }
 
@@ -204,7 +204,7 @@ public enum AuditTrail {
             let line = rest[..<end]
             rest = rest[(end == rest.endIndex ? end : end + 1)...]
             if ByteScan.hasPrefix(line, "Name:") {
-                named = firstWord(in: line.dropFirst(5))?.elementsEqual("auditd".utf8) ?? false
+                named = firstWord(in: line.dropFirst(5)).map { ByteScan.equals($0, "auditd") } ?? false
             }
             if ByteScan.hasPrefix(line, "Uid:") {
                 uid = firstWord(in: line.dropFirst(4)).flatMap(ByteScan.decimal)
@@ -228,7 +228,7 @@ public enum AuditTrail {
             }
             guard let first = name.utf8.first, first >= 0x31, first <= 0x39 else { continue }
             guard let comm = readSmallFile("/proc/\(name)/comm"),
-                firstWord(in: comm[...])?.elementsEqual("auditd".utf8) == true
+                firstWord(in: comm[...]).map({ ByteScan.equals($0, "auditd") }) == true
             else { continue }
             if isRootAuditd(status: readSmallFile("/proc/\(name)/status", limit: 4096)) { return true }
         }

@@ -38,7 +38,7 @@ public enum ExecEnvironment {
             guard let equals = entry.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let name = entry[..<equals]
             let value = entry[(equals + 1)...]
-            let gitProtocol = program.isGit && name.elementsEqual("GIT_PROTOCOL".utf8) && isGitProtocol(value)
+            let gitProtocol = program.isGit && ByteScan.equals(name, "GIT_PROTOCOL") && isGitProtocol(value)
             guard gitProtocol || passes(name: name, value: value),
                 !passed.contains(where: { $0.elementsEqual(name) })
             else { continue }
@@ -54,19 +54,19 @@ public enum ExecEnvironment {
     /// Unicode's tables into every session's start).
     static func passes(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>) -> Bool {
         guard value.count <= 256 else { return false }
-        if name.elementsEqual("SSH_CLIENT".utf8) || name.elementsEqual("SSH_CONNECTION".utf8) {
+        if ByteScan.equals(name, "SSH_CLIENT") || ByteScan.equals(name, "SSH_CONNECTION") {
             return value.allSatisfy { isHex($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") || $0 == 0x20 }
         }
-        if name.elementsEqual("SSH_TTY".utf8) {
+        if ByteScan.equals(name, "SSH_TTY") {
             return value.starts(with: "/dev/".utf8) && !contains(value, "..") && value.allSatisfy(isPathByte)
         }
-        if name.elementsEqual("TZ".utf8) {
+        if ByteScan.equals(name, "TZ") {
             return !value.isEmpty && !contains(value, "..")
                 && value.allSatisfy { isPathByte($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") }
         }
         let locale =
-            name.elementsEqual("LANG".utf8)
-            || (name.starts(with: "LC_".utf8) && name.count > 3
+            ByteScan.equals(name, "LANG")
+            || (ByteScan.hasPrefix(name, "LC_") && name.count > 3
                 && name.dropFirst(3).allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
         guard locale else { return false }
         return !value.isEmpty && value.count <= 64

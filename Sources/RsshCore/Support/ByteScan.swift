@@ -1,5 +1,13 @@
-/// Small byte-string scans shared by the transfer log parsers (no Foundation, no allocation beyond results).
+/// Small byte-string scans against literals (no Foundation, no allocation beyond results).
+///
+/// A literal is a `StaticString`, read as the bytes it is: comparing with a `String`'s `utf8` view walks that
+/// view element by element, which was most of the cost of vetting the environment on every session (issue 22).
 enum ByteScan {
+    /// Whether `bytes` is exactly `literal`.
+    static func equals(_ bytes: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+        bytes.count == literal.utf8CodeUnitCount && hasPrefix(bytes, literal)
+    }
+
     /// Whether `bytes` starts with `prefix`.
     static func hasPrefix(_ bytes: ArraySlice<UInt8>, _ prefix: StaticString) -> Bool {
         let count = prefix.utf8CodeUnitCount
