@@ -48,7 +48,8 @@ struct AuditHonestyTests {
         ("audit=off", true),
         ("root=/dev/sda1 audit=1", false),
         ("root=/dev/sda1 audit_backlog_limit=0", false),
-        ("xaudit=0", false),
+        ("xaudit=0", false), ("quiet\taudit=0", true), ("audit=0x  audit=1\n", false), ("", false), ("  \n", false),
+        ("root=/dev/sda1  audit=off\n", true),
     ])
     func aKernelBootedWithoutAuditIsRecognised(_ line: String, _ off: Bool) {
         #expect(AuditTrail.bootedWithoutAudit(commandLine: Array(line.utf8)) == off)

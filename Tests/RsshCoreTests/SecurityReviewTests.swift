@@ -192,7 +192,8 @@ struct RecordTests {
         ("Name:\tauditd\nUid:\t1000\t1000\t1000\t1000\n", false),
         ("Name:\tsleep\nUid:\t0\t0\t0\t0\n", false), ("Uid:\t0\t0\t0\t0\n", false),
         ("Name:\tauditdx\nUid:\t0\t0\t0\t0\n", false), ("Name:\tauditd\nUid:\t0x0\t0\t0\t0\n", false),
-        ("Name:\tauditd\nUid:\t\n", false),
+        ("Name:\tauditd\nUid:\t\n", false), ("Uid:\t0\t0\t0\t0\nName:\tauditd\n", false),
+        ("Name:\tauditd\nUid:\t1000\t0\t0\t0\nUid:\t0\t0\t0\t0\n", false),
     ])
     func onlyARootProcessNamedAuditdCounts(_ status: String, _ counts: Bool) {
         #expect(AuditTrail.isRootAuditd(status: Array(status.utf8)) == counts)

@@ -164,14 +164,12 @@ public enum AuditTrail {
     /// them Character by Character was the largest share of its own code's time (perf, issue 22).
     static func bootedWithoutAudit(commandLine: [UInt8]?) -> Bool {
         guard let commandLine else { return false }
-        return words(in: commandLine[...]).contains {
-            ByteScan.equals($0, "audit=0") || ByteScan.equals($0, "audit=off")
+        var rest = commandLine[...]
+        while let word = firstWord(in: rest) {
+            if ByteScan.equals(word, "audit=0") || ByteScan.equals(word, "audit=off") { return true }
+            rest = rest[word.endIndex...]
         }
-    }
-
-    /// The blank-separated words of `text`.
-    private static func words(in text: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-        text.split(whereSeparator: isBlank)
+        return false
     }
 
     /// Space, tab or newline.
@@ -194,10 +192,12 @@ public enum AuditTrail {
     }
 
     /// Whether a /proc/PID/status text is that of a process named auditd with real uid 0.
+    ///
+    /// The kernel writes `Name:` first and `Uid:` a few lines later: the scan ends at `Uid:`, before the
+    /// memory and signal lines that make up most of the text.
     static func isRootAuditd(status text: [UInt8]?) -> Bool {
         guard let text else { return false }
         var named = false
-        var uid: UInt64?
         var rest = text[...]
         while !rest.isEmpty {
             let end = rest.firstIndex(of: 0x0A) ?? rest.endIndex
@@ -207,10 +207,10 @@ public enum AuditTrail {
                 named = firstWord(in: line.dropFirst(5)).map { ByteScan.equals($0, "auditd") } ?? false
             }
             if ByteScan.hasPrefix(line, "Uid:") {
-                uid = firstWord(in: line.dropFirst(4)).flatMap(ByteScan.decimal)
+                return named && firstWord(in: line.dropFirst(4)).flatMap(ByteScan.decimal) == 0
             }
         }
-        return named && uid == 0
+        return false
     }
 
     /// The first blank-separated word of `text`.
