@@ -53,6 +53,19 @@ struct CommandSplitterTests {
         #expect(throws: CommandError.tooLong(line.utf8.count)) { try CommandSplitter.split(Array(line.utf8)) }
     }
 
+    /// A line near the length limit as one unquoted word, and with a quoted glob character in it: each byte lands
+    /// once in the text and once (escaped where quoted) in the pattern.
+    @Test func aWordNearTheLengthLimitIsKeptWhole() throws {
+        let body = String(repeating: "a", count: CommandSplitter.maximumLength - 20)
+        let words = try CommandSplitter.split(Array(("scp -f " + body).utf8))
+        #expect(words.count == 3)
+        #expect(words.last?.text == Array(body.utf8))
+        #expect(words.last?.isPlain == true)
+        let globbed = try CommandSplitter.split(Array(("scp -f " + body + "'*'x*").utf8))
+        #expect(globbed.last?.text == Array((body + "*x*").utf8))
+        #expect(globbed.last?.globPattern == Array((body + "\\*x*").utf8))
+    }
+
     @Test func tooManyWordsIsRejected() {
         let line = "scp -f" + String(repeating: " a", count: CommandSplitter.maximumWords)
         #expect(throws: CommandError.self) { try CommandSplitter.split(Array(line.utf8)) }

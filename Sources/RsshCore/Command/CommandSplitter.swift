@@ -64,7 +64,10 @@ public enum CommandSplitter {
             }
             if isControl(byte) { throw .controlCharacter(offset: index, byte: byte) }
             let atWordStart = current == nil
+            // Moved out, not copied: with `current` still holding the word's buffers, every append below copied
+            // the whole word first (a 60 KB unquoted word took a second of CPU, quadratic in its length).
             var word = current ?? Builder()
+            current = nil
             switch byte {
             case UInt8(ascii: "'"):
                 let open = index
