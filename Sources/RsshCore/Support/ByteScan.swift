@@ -1,4 +1,5 @@
-/// Small byte-string scans against literals (no Foundation, no allocation beyond results).
+/// Small byte-string scans: comparisons with literals, decimal numbers (no Foundation, no allocation beyond
+/// results).
 ///
 /// A literal is a `StaticString`, read as the bytes it is: comparing with a `String`'s `utf8` view walks that
 /// view element by element, which was most of the cost of vetting the environment on every session (issue 22).
