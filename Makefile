@@ -54,6 +54,7 @@ define path_flags
 -Xcc '-DRSSH_COREUTILS_DIR="$(11)"' \
 -Xcc '-DRSSH_BORG_PATH="$(12)"' \
 -Xcc '-DRSSH_GIT_PATH="$(13)"' \
+-Xcc '-DRSSH_REPORT_PATH="$(14)"' \
 -Xcc '-DRSSH_VERSION="$(VERSION)"'
 endef
 
@@ -66,16 +67,18 @@ endef
 # directory without the Embedded stdlib), built into .build. rsshctl is ordinary Swift with the static
 # runtime, built in its own scratch path.
 RELEASE_FLAGS = -c release --disable-local-rpath \
-	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE),$(BINDIR)/rssh,$(COREUTILS_DIR),$(BORG),$(GIT)) \
+	$(call path_flags,$(SYSCONFDIR)/rssh.conf,$(LIBEXECDIR)/rssh_chroot_helper,$(SFTP_SERVER),$(SCP),$(RSYNC),$(CVS),$(RDIST),$(RDISTD),$(SVNSERVE),$(BINDIR)/rssh,$(COREUTILS_DIR),$(BORG),$(GIT),$(LIBEXECDIR)/rssh_report) \
 	$(call sshd_flags,$(SSHD),$(SSHD_CONFIG))
 ADMIN_FLAGS = $(RELEASE_FLAGS) --static-swift-stdlib --scratch-path $(CURDIR)/.build-admin -Xlinker -z -Xlinker now
 PRIVILEGED = rssh rssh_chroot_helper
+# Embedded Swift, hardened and checked like them: the privileged two and what rssh -v runs.
+EMBEDDED = $(PRIVILEGED) rssh_report
 
 # The black-box build: the same sources, compiled-in paths pointing at stub programs in a test folder.
 BLACKBOX   := $(CURDIR)/.build-blackbox
 FIXTURE    := $(BLACKBOX)/fixture
 BLACKBOX_FLAGS = -c release --disable-local-rpath --scratch-path $(BLACKBOX) \
-	$(call path_flags,$(FIXTURE)/rssh.conf,$(FIXTURE)/rssh_chroot_helper,$(FIXTURE)/bin/sftp-server,$(FIXTURE)/bin/scp,$(FIXTURE)/bin/rsync,$(FIXTURE)/bin/cvs,$(FIXTURE)/bin/rdist,$(FIXTURE)/bin/rdistd,$(FIXTURE)/bin/svnserve,$(FIXTURE)/rssh,$(FIXTURE)/bin,$(FIXTURE)/bin/borg,$(FIXTURE)/bin/git) \
+	$(call path_flags,$(FIXTURE)/rssh.conf,$(FIXTURE)/rssh_chroot_helper,$(FIXTURE)/bin/sftp-server,$(FIXTURE)/bin/scp,$(FIXTURE)/bin/rsync,$(FIXTURE)/bin/cvs,$(FIXTURE)/bin/rdist,$(FIXTURE)/bin/rdistd,$(FIXTURE)/bin/svnserve,$(FIXTURE)/rssh,$(FIXTURE)/bin,$(FIXTURE)/bin/borg,$(FIXTURE)/bin/git,$(FIXTURE)/rssh_report) \
 	$(call sshd_flags,$(FIXTURE)/bin/sshd,$(FIXTURE)/sshd_config) -Xcc -DRSSH_CONFIG_OWNER_UID=$(shell id -u) \
 	-Xcc '-DRSSH_LANDLOCK_SIMULATION_PATH="$(FIXTURE)/no-landlock"'
 
@@ -91,10 +94,10 @@ DEPS_LDAP  = slapd ldap-utils libnss-ldapd nslcd gcc
 all: build
 
 build:
-	@for p in $(PRIVILEGED); do $(SWIFT) build $(RELEASE_FLAGS) --product $$p || exit 1; done
+	@for p in $(EMBEDDED); do $(SWIFT) build $(RELEASE_FLAGS) --product $$p || exit 1; done
 	$(SWIFT) build $(ADMIN_FLAGS) --product rsshctl
-	@bash Tests/Hardening/check-binaries.sh $(addprefix "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"/,$(PRIVILEGED))
-	@echo "built: $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/{rssh,rssh_chroot_helper} (Embedded Swift), $$($(SWIFT) build $(ADMIN_FLAGS) --show-bin-path)/rsshctl"
+	@bash Tests/Hardening/check-binaries.sh $(addprefix "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"/,$(EMBEDDED))
+	@echo "built: $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/{rssh,rssh_chroot_helper,rssh_report} (Embedded Swift), $$($(SWIFT) build $(ADMIN_FLAGS) --show-bin-path)/rsshctl"
 
 deps:
 	@if [ "$$(id -u)" -ne 0 ]; then echo "deps: not root, skipping Debian packages ($(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST))"; exit 0; fi; \
@@ -119,6 +122,7 @@ install-files:
 	else echo "NOTE: not root or no setcap: rssh will not write audit records (see rssh -v)"; fi; \
 	install -m 755 "$$admin/rsshctl" $(DESTDIR)$(SBINDIR)/rsshctl; \
 	install -m 4755 -s $(if $(filter 0,$(shell id -u)),-o root -g root,) "$$bin/rssh_chroot_helper" $(DESTDIR)$(LIBEXECDIR)/rssh_chroot_helper; \
+	install -m 755 -s "$$bin/rssh_report" $(DESTDIR)$(LIBEXECDIR)/rssh_report; \
 	install -m 644 Man/rssh.1 $(DESTDIR)$(MANDIR)/man1/rssh.1; \
 	install -m 644 Man/rssh.conf.5 $(DESTDIR)$(MANDIR)/man5/rssh.conf.5; \
 	install -m 644 Man/rssh_chroot_helper.8 Man/rsshctl.8 $(DESTDIR)$(MANDIR)/man8/; \
@@ -158,8 +162,10 @@ modes:
 	python3 Tests/Modes/sftp_appendonly.py
 
 blackbox-build:
-	@for p in $(PRIVILEGED) rssh-probe-embedded; do $(SWIFT) build $(BLACKBOX_FLAGS) --product $$p || exit 1; done
-	@bash Tests/Hardening/check-binaries.sh $(addprefix "$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)"/,$(PRIVILEGED))
+	@for p in $(EMBEDDED) rssh-probe-embedded; do $(SWIFT) build $(BLACKBOX_FLAGS) --product $$p || exit 1; done
+	@bash Tests/Hardening/check-binaries.sh $(addprefix "$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)"/,$(EMBEDDED))
+	@# rssh -v runs the report from the fixture, where the build config says it is.
+	@mkdir -p $(FIXTURE) && cp "$$($(SWIFT) build $(BLACKBOX_FLAGS) --show-bin-path)/rssh_report" $(FIXTURE)/rssh_report
 
 blackbox: blackbox-build
 	$(SWIFT) build --product rsshctl

@@ -65,6 +65,7 @@ let package = Package(
     products: [
         .executable(name: "rssh", targets: ["rssh"]),
         .executable(name: "rssh_chroot_helper", targets: ["rssh_chroot_helper"]),
+        .executable(name: "rssh_report", targets: ["rssh_report"]),
         .executable(name: "rsshctl", targets: ["rsshctl"]),
         .executable(name: "rssh-probe", targets: ["rssh-probe"]),
         .executable(name: "rssh-probe-embedded", targets: ["rssh-probe-embedded"]),
@@ -103,6 +104,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "rssh_chroot_helper",
+            dependencies: ["RsshCoreEmbedded", "CRsshEmbeddedSupport"],
+            swiftSettings: embeddedSwift,
+            linkerSettings: embeddedExecutableLink
+        ),
+        // What `rssh -v` runs: the report's code kept out of the session's image.
+        .executableTarget(
+            name: "rssh_report",
             dependencies: ["RsshCoreEmbedded", "CRsshEmbeddedSupport"],
             swiftSettings: embeddedSwift,
             linkerSettings: embeddedExecutableLink

@@ -59,7 +59,7 @@ mkdir -p "$ROOT" "$WORK/debian"
 
 # 3. Debian policy on the staged tree: stripped binaries, compressed man pages, copyright, changelog,
 # lintian overrides. No setcap here: dpkg does not carry file capabilities, the postinst sets it.
-BINARIES=("$ROOT/usr/bin/rssh" "$ROOT/usr/lib/rssh/rssh_chroot_helper" "$ROOT/usr/sbin/rsshctl")
+BINARIES=("$ROOT/usr/bin/rssh" "$ROOT/usr/lib/rssh/rssh_chroot_helper" "$ROOT/usr/lib/rssh/rssh_report" "$ROOT/usr/sbin/rsshctl")
 for f in "${BINARIES[@]}"; do
     [ -f "$f" ] || die "make install-files did not install ${f#"$ROOT"}"
     case " ${DEB_BUILD_OPTIONS:-} " in
@@ -78,7 +78,7 @@ install -D -m 644 "$PKG/lintian-overrides" "$ROOT/usr/share/lintian/overrides/rs
 # Fail closed on the modes the package promises (dpkg-deb records them as staged).
 mode() { stat -c '%a' "$1"; }
 [ "$(mode "$ROOT/usr/lib/rssh/rssh_chroot_helper")" = 4755 ] || die "helper is not 4755 in the staging root"
-for f in usr/bin/rssh usr/sbin/rsshctl; do [ "$(mode "$ROOT/$f")" = 755 ] || die "/$f is not 755 in the staging root"; done
+for f in usr/bin/rssh usr/lib/rssh/rssh_report usr/sbin/rsshctl; do [ "$(mode "$ROOT/$f")" = 755 ] || die "/$f is not 755 in the staging root"; done
 [ "$(mode "$ROOT/etc/rssh.conf")" = 644 ] || die "/etc/rssh.conf is not 644"
 # A fresh install must lock everyone out: no allow* keyword and no user line may be active.
 if grep -Eq '^[[:space:]]*(allow[a-z]+|user[[:space:]]*=)' "$ROOT/etc/rssh.conf"; then

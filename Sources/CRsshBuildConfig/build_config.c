@@ -7,6 +7,9 @@
 #ifndef RSSH_CHROOT_HELPER_PATH
 #define RSSH_CHROOT_HELPER_PATH "/usr/local/libexec/rssh_chroot_helper"
 #endif
+#ifndef RSSH_REPORT_PATH
+#define RSSH_REPORT_PATH "/usr/local/libexec/rssh_report"
+#endif
 #ifndef RSSH_SHELL_PATH
 #define RSSH_SHELL_PATH "/usr/local/bin/rssh"
 #endif
@@ -58,6 +61,7 @@
 
 const char *CRsshBuildConfig_config_path(void) { return RSSH_CONFIG_PATH; }
 const char *CRsshBuildConfig_chroot_helper_path(void) { return RSSH_CHROOT_HELPER_PATH; }
+const char *CRsshBuildConfig_report_path(void) { return RSSH_REPORT_PATH; }
 const char *CRsshBuildConfig_shell_path(void) { return RSSH_SHELL_PATH; }
 const char *CRsshBuildConfig_scp_path(void) { return RSSH_SCP_PATH; }
 const char *CRsshBuildConfig_sftp_server_path(void) { return RSSH_SFTP_SERVER_PATH; }

@@ -126,7 +126,8 @@ else fail "apt-get install: $PACKAGE $DEB_VERSION is installed" "$(dpkg -l "$PAC
 
 packaged_files() {
     modes_are "$BIN" "755 root:root" && modes_are "$HELPER_PATH" "4755 root:root" \
-        && modes_are /usr/sbin/rsshctl "755 root:root" && modes_are "$CONF" "644 root:root" || return 1
+        && modes_are /usr/lib/rssh/rssh_report "755 root:root" && modes_are /usr/sbin/rsshctl "755 root:root" \
+        && modes_are "$CONF" "644 root:root" || return 1
     local f
     for f in /usr/share/man/man1/rssh.1.gz /usr/share/man/man5/rssh.conf.5.gz /usr/share/man/man8/rssh_chroot_helper.8.gz \
         /usr/share/man/man8/rsshctl.8.gz /usr/share/doc/rssh/copyright /usr/share/doc/rssh/changelog.Debian.gz \
@@ -137,7 +138,7 @@ packaged_files() {
     cmp "$CONF" /usr/share/doc/rssh/examples/rssh.conf || return 1
     dpkg-query -W -f='${Conffiles}\n' "$PACKAGE" | grep -q "^ $CONF " || { echo "$CONF is not a conffile"; return 1; }
 }
-check "files: rssh, rsshctl 755, helper 4755 root:root, conffile /etc/rssh.conf, man pages, docs and examples" packaged_files
+check "files: rssh, the report, rsshctl 755, helper 4755 root:root, conffile /etc/rssh.conf, man pages, docs and examples" packaged_files
 check "postinst: $BIN is listed in /etc/shells" grep -qx "$BIN" /etc/shells
 check "postinst: $BIN has cap_audit_write (getcap)" has_cap
 # 2: rssh.conf is fine, but the host's sshd configuration bypasses or weakens rssh (Debian's default does).

@@ -95,6 +95,23 @@ struct LoginShellBlackBoxTests {
         #expect(broken.stdout.contains("rssh.conf:2: error: invalid umask '8'"))
     }
 
+    /// The report is a program of its own (kept out of the session's image): without it `rssh -v` says so and
+    /// fails, and a session does not need it.
+    @Test func versionWithoutTheReportProgramFailsAndSaysWhy() throws {
+        try BlackBox.writeConfig("allowscp\n")
+        let fixture = try #require(BlackBox.fixture)
+        let report = fixture + "/rssh_report"
+        try FileManager.default.moveItem(atPath: report, toPath: report + ".away")
+        defer { try? FileManager.default.moveItem(atPath: report + ".away", toPath: report) }
+        let version = try BlackBox.run(["-v"])
+        #expect(version.status == 1)
+        #expect(version.stdout.isEmpty)
+        #expect(version.stderr == "rssh: cannot run the report program: execve(\(report)): No such file or directory\n")
+        let session = try BlackBox.run(["-c", "scp -t ."])
+        #expect(session.status == 7)
+        #expect(session.values("ran") == [fixture + "/bin/scp"])
+    }
+
     @Test func remoteGlobExpandsInTheWorkingDirectory() throws {
         try BlackBox.writeConfig("allowscp\n")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rssh-bb-\(getpid())").path

@@ -8,6 +8,8 @@
 const char *CRsshBuildConfig_config_path(void);
 /// The compiled-in path of the setuid chroot helper.
 const char *CRsshBuildConfig_chroot_helper_path(void);
+/// The compiled-in path of the program `rssh -v` runs (the report is kept out of the session's image).
+const char *CRsshBuildConfig_report_path(void);
 /// The installed path of the rssh login shell (the helper serves only accounts whose shell it is).
 const char *CRsshBuildConfig_shell_path(void);
 /// The compiled-in path of scp.

@@ -67,6 +67,9 @@ public struct ProgramPaths: Sendable, Equatable {
         return paths
     }()
 
+    /// The program `rssh -v` runs (the report, kept out of the session's image).
+    public static var versionReport: String { String(cString: CRsshBuildConfig_report_path()) }
+
     /// The checksum programs' paths in the coreutils directory `directory`.
     public static func checksumPaths(in directory: String) -> [ServerProgram: String] {
         var result: [ServerProgram: String] = [:]

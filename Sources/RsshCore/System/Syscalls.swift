@@ -93,6 +93,11 @@ internal func system_execve(
     execve(path, argv, envp)
 }
 
+/// execv(3): the caller's own environment passed on, for the program `rssh -v` runs.
+internal func system_execv(_ path: UnsafePointer<CChar>, _ argv: UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+    execv(path, argv)
+}
+
 /// glob(3) with counting directory callbacks that stop once `budget` is spent (GLOB_ALTDIRFUNC).
 internal func system_glob_budgeted(
     _ pattern: UnsafePointer<CChar>,
