@@ -228,6 +228,45 @@ if [ "$listed" = 1 ] && [ $rc -eq 0 ] && [ -s "$WORK/sshd.pid" ] && [ -n "$id" ]
     pass "supervised: a session outlives an sshd restart and ends with its record (exit 0)"
 else fail "supervised: a session outlives an sshd restart and ends with its record" "listed=$listed rc=$rc id=$id"; fi
 
+# WinSCP's SCP mode supervised (the supervisor's child answers it): a plain user with maxsessions=1 and a
+# jailed supervised user. The replay must give bash's transcript, as unsupervised (above), and rsshctl last
+# must show the session; while the plain user's one session is open, a second login is refused.
+sed -i -e "s/^user = $WP:022:00001::winscp,checksums\$/&,maxsessions=1/" \
+    -e "s/^\(user = $WJ:022:00001:.*:winscp,checksums\)\$/\1,supervised/" "$ETC/rssh.conf"
+for pair in "$WP:plain, maxsessions=1" "$WJ:chrooted, supervised"; do
+    u=${pair%%:*} kind=${pair#*:}
+    if out=$(replay "$u" "$SUP/winscp-$u.txt" 2>&1) \
+        && diff <(normalized "$SUP/winscp-$u.txt" "$u") "$WORK/winscp-bash.norm" >"$SUP/winscp-$u.diff"; then
+        pass "supervised: WinSCP's SCP mode ($kind): the replay passes and matches bash's transcript"
+    else fail "supervised: WinSCP's SCP mode ($kind): the replay passes and matches bash's transcript" \
+        "$out $(head -20 "$SUP/winscp-$u.diff" 2>/dev/null)"; fi
+    rows=""
+    for _ in $(seq 50); do
+        rows=$("$RSSHCTL" last "${last_args[@]}" "$u" 2>&1)
+        tail -1 <<<"$rows" | awk '{ exit !($4 == "winscp" && $7 > 0 && $8 > 0 && $9 == "exit=0") }' && break
+        sleep 0.1
+    done
+    if tail -1 <<<"$rows" | awk '{ exit !($4 == "winscp" && $7 > 0 && $8 > 0 && $9 == "exit=0") }'; then
+        pass "supervised: rsshctl last shows the WinSCP session ($kind) with its bytes and exit=0"
+    else fail "supervised: rsshctl last shows the WinSCP session ($kind) with its bytes and exit=0" "$(tail -3 <<<"$rows")"; fi
+done
+mkfifo "$SUP/winscp.hold"
+( exec "$SSH" -T "$WP@127.0.0.1" <"$SUP/winscp.hold" >/dev/null 2>"$SUP/winscp.hold.err" ) &
+winscp_client=$!
+exec {winscp_fd}>"$SUP/winscp.hold"
+listed=no; wait_sessions $WP 1 && "$RSSHCTL" who | grep -q "^$WP .* winscp " && listed=yes
+out=$("$SSH" -T "$WP@127.0.0.1" </dev/null 2>&1); rc=$?
+exec {winscp_fd}>&-
+wait "$winscp_client"; held=$?
+if [ $listed = yes ] && [ $rc -eq 1 ] && grep -q "too many sessions: this account may have 1 at once" <<<"$out" \
+    && logged "denied user=\"$WP\".*reason=\"maxsessions=1: 1 sessions of this account are already open\"" \
+    && [ $held -eq 0 ] && wait_sessions $WP 0; then
+    pass "maxsessions=1: a second WinSCP login is refused while the first is open (listed by rsshctl who), which ends with 0"
+else fail "maxsessions=1: a second WinSCP login is refused while the first is open" \
+    "listed=$listed rc=$rc held=$held $out $(cat "$SUP/winscp.hold.err")"; fi
+rm -f "$SUP"/winscp.hold*
+rm -rf "/run/rssh/sessions/$(id -u $WP)"
+
 cp "$SUP/rssh.conf.before" "$ETC/rssh.conf"
 rm -rf "/run/rssh/sessions/$(id -u $S)"
 [ -n "$RUN_RSSH_NEW" ] && rm -rf /run/rssh

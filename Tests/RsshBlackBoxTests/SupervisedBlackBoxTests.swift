@@ -102,6 +102,41 @@ struct SupervisedBlackBoxTests {
         #expect(!text.hasPrefix("pid=\(supervised.pid) "))
     }
 
+    /// WinSCP's SCP mode, which rssh answers itself: supervised, the supervisor's child answers it, and the
+    /// session ends when its input does (the child must not keep the stdin pipe's write end open).
+    @Test(arguments: [false, true])
+    func winscpSessionIsAnsweredAndEndsWithItsInput(supervised: Bool) throws {
+        try BlackBox.writeConfig("allowscp\noptions = winscp" + (supervised ? ",supervised" : "") + "\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(BlackBox.binary))
+        process.arguments = []  // an interactive login, as WinSCP's shell channel is
+        process.environment = ["SSH_CONNECTION": "198.51.100.7 40000 198.51.100.1 22", "PATH": "/usr/bin:/bin"]
+        let input = Pipe()
+        let out = Pipe()
+        process.standardInput = input
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let pid = process.processIdentifier
+        // A session that never ends must fail the test, not hang the suite.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20) { if process.isRunning { kill(pid, SIGKILL) } }
+        input.fileHandleForWriting.write(Data("pwd ; echo \"WinSCP: this is end-of-file:$?\"\n".utf8))
+        var answer = Data()
+        while !String(decoding: answer, as: UTF8.self).contains("end-of-file:0\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            answer.append(chunk)
+        }
+        let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+        try input.fileHandleForWriting.close()
+        let rest = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(String(decoding: answer, as: UTF8.self).hasSuffix("\nWinSCP: this is end-of-file:0\n"))
+        #expect(name == (supervised ? "rssh-session\n" : "rssh\n"), "the supervisor is the process the caller started")
+        #expect(rest.isEmpty)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "it ended with its input")
+    }
+
     @Test func forwardedSignalReachesTheProgram() throws {
         let run = try rssh("trap", supervised: true) { pid in
             // Give the program time to set its trap, then signal the supervisor.

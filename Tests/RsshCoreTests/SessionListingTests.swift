@@ -112,6 +112,22 @@ struct SessionListingTests {
         #expect(OpenSession.render([session]).contains("alice  0123456789abcdef"))
     }
 
+    /// A WinSCP session (an interactive login: no `-c COMMAND`) is named by the program its supervisor
+    /// recorded, when that is a plain name; a command's own name is kept.
+    @Test(arguments: [
+        ("?", "winscp", "winscp"), ("?", "\u{1B}]0;pwned\u{07}", "?"), ("?", "Win SCP", "?"), ("?", "", "?"),
+        ("sftp-server", "winscp", "sftp-server"),
+    ])
+    func progressLineNamesAnInteractiveSessionsProgram(_ row: (String, String, String)) {
+        let (fromCommand, recorded, shown) = row
+        var session = OpenSession(pid: 77, user: "alice", address: "?", program: fromCommand, start: "?")
+        session.applyProgressLine(
+            "pid=77 session-end session=0123456789abcdef user=\"alice\" program=\(recorded) bytes_from_client=1 "
+                + "bytes_to_client=2\n"
+        )
+        #expect(session.program == shown)
+    }
+
     /// A session id unlike rssh's (escape sequences, another length) is not shown.
     @Test(arguments: ["\u{1B}]0;pwned\u{07}", "0123", "0123456789ABCDEF", "0123456789abcdeg"])
     func aForgedSessionIdIsNotShown(_ id: String) {

@@ -29,9 +29,46 @@ struct SupervisedModeTests {
         #expect(throws: UserOptions.ParseError.self) { try UserOptions.parseLine(Array(text.utf8)) }
     }
 
-    @Test func winscpCannotBeSupervisedGlobally() {
-        let config = ConfigParser.parse(Array("allowscp\noptions = winscp,maxsessions=2\n".utf8), file: "rssh.conf")
-        #expect(config.errors.contains { $0.message.contains("winscp and supervised") }, "\(config.diagnostics)")
+    /// WinSCP's SCP mode is supervised like a program (the supervisor's child answers it), in every line kind.
+    @Test func winscpCanBeSupervised() throws {
+        let text = """
+            allowscp
+            options = winscp,maxsessions=2
+            user = alice:022:00011::winscp,supervised
+            user = bob:022:00011:/srv/jail:winscp,maxsessions=3
+            """
+        let config = ConfigParser.parse(Array(text.utf8), file: "rssh.conf")
+        #expect(config.errors.isEmpty, "\(config.diagnostics)")
+        let rows: [(String, Int?)] = [("alice", nil), ("bob", 3), ("carol", 2)]
+        for (user, limit) in rows {
+            let policy = try config.policy(for: user).get()
+            #expect(policy.options.isSuperset(of: [.winscp, .supervised]), "\(user)")
+            #expect(policy.maxSessions == limit, "\(user)")
+        }
+    }
+
+    /// The outcome of a supervised WinSCP login carries the session id and takes a slot, like a program's.
+    @Test func aWinscpOutcomeIsASession() {
+        let session = InteractiveSession(
+            environment: [],
+            umask: 0o022,
+            access: .readWrite,
+            home: Array("/h".utf8),
+            confinement: nil
+        )
+        let decision = Decision(
+            allowed: true,
+            user: "alice",
+            uid: 1001,
+            address: nil,
+            program: "winscp",
+            reason: "WinSCP SCP-mode session",
+            command: nil
+        )
+        var outcome = ShellOutcome.respond(session, decision: decision)
+        #expect(outcome.startsSession)
+        outcome.setSession("0123456789abcdef")
+        #expect(outcome.decision.session == "0123456789abcdef")
     }
 
     @Test func aProfileKeepsSupervisionAndTakesTheLowerLimit() throws {

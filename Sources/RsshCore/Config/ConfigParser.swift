@@ -169,13 +169,6 @@ public struct ConfigParser {
         if config.options.contains(.winscp), !config.allowed.allows(.scp) {
             error(0, "options winscp needs allowscp (WinSCP's SCP mode runs scp)")
         }
-        if config.options.contains(.winscp), config.options.contains(.supervised) {
-            error(
-                0,
-                "options winscp and supervised (or maxsessions) cannot be combined (WinSCP's SCP mode is "
-                    + "answered by rssh itself, outside the supervisor)"
-            )
-        }
         if config.options.contains(.landlock), config.chrootPath != nil {
             error(0, "options landlock and chrootpath cannot be combined (choose one confinement)")
         }
@@ -661,14 +654,12 @@ public struct ConfigParser {
             )
             return nil
         }
-        // WinSCP's SCP mode is answered by rssh itself, in its own process: no supervisor counts or records it,
-        // and its file operations are not held to a root= rule, so neither can be promised with it.
-        if options.contains(.winscp), options.contains(.supervised) || root != nil {
-            let other = options.contains(.supervised) ? "supervised (or maxsessions)" : "root="
+        // WinSCP's SCP mode is answered by rssh itself, whose file operations are not held to a root= rule.
+        if options.contains(.winscp), root != nil {
             error(
                 number,
-                "\(kind) line for '\(name)': winscp and \(other) cannot be combined (WinSCP's SCP mode is "
-                    + "answered by rssh itself, outside the supervisor and the root rule)",
+                "\(kind) line for '\(name)': winscp and root= cannot be combined (WinSCP's SCP mode is "
+                    + "answered by rssh itself, outside the root rule)",
                 scope: scope
             )
             return nil

@@ -132,13 +132,14 @@ extension LoginShell {
         case .answer(let bytes, _):
             exit(DescriptorIO.writeAll(bytes, to: STDOUT_FILENO) ? 0 : ShellOutcome.refusedStatus)
         case .respond(let session, let decision):
-            runResponder(
-                session,
-                decision: decision,
-                audit: shell.facts.audit,
-                requireAudit: requireAudit,
-                log: log
-            )
+            let audit = shell.facts.audit
+            if let sessionID {
+                let launch = Supervisor.Launch(answering: {
+                    runResponder(session, decision: decision, audit: audit, requireAudit: requireAudit, log: log)
+                })
+                supervise(launch, plan: .none, decision: decision, id: sessionID, slot: slot, audit: audit, log: log)
+            }
+            runResponder(session, decision: decision, audit: audit, requireAudit: requireAudit, log: log)
         case .chroot(let helper, let command, let environment, let umask, let decision):
             // The one program that must gain privileges: the setuid helper sets no_new_privs itself.
             if let sessionID {

@@ -26,7 +26,8 @@ public enum ShellOutcome: Sendable, Equatable {
         }
     }
 
-    /// Marks a run's or a jail's decision with a supervised session's id (other outcomes run nothing to supervise).
+    /// Marks a run's, a jail's or a WinSCP session's decision with a supervised session's id (other outcomes
+    /// run nothing to supervise).
     public mutating func setSession(_ id: String) {
         switch self {
         case .run(let vetted, let environment, let umask, var decision):
@@ -35,17 +36,20 @@ public enum ShellOutcome: Sendable, Equatable {
         case .chroot(let helper, let command, let environment, let umask, var decision):
             decision.session = id
             self = .chroot(helper: helper, command: command, environment: environment, umask: umask, decision: decision)
-        case .respond, .answer, .refuse: break
+        case .respond(let session, var decision):
+            decision.session = id
+            self = .respond(session, decision: decision)
+        case .answer, .refuse: break
         }
     }
 
-    /// Whether the outcome starts a program that takes a `maxsessions` slot: a final run, or the hand-over to
-    /// the helper (which decides again inside the jail).
+    /// Whether the outcome starts a session that takes a `maxsessions` slot: a final run, the hand-over to
+    /// the helper (which decides again inside the jail), or WinSCP's SCP mode.
     public var startsSession: Bool {
         switch self {
         case .run(_, _, _, let decision): decision.stage == .final
-        case .chroot: true
-        case .respond, .answer, .refuse: false
+        case .chroot, .respond: true
+        case .answer, .refuse: false
         }
     }
 

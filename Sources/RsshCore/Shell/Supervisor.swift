@@ -31,6 +31,11 @@ public enum Supervisor {
         /// The descriptor the program inherits the write end of a log pipe on (rsync's `--log-file`), whose
         /// bytes go to the observer's `programLog`; nil for none.
         public var logDescriptor: Int32?
+        /// What the child runs instead of exec'ing `path` (WinSCP's SCP mode, which rssh answers itself).
+        ///
+        /// It confines itself (umask, no_new_privs, the Landlock ruleset) and keeps CAP_AUDIT_WRITE for its
+        /// per-line records, as in exec mode.
+        public var answer: (@Sendable () -> Never)?
 
         /// Creates a launch.
         public init(
@@ -47,6 +52,13 @@ public enum Supervisor {
             self.umask = umask
             self.forbidNewPrivileges = forbidNewPrivileges
             self.confinement = confinement
+        }
+
+        /// A launch whose child runs `answer` in this image, with no exec (WinSCP's SCP mode); what only an
+        /// exec uses (path, arguments, environment, umask) is left empty or closed.
+        public init(answering answer: @escaping @Sendable () -> Never) {
+            self.init(path: "", arguments: [], environment: [], umask: 0o077, forbidNewPrivileges: true)
+            self.answer = answer
         }
     }
 
@@ -121,6 +133,15 @@ public enum Supervisor {
                 system_getppid() == parent, system_unblock_signals() == 0,
                 inheritLog(logPipe[1], as: launch.logDescriptor)
             else { system_exit_now(ShellOutcome.refusedStatus) }
+            if let answer = launch.answer {
+                // No exec closes the supervisor's descriptors here: the child's copy of the stdin pipe's
+                // write end would keep its own stdin from ever ending, and the watcher's pipe, the progress
+                // file and the slot are the supervisor's alone. SIGPIPE gets its default back, as at an exec.
+                let supervisors = input + output + errors + logPipe + [watch[1], progress, slot?.fd ?? -1]
+                for fd in supervisors where fd > STDERR_FILENO { _ = system_close(fd) }
+                _ = system_ignore_sigpipe(false)
+                answer()
+            }
             let failure = ProcessImage.exec(
                 path: launch.path,
                 arguments: launch.arguments,

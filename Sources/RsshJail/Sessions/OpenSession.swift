@@ -109,6 +109,15 @@ public struct OpenSession: Sendable, Equatable {
         {
             bytes = (from, to)
         }
+        // WinSCP's SCP mode is an interactive login, with no `-c COMMAND` to name the program by: the one the
+        // supervisor recorded is shown, when it is a plain name (a program's, or `winscp`).
+        if program == "?", let name = SessionFields.value("program", in: fields), (1...64).contains(name.utf8.count),
+            name.utf8.allSatisfy({
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F
+            })
+        {
+            program = name
+        }
     }
 
     /// The start in clock ticks after boot: field 22 of /proc/PID/stat (counted after the `)` that ends the
