@@ -44,7 +44,7 @@ public func fuzzDecision(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         invariant(modes.count == 1, "scp accepted without exactly one of -t/-f")
     case .rsync:
         invariant(arguments.first == "--server", "rsync accepted without --server first")
-        for word in arguments {
+        for word in rsyncOptionWords(arguments) {
             for banned in ["--rsh", "--daemon", "--config", "--remote-option", "--protect-args", "--secluded-args"] {
                 invariant(!word.startsWithBytes(banned), "rsync accepted \(word)")
             }
@@ -96,6 +96,28 @@ private let appendOnlyPolicy: UserPolicy? = {
     return policy
 }()
 
+/// The words of `arguments` that rsync may read as options: those before `--`, less long options' values.
+///
+/// popt takes the next word as a long option's value whatever it starts with, so `--debug --remove-x` is a
+/// debug item (which rsync refuses), not an option. Short options' separate values (-e, -B, -@) are protocol
+/// information or numbers, which cannot start with `--`.
+private func rsyncOptionWords(_ arguments: some Sequence<String>) -> [String] {
+    var words: [String] = []
+    var valueNext = false
+    for word in arguments {
+        if word == "--" { break }
+        if valueNext {
+            valueNext = false
+            continue
+        }
+        words.append(word)
+        if word.startsWithBytes("--"), !word.contains("=") {
+            valueNext = RsyncOption.longOptions[String(word.dropFirst(2))].map { $0.value != .none } ?? false
+        }
+    }
+    return words
+}
+
 /// The appendonly mode's invariants on `line`, when its decision accepts it.
 private func appendOnlyInvariants(_ line: [UInt8]) {
     guard let policy = appendOnlyPolicy else {
@@ -124,12 +146,16 @@ private func appendOnlyInvariants(_ line: [UInt8]) {
         let forbidden = [
             "--del", "--remove-", "--backup", "--suffix", "--append", "--partial", "--link-dest", "--force",
         ]
-        for word in options {
+        let optionWords = rsyncOptionWords(options)
+        for word in optionWords {
             invariant(!forbidden.contains { word.startsWithBytes($0) }, "appendonly rsync took \(word)")
         }
-        if !options.contains("--sender") {
-            invariant(options.contains("--ignore-existing"), "an appendonly rsync receiver without --ignore-existing")
-            invariant(!options.contains("--inplace"), "a plain appendonly rsync receiver with --inplace")
+        if !optionWords.contains("--sender") {
+            invariant(
+                optionWords.contains("--ignore-existing"),
+                "an appendonly rsync receiver without --ignore-existing"
+            )
+            invariant(!optionWords.contains("--inplace"), "a plain appendonly rsync receiver with --inplace")
         }
     case .borg:
         invariant(
