@@ -43,6 +43,11 @@ private func words(_ text: String) -> [[UInt8]] {
         (.rsync, "rsync --server -logDtpre.iLsfxCIvu . up/", false, .rsync(destination: Array("up".utf8))),
         (.rsync, "rsync --server -logDtpre.iLsfxCIvu . b.txt", false, .rsync(destination: [])),
         (.rsync, "rsync --server --sender -logDtpre.iLsfxCIvu . up/a", false, .rsync(destination: [])),
+        // popt reads `--sender` here as --debug's value: rsync receives into up.
+        (
+            .rsync, "rsync --server --debug --sender -logDtpre.iLsfxCIvu . up", false,
+            .rsync(destination: Array("up".utf8))
+        ),
         (.rsync, "rsync --server -logDtpre.iLsfxCIvu . up", true, .none),  // no /proc in a jail
         (.cvs, "cvs server", false, .none),
         (.borg, "borg serve", false, .none),

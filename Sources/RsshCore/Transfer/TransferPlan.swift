@@ -38,7 +38,8 @@ public enum TransferPlan: Equatable, Sendable {
             return .scp(.source, base: [])
         case .rsync:
             guard !jailed else { return .none }
-            if words.contains(Array("--sender".utf8)) { return .rsync(destination: []) }
+            // --sender as popt reads it: in `--debug --sender` it is --debug's value, and rsync receives.
+            if (try? RsyncValidator.validate(words))?.contains("sender") == true { return .rsync(destination: []) }
             return .rsync(destination: directory(words.last))
         default:
             return .none
