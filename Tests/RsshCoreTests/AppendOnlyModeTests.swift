@@ -117,6 +117,20 @@ struct AppendOnlyModeTests {
         #expect(options.filter { $0 == "--ignore-existing" }.count == (argv.contains("--sender") ? 0 : 1))
     }
 
+    /// Whether rsync sends is what popt read in the client's words (the transfer log's plan follows it), not a
+    /// word search: `--sender` as --debug's value is no sender, and rssh's own `--munge-links` changes nothing.
+    @Test(arguments: [
+        ("appendonly,landlock", "rsync --server --sender -logDtpre.iLsfxC . a", true),
+        ("appendonly", "rsync --server --sender -logDtpre.iLsfxC . a", true),
+        ("appendonly,landlock", "rsync --server -rtpe.iLsfxCIvu . a", false),
+        ("appendonly", "rsync --server --debug --sender -rtpe.iLsfxCIvu . a", false),
+    ])
+    func theSenderIsWhatPoptRead(_ options: String, _ command: String, _ sender: Bool) throws {
+        let facts = SessionFacts(landlockABI: 7, landlockHome: safeHome)
+        let vetted = try #require(run(policyShell("user = alice:022:10000::\(options)\n", facts: facts), command))
+        #expect(vetted.rsyncSender == sender, "\(options): \(command)")
+    }
+
     @Test func aLandlockedAppendOnlySessionCannotRemoveOrRename() throws {
         typealias A = Landlock.Access
         let facts = SessionFacts(landlockABI: 7, landlockHome: safeHome)

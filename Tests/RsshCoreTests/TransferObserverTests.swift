@@ -57,9 +57,15 @@ private func words(_ text: String) -> [[UInt8]] {
     func theProgramChoosesTheReader(
         _ row: (program: ServerProgram, command: String, jailed: Bool, plan: TransferPlan)
     ) {
-        let plan = TransferPlan.choose(program: row.program, arguments: words(row.command), jailed: row.jailed) {
-            Self.directories.contains(String(decoding: $0, as: UTF8.self))
-        }
+        let arguments = words(row.command)
+        // As the vetter finds it (VettedCommand.rsyncSender): --sender as popt read the client's words.
+        let options = (try? CommandVetter.validate(row.program, arguments.dropFirst())) ?? []
+        let plan = TransferPlan.choose(
+            program: row.program,
+            arguments: arguments,
+            rsyncSender: row.program == .rsync && options.contains("sender"),
+            jailed: row.jailed
+        ) { Self.directories.contains(String(decoding: $0, as: UTF8.self)) }
         #expect(plan == row.plan, "\(row.command)")
     }
 

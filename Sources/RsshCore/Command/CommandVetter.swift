@@ -88,8 +88,9 @@ public enum CommandVetter {
         } catch {
             throw .syntax(error)
         }
+        let longOptions: Set<String>
         do {
-            try validate(program, arguments.dropFirst())
+            longOptions = try validate(program, arguments.dropFirst())
         } catch {
             throw .arguments(error)
         }
@@ -99,6 +100,7 @@ public enum CommandVetter {
             arguments: try builtArguments(program, arguments, home: expansion.homeDirectory, umask: umask)
         )
         vetted.hasPatterns = words.contains { $0.globPattern != nil }
+        vetted.rsyncSender = program == .rsync && longOptions.contains("sender")
         return vetted
     }
 
@@ -140,17 +142,23 @@ public enum CommandVetter {
         }
     }
 
-    /// Applies `program`'s allow-list to its arguments (without the program name).
-    public static func validate(_ program: ServerProgram, _ arguments: ArraySlice<[UInt8]>) throws(ArgumentRejection) {
+    /// Applies `program`'s allow-list to its arguments (without the program name); returns rsync's long options
+    /// as popt read them (empty for the other programs).
+    @discardableResult
+    public static func validate(
+        _ program: ServerProgram,
+        _ arguments: ArraySlice<[UInt8]>
+    ) throws(ArgumentRejection) -> Set<String> {
         switch program {
         case .sftpServer: try SftpServerValidator.validate(arguments)
         case .scp: try ScpValidator.validate(arguments)
-        case .rsync: try RsyncValidator.validate(arguments)
+        case .rsync: return try RsyncValidator.validate(arguments)
         case .cvs, .rdist, .rdistd, .svnserve: try FixedArgumentsValidator.validate(program, arguments)
         case .md5sum, .sha1sum, .sha224sum, .sha256sum, .sha384sum, .sha512sum:
             try ChecksumValidator.validate(program, arguments)
         case .borg: try BorgServeValidator.validate(arguments)
         case .gitUploadPack, .gitReceivePack, .gitUploadArchive: try GitServerValidator.validate(program, arguments)
         }
+        return []
     }
 }

@@ -12,6 +12,9 @@ public struct VettedCommand: Sendable, Equatable {
     public var hasPatterns = false
     /// The Landlock ruleset the program runs under, for a landlocked user.
     public var confinement: LandlockPlan?
+    /// Whether rsync sends (a download): `--sender` as popt read the client's words, before rssh added its own
+    /// options (which the client's allow-list refuses, so the vector cannot be read again for this).
+    public var rsyncSender = false
 
     /// The executable's file name, for logs (`sftp-server`).
     public var programName: String {

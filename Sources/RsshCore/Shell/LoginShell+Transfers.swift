@@ -3,7 +3,12 @@ extension LoginShell {
     /// The plan for a program rssh runs itself (not jailed): a target is a directory when lstat(2) of
     /// `target/.` says so (a link to a directory counts, as it does for scp and rsync).
     static func transferPlan(_ vetted: VettedCommand, jailed: Bool) -> TransferPlan {
-        TransferPlan.choose(program: vetted.program, arguments: vetted.arguments, jailed: jailed) { path in
+        TransferPlan.choose(
+            program: vetted.program,
+            arguments: vetted.arguments,
+            rsyncSender: vetted.rsyncSender,
+            jailed: jailed
+        ) { path in
             FileStatus.lstat(path + Array("/.".utf8))?.isDirectory ?? false
         }
     }

@@ -14,12 +14,15 @@ public enum TransferPlan: Equatable, Sendable {
 
     /// The plan for `program` run with the vetted `arguments` (the program word first).
     /// - Parameters:
+    ///   - rsyncSender: whether rsync sends (`VettedCommand.rsyncSender`, from the client's words as popt read
+    ///     them; the vetted vector also holds rssh's own options, which the client's allow-list refuses).
     ///   - jailed: whether the program runs in a chroot (rsync gets no log there: no /proc; the helper's
     ///     file system is not the supervisor's, so only a trailing `/` marks a directory).
     ///   - isDirectory: whether a path (relative to the session's directory) is a directory.
     public static func choose(
         program: ServerProgram,
         arguments: [[UInt8]],
+        rsyncSender: Bool,
         jailed: Bool,
         isDirectory: ([UInt8]) -> Bool
     ) -> TransferPlan {
@@ -38,8 +41,7 @@ public enum TransferPlan: Equatable, Sendable {
             return .scp(.source, base: [])
         case .rsync:
             guard !jailed else { return .none }
-            // --sender as popt reads it: in `--debug --sender` it is --debug's value, and rsync receives.
-            if (try? RsyncValidator.validate(words))?.contains("sender") == true { return .rsync(destination: []) }
+            if rsyncSender { return .rsync(destination: []) }
             return .rsync(destination: directory(words.last))
         default:
             return .none
