@@ -49,6 +49,22 @@ chmod 666 "$LOCAL"/*
 home() { getent passwd "$1" | cut -d: -f6; }
 # logged PATTERN: true once the (asynchronously written) syslog file holds a line matching PATTERN.
 logged() { for _ in $(seq 100); do grep -q -- "$1" "$SYSLOG" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+# transfer_line USER REGEX: a transfer line of USER (after user="USER") matching REGEX is in the log (5 s).
+transfer_line() {
+    for _ in $(seq 50); do
+        grep -qE "rssh\[[0-9]+\]: transfer session=[^ ]+ user=\"$1\" $2" "$SYSLOG" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+# expect_lines NAME USER REGEX...: passes when every REGEX has its line.
+expect_lines() {
+    local name=$1 user=$2 missing=()
+    shift 2
+    for r in "$@"; do transfer_line "$user" "$r" || missing+=("$r"); done
+    if [ ${#missing[@]} = 0 ]; then pass "$name"
+    else fail "$name" "missing: ${missing[*]}; logged: $(grep "transfer session=[^ ]* user=\"$user\"" "$SYSLOG" | tail -8)"; fi
+}
 mode_of() { stat -c %a "$1"; }
 
 # --- OpenSSH sftp ---------------------------------------------------------------------------

@@ -249,6 +249,17 @@ for pair in "$WP:plain, maxsessions=1" "$WJ:chrooted, supervised"; do
     if tail -1 <<<"$rows" | awk '{ exit !($4 == "winscp" && $7 > 0 && $8 > 0 && $9 == "exit=0") }'; then
         pass "supervised: rsshctl last shows the WinSCP session ($kind) with its bytes and exit=0"
     else fail "supervised: rsshctl last shows the WinSCP session ($kind) with its bytes and exit=0" "$(tail -3 <<<"$rows")"; fi
+    # The replay's scp runs (winscp_replay.py): an upload of files and a directory, then two downloads.
+    expect_lines "supervised: WinSCP's SCP mode ($kind): transfer lines name each file its scp runs move, with its size" "$u" \
+        "op=upload path=\"[^\"]*/winscp replay/a file\.txt\" bytes=14 result=ok" \
+        "op=upload path=\"[^\"]*/winscp replay/empty\" bytes=0 result=ok" \
+        "op=upload path=\"[^\"]*/winscp replay/sub dir/inner\.bin\" bytes=70000 result=ok" \
+        "op=download path=\"[^\"]*/winscp replay/we.*\.txt\" bytes=10240 result=ok" \
+        "op=download path=\"[^\"]*/winscp replay/sub dir/inner\.bin\" bytes=70000 result=ok"
+    if ! grep -qE "transfer session=[^ ]+ user=\"$u\" .*result=(failed|partial)" "$SYSLOG"; then
+        pass "supervised: WinSCP's SCP mode ($kind): no transfer line is failed or partial (its listings are no transfers)"
+    else fail "supervised: WinSCP's SCP mode ($kind): no transfer line is failed or partial" \
+        "$(grep -E "transfer session=[^ ]+ user=\"$u\" .*result=(failed|partial)" "$SYSLOG" | head -3)"; fi
 done
 mkfifo "$SUP/winscp.hold"
 ( exec "$SSH" -T "$WP@127.0.0.1" <"$SUP/winscp.hold" >/dev/null 2>"$SUP/winscp.hold.err" ) &

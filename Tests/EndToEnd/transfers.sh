@@ -39,22 +39,6 @@ if [ "${OWN_DEVLOG:-}" = 1 ]; then
     else fail "transfers: the rsyslog example (omprog drop-in) passes rsyslogd's configuration check" "$(cat "$TR/rsyslog-check.out")"; fi
 fi
 
-# transfer_line USER REGEX: a transfer line of USER (after user="USER") matching REGEX is in the log (5 s).
-transfer_line() {
-    for _ in $(seq 50); do
-        grep -qE "rssh\[[0-9]+\]: transfer session=[^ ]+ user=\"$1\" $2" "$SYSLOG" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-# expect_lines NAME USER REGEX...: passes when every REGEX has its line.
-expect_lines() {
-    local name=$1 user=$2 missing=()
-    shift 2
-    for r in "$@"; do transfer_line "$user" "$r" || missing+=("$r"); done
-    if [ ${#missing[@]} = 0 ]; then pass "$name"
-    else fail "$name" "missing: ${missing[*]}; logged: $(grep "transfer session=[^ ]* user=\"$user\"" "$SYSLOG" | tail -8)"; fi
-}
 size() { stat -c %s "$TR/src/$1"; }
 A=$(size a.txt) B=$(size b.bin) C=$(size sub/c.txt)
 

@@ -1,9 +1,11 @@
-// libFuzzer target: the transfer log's three readers on arbitrary bytes (issue 20).
+// libFuzzer target: the transfer log's four readers on arbitrary bytes (issue 20).
 // Input: the first byte picks the scp observer's role; then chunks, each a header byte (bit 7: from the
 // client; bits 0-6: length) and that many bytes. Invariants: nothing traps; the scp observer gives at most one
 // "unparseable" record and never a path longer than its cap; splitting every chunk into single bytes gives the
-// same records from all three readers (chunk boundaries never matter), and so does skipping the scp data the
-// observer announces (as the relay splices it); no record from rsync's log without its marker line.
+// same records from all four readers (chunk boundaries never matter), and so does skipping the scp data the
+// scp and WinSCP observers announce (as the relay splices it); no record from rsync's log without its marker
+// line; the WinSCP observer, which reads the same chunks as a WinSCP session, gives at most one record once it
+// has stopped.
 
 /// The chunks of `input` after its first byte: (from the client, bytes).
 private func chunks(_ input: [UInt8]) -> [(Bool, [UInt8])] {
@@ -18,15 +20,27 @@ private func chunks(_ input: [UInt8]) -> [(Bool, [UInt8])] {
     return result
 }
 
-/// Every scp record for `chunks`, each chunk fed whole or byte by byte; with `skipping`, as the relay moves
-/// them: the file data `dataAhead` announces is counted with `skipData` instead of being shown.
-private func scpRecords(
-    _ role: ScpStreamObserver.Role,
+/// The two readers of the scp protocol, as the relay drives them.
+private protocol ScpStreamReader {
+    mutating func fromClient(_ bytes: UnsafeBufferPointer<UInt8>) -> [TransferRecord]
+    mutating func fromProgram(_ bytes: UnsafeBufferPointer<UInt8>) -> [TransferRecord]
+    func dataAhead(fromClient: Bool) -> UInt64
+    mutating func skipData(_ count: UInt64, fromClient: Bool)
+    mutating func finish() -> [TransferRecord]
+}
+
+extension ScpStreamObserver: ScpStreamReader {}
+extension WinSCPStreamObserver: ScpStreamReader {}
+
+/// Every record `observer` gives for `chunks`, each chunk fed whole or byte by byte; with `skipping`, as the
+/// relay moves them: the file data `dataAhead` announces is counted with `skipData` instead of being shown.
+private func scpRecords<Reader: ScpStreamReader>(
+    _ observer: Reader,
     _ chunks: [(Bool, [UInt8])],
     single: Bool,
     skipping: Bool = false
 ) -> [TransferRecord] {
-    var observer = ScpStreamObserver(role: role)
+    var observer = observer
     var records: [TransferRecord] = []
     for (fromClient, bytes) in chunks {
         let pieces = single ? bytes.map { [$0] } : [bytes]
@@ -38,7 +52,9 @@ private func scpRecords(
                 rest = rest.dropFirst(ahead)
             }
             guard !rest.isEmpty else { continue }
-            records += fromClient ? observer.fromClient(Array(rest)) : observer.fromProgram(Array(rest))
+            records += Array(rest).withUnsafeBufferPointer {
+                fromClient ? observer.fromClient($0) : observer.fromProgram($0)
+            }
         }
     }
     return records + observer.finish()
@@ -51,12 +67,24 @@ public func fuzzTransfer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let first = input.first else { return 0 }
     let role: ScpStreamObserver.Role = first & 1 == 0 ? .sink : .source
     let split = chunks(input)
-    let whole = scpRecords(role, split, single: false)
-    invariant(whole == scpRecords(role, split, single: true), "scp: chunking changed the records")
-    invariant(whole == scpRecords(role, split, single: false, skipping: true), "scp: skipped data changed the records")
+    let scp = ScpStreamObserver(role: role)
+    let whole = scpRecords(scp, split, single: false)
+    invariant(whole == scpRecords(scp, split, single: true), "scp: chunking changed the records")
+    invariant(whole == scpRecords(scp, split, single: false, skipping: true), "scp: skipped data changed the records")
     let unparseable = whole.filter { $0.reason.starts(with: Array("unparseable".utf8)) }
     invariant(unparseable.count <= 1, "scp: more than one unparseable record")
     invariant(whole.allSatisfy { $0.path.count <= ScpStreamObserver.maximumPathBytes }, "scp: a path past the cap")
+
+    let winscp = scpRecords(WinSCPStreamObserver(), split, single: false)
+    invariant(winscp == scpRecords(WinSCPStreamObserver(), split, single: true), "WinSCP: chunking changed the records")
+    invariant(
+        winscp == scpRecords(WinSCPStreamObserver(), split, single: false, skipping: true),
+        "WinSCP: skipped data changed the records"
+    )
+    invariant(
+        winscp.filter { $0.reason.starts(with: Array("unparseable WinSCP".utf8)) }.count <= 1,
+        "WinSCP: more than one unparseable record"
+    )
 
     let stream = Array(input.dropFirst())
     var sftpWhole = SftpServerLogParser(level: first & 2 == 0 ? .debug : .info)

@@ -216,4 +216,54 @@ private func words(_ text: String) -> [[UInt8]] {
             observer.sink.audits.last == "op=rssh-transfer session=s3 acct=\"carol\" transfer=cap notlogged=1 cap=2"
         )
     }
+
+    /// WinSCP's SCP mode: the supervisor reads the command stream for its scp runs.
+    @Test func aWinSCPSessionsScpRunsHaveTransferLines() {
+        var observer = TransferObserver(
+            plan: .winscp,
+            log: TransferLog(session: "s4", user: "dave"),
+            sink: CollectingSink()
+        )
+        #expect(observer.wantsBytes && !observer.filtersProgramLines)
+        let line =
+            "echo \"WinSCP: this is begin-of-file\" ; scp -r -d -t \"/home/dave/up\" ; "
+            + "echo \"WinSCP: this is end-of-file:$?\"\n"
+        let chunks: [(RelayDirection, [UInt8])] = [
+            (.fromClient, Array(line.utf8)), (.toClient, Array("WinSCP: this is begin-of-file\n".utf8) + [0]),
+            (.fromClient, Array("C0644 3 f.txt\n".utf8)), (.toClient, [0]),
+            (.fromClient, Array("abc".utf8) + [0]), (.toClient, [0]),
+            (.fromClient, Array("E\n".utf8)), (.toClient, [0] + Array("WinSCP: this is end-of-file:0\n".utf8)),
+        ]
+        var skipped: UInt64 = 0
+        for (direction, chunk) in chunks {
+            var bytes = chunk[...]
+            let ahead = Int(min(observer.opaqueBytesAhead(direction), UInt64(bytes.count)))
+            if ahead > 0 {
+                observer.skipped(UInt64(ahead), direction: direction)
+                skipped += UInt64(ahead)
+                bytes = bytes.dropFirst(ahead)
+            }
+            if !bytes.isEmpty { observer.observe(bytes, direction: direction) }
+        }
+        observer.relayEnded()
+        #expect(skipped == 3)
+        #expect(
+            observer.sink.lines == [
+                "transfer session=s4 user=\"dave\" op=upload path=\"/home/dave/up/f.txt\" bytes=3 result=ok"
+            ]
+        )
+    }
+
+    /// A jailed interactive login is WinSCP's SCP mode only for a user who has it.
+    @Test(arguments: [(UserOptions.winscp, TransferPlan.winscp), (UserOptions(), TransferPlan.none)])
+    func aJailedInteractiveLoginIsReadAsWinSCPOnlyWithTheOption(_ options: UserOptions, _ plan: TransferPlan) {
+        let policy = UserPolicy(
+            programs: everything,
+            umask: 0o022,
+            chrootPath: "/srv/jail",
+            source: .global,
+            options: options.union(.supervised)
+        )
+        #expect(LoginShell.transferPlan([], policy: policy, paths: debianPaths) == plan)
+    }
 }

@@ -137,7 +137,7 @@ extension LoginShell {
                 let launch = Supervisor.Launch(answering: {
                     runResponder(session, decision: decision, audit: audit, requireAudit: requireAudit, log: log)
                 })
-                supervise(launch, plan: .none, decision: decision, id: sessionID, slot: slot, audit: audit, log: log)
+                supervise(launch, plan: .winscp, decision: decision, id: sessionID, slot: slot, audit: audit, log: log)
             }
             runResponder(session, decision: decision, audit: audit, requireAudit: requireAudit, log: log)
         case .chroot(let helper, let command, let environment, let umask, let decision):

@@ -13,10 +13,12 @@ extension LoginShell {
         }
     }
 
-    /// The plan for a jailed user's command, which the helper vets and runs inside the jail: vetted here
-    /// again with patterns kept literal, only to know the program and its words (the helper's vector is the
-    /// one that runs).
+    /// The plan for a jailed user's command, which the helper vets and runs inside the jail.
+    ///
+    /// Vetted here again with patterns kept literal, only to know the program and its words (the helper's
+    /// vector is the one that runs). No command: the helper answers WinSCP's SCP mode, if the user has it.
     static func transferPlan(_ command: [UInt8], policy: UserPolicy?, paths: ProgramPaths) -> TransferPlan {
+        if command.isEmpty { return policy?.options.contains(.winscp) == true ? .winscp : .none }
         guard let policy,
             let vetted = try? CommandVetter.vet(
                 command,

@@ -149,6 +149,20 @@ public struct ScpStreamObserver: Sendable {
         return remaining
     }
 
+    /// Whether the program's next byte would begin a message of its own.
+    ///
+    /// A record when rssh's program is the source (or before anything was acknowledged), an acknowledgement
+    /// when it is the sink: the only places where a WinSCP session's end-of-file line can come
+    /// (`WinSCPStreamObserver`).
+    public var awaitsProgramMessage: Bool {
+        switch role {
+        case .source:
+            return (state == .record && record.isEmpty) || state == .awaiting(.start) || state == .finished
+        case .sink:
+            return acknowledgement == nil && state != .unparseable
+        }
+    }
+
     /// Counts `count` bytes of file data that were moved without being shown (at most `dataAhead`); nothing
     /// in the sink's direction is ever file data.
     public mutating func skipData(_ count: UInt64, fromClient: Bool) {

@@ -37,11 +37,13 @@ public struct SyslogAuditSink: TransferSink {
 /// before it, rssh's or the chroot helper's own messages, still reach the client); scp's two streams are read before
 /// they are relayed (`ScpStreamObserver`: the relay copies its records and acknowledgements, and splices each file's
 /// data, which is only counted); rsync writes `--log-file` to a pipe the program holds on `logDescriptor`
-/// (`TransferPlan.rsyncArguments`), not in a jail (no /proc there). Any other program: only the session record's
+/// (`TransferPlan.rsyncArguments`), not in a jail (no /proc there); a WinSCP session's command stream is read for
+/// the scp runs in it (`WinSCPStreamObserver`). Any other program: only the session record's
 /// counts.
 public struct TransferObserver<Sink: TransferSink>: SessionObserver {
     private var sftp: SftpServerLogParser?
     private var scp: ScpStreamObserver?
+    private var winscp: WinSCPStreamObserver?
     private var rsync: RsyncLogParser?
     /// Whether sftp-server's log has begun (its first line ending in CR LF): from then on stderr is its log.
     private var sftpLogging = false
@@ -59,32 +61,37 @@ public struct TransferObserver<Sink: TransferSink>: SessionObserver {
         case .sftpServer: sftp = SftpServerLogParser()
         case .scp(let role, let base): scp = ScpStreamObserver(role: role, base: base)
         case .rsync(let destination): rsync = RsyncLogParser(destination: destination)
+        case .winscp: winscp = WinSCPStreamObserver()
         }
     }
 
-    /// True for scp: each chunk is read before it is relayed, except each file's data (`opaqueBytesAhead`).
-    public var wantsBytes: Bool { scp != nil }
+    /// True for scp and WinSCP: each chunk is read before it is relayed, except each file's data
+    /// (`opaqueBytesAhead`).
+    public var wantsBytes: Bool { scp != nil || winscp != nil }
 
     /// True for sftp-server: its log stays here.
     public var filtersProgramLines: Bool { sftp != nil }
 
-    /// Feeds scp's records.
+    /// Feeds scp's records (and WinSCP's command lines).
     public mutating func observe(_ bytes: ArraySlice<UInt8>, direction: RelayDirection) {
-        guard scp != nil else { return }
+        guard scp != nil || winscp != nil else { return }
         let records = bytes.withUnsafeBufferPointer { buffer in
-            (direction == .fromClient ? scp?.fromClient(buffer) : scp?.fromProgram(buffer)) ?? []
+            if direction == .fromClient { return scp?.fromClient(buffer) ?? winscp?.fromClient(buffer) ?? [] }
+            return scp?.fromProgram(buffer) ?? winscp?.fromProgram(buffer) ?? []
         }
         write(records)
     }
 
     /// scp's file data in its source's direction: counted, never read.
     public func opaqueBytesAhead(_ direction: RelayDirection) -> UInt64 {
-        scp?.dataAhead(fromClient: direction == .fromClient) ?? 0
+        let fromClient = direction == .fromClient
+        return scp?.dataAhead(fromClient: fromClient) ?? winscp?.dataAhead(fromClient: fromClient) ?? 0
     }
 
     /// Counts scp's file data the relay spliced.
     public mutating func skipped(_ count: UInt64, direction: RelayDirection) {
         scp?.skipData(count, fromClient: direction == .fromClient)
+        winscp?.skipData(count, fromClient: direction == .fromClient)
     }
 
     /// Other programs' stderr: nothing to read.
@@ -108,6 +115,7 @@ public struct TransferObserver<Sink: TransferSink>: SessionObserver {
     public mutating func relayEnded() {
         write(sftp?.finish() ?? [])
         write(scp?.finish() ?? [])
+        write(winscp?.finish() ?? [])
         rsync?.finish()
         if let line = log.closingLine, let audit = log.closingAuditMessage {
             sink.write(line: line, audit: audit, success: false)

@@ -11,6 +11,8 @@ public enum TransferPlan: Equatable, Sendable {
     case scp(ScpStreamObserver.Role, base: [UInt8])
     /// rsync's log on `logDescriptor`; `destination` is a receiver's destination directory, when it is one.
     case rsync(destination: [UInt8])
+    /// WinSCP's SCP mode, answered by rssh: the scp runs inside its command stream.
+    case winscp
 
     /// The plan for `program` run with the vetted `arguments` (the program word first).
     /// - Parameters:
