@@ -80,6 +80,7 @@ harness_cleanup() {
         pkill -u "$u" 2>/dev/null
         id "$u" >/dev/null 2>&1 && harness_unprotect "$(getent passwd "$u" | cut -d: -f6)" && userdel -r "$u" >/dev/null 2>&1
     done
+    [ -n "${HOMES_MOUNTED:-}" ] && umount -l "$HOME_BASE"
     for g in "${E2E_GROUPS[@]}"; do getent group "$g" >/dev/null && groupdel "$g"; done
     sed -i "\|^$RSSH\$|d" /etc/shells
     [ -n "${MADE_RUN_SSHD:-}" ] && rmdir /run/sshd 2>/dev/null
@@ -168,9 +169,16 @@ harness_config() {
 }
 
 # Creates USERS with rssh as their shell and builds the jail for JAIL_USER.
+# With HOME_BASE set, the homes (not the jail user's) are made there, on a tmpfs of HOME_TMPFS_SIZE mounted for
+# the run (in this namespace only; unmounted by harness_cleanup once the users are gone).
 harness_users() {
+    if [ -n "${HOME_BASE:-}" ]; then
+        install -d -m 755 "$HOME_BASE" && mount -t tmpfs -o "size=${HOME_TMPFS_SIZE:-4g},mode=0755" rssh-homes "$HOME_BASE" \
+            && HOMES_MOUNTED=1 || { echo "$NAME: cannot mount a tmpfs on $HOME_BASE"; exit 1; }
+    fi
     for u in "${USERS[@]}"; do
-        if [ "$u" = "${JAIL_USER:-}" ]; then useradd -M -d "$JAIL/home/$u" -s "$RSSH" "$u"; else useradd -m -s "$RSSH" "$u"; fi
+        if [ "$u" = "${JAIL_USER:-}" ]; then useradd -M -d "$JAIL/home/$u" -s "$RSSH" "$u"
+        else useradd -m ${HOME_BASE:+-b "$HOME_BASE"} -s "$RSSH" "$u"; fi
         usermod -p '*' "$u"
     done
     if [ -n "${JAIL_USER:-}" ]; then
