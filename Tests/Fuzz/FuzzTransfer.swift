@@ -87,7 +87,8 @@ public func fuzzTransfer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     )
 
     let stream = Array(input.dropFirst())
-    var sftpWhole = SftpServerLogParser(level: first & 2 == 0 ? .debug : .info)
+    let levels: [SftpServerLogParser.Level] = [.debug, .info, .verbose]
+    var sftpWhole = SftpServerLogParser(level: levels[Int(first >> 1) % levels.count])
     var sftpSingle = sftpWhole
     var sftp = sftpWhole.feed(stream) + sftpWhole.finish()
     var sftpBytes: [TransferRecord] = []

@@ -54,6 +54,39 @@ struct SftpServerLogParserTests {
         #expect(records(SftpServerLogs.debug, level: .debug) == expected)
     }
 
+    @Test func atVerboseAStatusAfterAChangeIsTheChangesAndARefusedOpenIsKnownAtTheEnd() {
+        let caveat = " (or a later request's on an open file: sftp-server at VERBOSE does not say)"
+        let area = "/tmp/tl/area/"
+        let expected = [
+            TransferRecord(.upload, path: bytes(area + "up.bin"), bytes: 1_000_000),
+            TransferRecord(.download, path: bytes(area + "up.bin"), bytes: 1_000_000),
+            TransferRecord(.rename, path: bytes(area + "up.bin"), target: bytes(area + "moved.bin")),
+            TransferRecord(
+                .rename,
+                path: bytes(area + "nothere.txt"),
+                target: bytes(area + "other.txt"),
+                result: .failed,
+                reason: bytes("No such file" + caveat)
+            ),
+            // The client's failed stat after the mkdir logs its own line first, unlike at INFO.
+            TransferRecord(.makeDirectory, path: bytes(area + "newdir")),
+            TransferRecord(.upload, path: bytes(area + "newdir/in.bin"), bytes: 1_000_000),
+            TransferRecord(.remove, path: bytes(area + "moved.bin")),
+            TransferRecord(
+                .remove,
+                path: bytes(area + "nothere"),
+                result: .failed,
+                reason: bytes("No such file" + caveat)
+            ),
+            TransferRecord(.remove, path: bytes(area + "newdir/in.bin")),
+            TransferRecord(.removeDirectory, path: bytes(area + "newdir")),
+            // Never closed, and a status followed its open: refused (reported at the session's end).
+            TransferRecord(.upload, path: bytes("/nonexistent/dir/x"), result: .failed, reason: bytes("No such file")),
+        ]
+        #expect(records(SftpServerLogs.verbose, level: .verbose) == expected)
+        #expect(SftpServerLogParser().level == .verbose)
+    }
+
     @Test func atInfoTheTransfersAreExactAndAStatusAfterAChangeIsHedged() {
         let expected = [
             TransferRecord(.upload, path: bytes("/tmp/tl/area/up.bin"), bytes: 5000),
@@ -112,6 +145,7 @@ struct SftpServerLogParserTests {
     func anyChunkingGivesTheSameRecords(_ chunk: Int) {
         for (log, level) in [
             (SftpServerLogs.debug, SftpServerLogParser.Level.debug), (SftpServerLogs.info, .info),
+            (SftpServerLogs.verbose, .verbose),
             (SftpServerLogs.forcedClose, .info), (SftpServerLogs.newlineInName, .info),
         ] {
             #expect(records(log, level: level, chunk: chunk) == records(log, level: level))
@@ -155,7 +189,7 @@ struct SftpServerLogParserTests {
     }
 
     @Test func theServerIsAskedForItsExactLevelOnStderr() {
-        #expect(SftpServerLogParser.serverArguments == ["-e", "-l", "DEBUG1"])
+        #expect(SftpServerLogParser.serverArguments == ["-e", "-l", "VERBOSE"])
     }
 
     @Test func linesOfNoKnownFormReportNothingAndAreCounted() {

@@ -28,7 +28,7 @@ private func words(_ text: String) -> [[UInt8]] {
     static let directories: Set<String> = ["up", "in/dir"]
 
     static let plans: [(program: ServerProgram, command: String, jailed: Bool, plan: TransferPlan)] = [
-        (.sftpServer, "/usr/lib/openssh/sftp-server -e -l DEBUG1", false, .sftpServer),
+        (.sftpServer, "/usr/lib/openssh/sftp-server -e -l VERBOSE", false, .sftpServer),
         (.sftpServer, "/usr/lib/openssh/sftp-server", true, .sftpServer),
         (.scp, "scp -t up", false, .scp(.sink, base: Array("up".utf8))),
         (.scp, "scp -r -d -t in/dir", false, .scp(.sink, base: Array("in/dir".utf8))),
@@ -96,9 +96,9 @@ private func words(_ text: String) -> [[UInt8]] {
     static let sftpVectors: [(options: UserOptions, administrator: String, expected: String)] = [
         ([], "", "/usr/lib/openssh/sftp-server -u 0022"),
         ([], "-l INFO -f LOCAL5", "/usr/lib/openssh/sftp-server -l INFO -f LOCAL5 -u 0022"),
-        (.supervised, "", "/usr/lib/openssh/sftp-server -u 0022 -e -l DEBUG1"),
-        (.supervised, "-l INFO -f LOCAL5", "/usr/lib/openssh/sftp-server -l INFO -f LOCAL5 -u 0022 -e -l DEBUG1"),
-        ([.supervised, .readOnly], "", "/usr/lib/openssh/sftp-server -R -u 0022 -e -l DEBUG1"),
+        (.supervised, "", "/usr/lib/openssh/sftp-server -u 0022 -e -l VERBOSE"),
+        (.supervised, "-l INFO -f LOCAL5", "/usr/lib/openssh/sftp-server -l INFO -f LOCAL5 -u 0022 -e -l VERBOSE"),
+        ([.supervised, .readOnly], "", "/usr/lib/openssh/sftp-server -R -u 0022 -e -l VERBOSE"),
     ]
 
     @Test(arguments: sftpVectors)
@@ -132,7 +132,7 @@ private func words(_ text: String) -> [[UInt8]] {
         // The chroot helper's message comes before sftp-server's log: the client gets it.
         let before = observer.passesProgramLine(Array("rssh_chroot_helper: note".utf8))
         #expect(before)
-        for line in SftpServerLogs.debug {
+        for line in SftpServerLogs.verbose {
             let passed = observer.passesProgramLine(line + [13])
             #expect(!passed)
         }
@@ -143,7 +143,7 @@ private func words(_ text: String) -> [[UInt8]] {
         #expect(!observer.sink.lines.isEmpty)
         #expect(observer.sink.lines.allSatisfy { $0.hasPrefix("transfer session=s1 user=\"alice\" op=") })
         #expect(observer.sink.audits.allSatisfy { $0.hasPrefix("op=rssh-transfer session=s1 acct=") })
-        #expect(observer.sink.lines.contains { $0.contains("op=upload path=\"/tmp/tl/area/up2.bin\" bytes=5000") })
+        #expect(observer.sink.lines.contains { $0.contains("op=upload path=\"/tmp/tl/area/up.bin\" bytes=1000000") })
     }
 
     @Test func scpRecordsAreReadBeforeTheyAreRelayed() {

@@ -20,8 +20,9 @@ struct SessionRelay {
     static let drainMilliseconds: Int32 = 200
     /// How long stderr and the log pipe rest after a read, so that their lines are read in batches.
     ///
-    /// sftp-server at DEBUG1 logs two lines per request (about 65,000 for 1 GiB), each a wake-up of its own
-    /// otherwise. A pipe holds 64 KiB, several times what a fast transfer logs in this time.
+    /// A log comes a line or two per file (sftp-server's, rsync's), so a tree of small files is thousands of
+    /// lines, each a wake-up of its own otherwise. A pipe holds 64 KiB, several times what a fast transfer logs
+    /// in this time.
     static let restNanoseconds: Int64 = 5_000_000
     /// How long a channel rests after splicing part of a long run of file data (scp's), so that it moves the
     /// run in large pieces.

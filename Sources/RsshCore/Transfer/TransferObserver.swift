@@ -32,7 +32,7 @@ public struct SyslogAuditSink: TransferSink {
 /// The transfer log of a supervised session (issue 20): the `SessionObserver` that feeds the program's own
 /// log or protocol to the right reader and writes each `TransferRecord` through a `TransferLog` (the cap).
 ///
-/// Chosen by the vetted program (`TransferPlan.choose`): sftp-server runs with `-e -l DEBUG1` (added by `CommandVetter`
+/// Chosen by the vetted program (`TransferPlan.choose`): sftp-server runs with `-e -l VERBOSE` (added by `CommandVetter`
 /// for a supervised policy) and its stderr is read here and kept from the client once its log has begun (the lines
 /// before it, rssh's or the chroot helper's own messages, still reach the client); scp's two streams are read before
 /// they are relayed (`ScpStreamObserver`: the relay copies its records and acknowledgements, and splices each file's
