@@ -20,21 +20,9 @@ private func chunks(_ input: [UInt8]) -> [(Bool, [UInt8])] {
     return result
 }
 
-/// The two readers of the scp protocol, as the relay drives them.
-private protocol ScpStreamReader {
-    mutating func fromClient(_ bytes: UnsafeBufferPointer<UInt8>) -> [TransferRecord]
-    mutating func fromProgram(_ bytes: UnsafeBufferPointer<UInt8>) -> [TransferRecord]
-    func dataAhead(fromClient: Bool) -> UInt64
-    mutating func skipData(_ count: UInt64, fromClient: Bool)
-    mutating func finish() -> [TransferRecord]
-}
-
-extension ScpStreamObserver: ScpStreamReader {}
-extension WinSCPStreamObserver: ScpStreamReader {}
-
 /// Every record `observer` gives for `chunks`, each chunk fed whole or byte by byte; with `skipping`, as the
 /// relay moves them: the file data `dataAhead` announces is counted with `skipData` instead of being shown.
-private func scpRecords<Reader: ScpStreamReader>(
+private func scpRecords<Reader: ScpProtocolReader>(
     _ observer: Reader,
     _ chunks: [(Bool, [UInt8])],
     single: Bool,

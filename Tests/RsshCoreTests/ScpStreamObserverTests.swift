@@ -28,24 +28,7 @@ private func observe(
     base: [UInt8] = [],
     skipping: Bool = false
 ) -> [TransferRecord] {
-    var observer = ScpStreamObserver(role: role, base: base)
-    var records: [TransferRecord] = []
-    for (fromClient, chunk) in chunks {
-        var bytes = chunk[...]
-        while !bytes.isEmpty {
-            let ahead = skipping ? observer.dataAhead(fromClient: fromClient) : 0
-            if ahead > 0 {
-                let skipped = Int(min(ahead, UInt64(bytes.count)))
-                observer.skipData(UInt64(skipped), fromClient: fromClient)
-                bytes = bytes.dropFirst(skipped)
-                continue
-            }
-            // As the relay: what one read returns is shown whole.
-            records += fromClient ? observer.fromClient(Array(bytes)) : observer.fromProgram(Array(bytes))
-            bytes = []
-        }
-    }
-    return records + observer.finish()
+    relayedRecords(ScpStreamObserver(role: role, base: base), chunks, skipping: skipping)
 }
 
 /// The uploads (or downloads) of the recorded recursive session.

@@ -19,6 +19,25 @@ private func unhex(_ hex: String) -> [UInt8] {
     }
 }
 
+/// Relays `chunks` to `observer` as the relay does (bytes it announces as opaque are spliced: counted with
+/// `skipped`, not shown), then ends the relay; returns how many bytes were skipped.
+private func relay(_ chunks: [(RelayDirection, [UInt8])], to observer: inout TransferObserver<CollectingSink>) -> UInt64
+{
+    var skipped: UInt64 = 0
+    for (direction, chunk) in chunks {
+        var bytes = chunk[...]
+        let ahead = Int(min(observer.opaqueBytesAhead(direction), UInt64(bytes.count)))
+        if ahead > 0 {
+            observer.skipped(UInt64(ahead), direction: direction)
+            skipped += UInt64(ahead)
+            bytes = bytes.dropFirst(ahead)
+        }
+        if !bytes.isEmpty { observer.observe(bytes, direction: direction) }
+    }
+    observer.relayEnded()
+    return skipped
+}
+
 private func words(_ text: String) -> [[UInt8]] {
     text.split(separator: " ").map { Array($0.utf8) }
 }
@@ -170,21 +189,11 @@ private func words(_ text: String) -> [[UInt8]] {
             log: TransferLog(session: "s2", user: "bob"),
             sink: CollectingSink()
         )
-        var skipped: UInt64 = 0
-        for chunk in ScpSessions.upload {
-            let direction: RelayDirection = chunk.fromClient ? .fromClient : .toClient
-            var bytes = ArraySlice(unhex(chunk.hex))
-            #expect(observer.opaqueBytesAhead(.toClient) == 0, "the program is the sink: nothing to skip")
-            let ahead = Int(min(observer.opaqueBytesAhead(direction), UInt64(bytes.count)))
-            if ahead > 0 {
-                observer.skipped(UInt64(ahead), direction: direction)
-                skipped += UInt64(ahead)
-                bytes = bytes.dropFirst(ahead)
-            }
-            if !bytes.isEmpty { observer.observe(bytes, direction: direction) }
+        #expect(observer.opaqueBytesAhead(.toClient) == 0, "the program is the sink: nothing to skip")
+        let chunks = ScpSessions.upload.map { chunk -> (RelayDirection, [UInt8]) in
+            (chunk.fromClient ? .fromClient : .toClient, unhex(chunk.hex))
         }
-        observer.relayEnded()
-        #expect(skipped > 0)
+        #expect(relay(chunks, to: &observer) > 0)
         #expect(
             observer.sink.lines == [
                 "transfer session=s2 user=\"bob\" op=upload path=\"dst/a.txt\" bytes=6 result=ok",
@@ -234,19 +243,7 @@ private func words(_ text: String) -> [[UInt8]] {
             (.fromClient, Array("abc".utf8) + [0]), (.toClient, [0]),
             (.fromClient, Array("E\n".utf8)), (.toClient, [0] + Array("WinSCP: this is end-of-file:0\n".utf8)),
         ]
-        var skipped: UInt64 = 0
-        for (direction, chunk) in chunks {
-            var bytes = chunk[...]
-            let ahead = Int(min(observer.opaqueBytesAhead(direction), UInt64(bytes.count)))
-            if ahead > 0 {
-                observer.skipped(UInt64(ahead), direction: direction)
-                skipped += UInt64(ahead)
-                bytes = bytes.dropFirst(ahead)
-            }
-            if !bytes.isEmpty { observer.observe(bytes, direction: direction) }
-        }
-        observer.relayEnded()
-        #expect(skipped == 3)
+        #expect(relay(chunks, to: &observer) == 3)
         #expect(
             observer.sink.lines == [
                 "transfer session=s4 user=\"dave\" op=upload path=\"/home/dave/up/f.txt\" bytes=3 result=ok"

@@ -65,31 +65,9 @@ private let missing: Session = [
     (false, [1] + bytes("scp: /home/u/gone: No such file or directory\n") + end(1)),
 ]
 
-/// Every record the observer reports for `chunks`, then at the end.
-/// - Parameters:
-///   - byteByByte: each chunk shown one byte at a time (a relay's reads may split anywhere).
-///   - skipping: as the relay does: bytes `dataAhead` announces are counted with `skipData`, not shown.
+/// Every record the observer reports for `chunks`, then at the end (see `relayedRecords`).
 private func observe(_ chunks: Session, byteByByte: Bool = false, skipping: Bool = false) -> [TransferRecord] {
-    var observer = WinSCPStreamObserver()
-    var records: [TransferRecord] = []
-    for (fromClient, chunk) in chunks {
-        var rest = chunk[...]
-        while !rest.isEmpty {
-            let ahead = skipping ? observer.dataAhead(fromClient: fromClient) : 0
-            if ahead > 0 {
-                let skipped = Int(min(ahead, UInt64(rest.count)))
-                observer.skipData(UInt64(skipped), fromClient: fromClient)
-                rest = rest.dropFirst(skipped)
-                continue
-            }
-            let shown = Array(byteByByte ? rest.prefix(1) : rest)
-            rest = rest.dropFirst(shown.count)
-            records += shown.withUnsafeBufferPointer {
-                fromClient ? observer.fromClient($0) : observer.fromProgram($0)
-            }
-        }
-    }
-    return records + observer.finish()
+    relayedRecords(WinSCPStreamObserver(), chunks, byteByByte: byteByByte, skipping: skipping)
 }
 
 private let sessions: [(String, Session, [TransferRecord])] = [
