@@ -12,6 +12,7 @@ RUNS=${BENCH_RUNS:-300}
 
 harness_install
 harness_auditd
+RUN_RSSH_BEFORE=no; [ -d /run/rssh ] && RUN_RSSH_BEFORE=yes
 # No sftpserveroptions for rows 1 to 5: they compare rssh with sftp-server run alone, by /bin/sh and by the C
 # original, which pass it no options. With `-l INFO` there only rssh's sftp-server logged its session (two
 # syslog lines, about 0.08 ms of the program's own time), and that stood in rssh's column. Through sshd (row 6
@@ -231,6 +232,10 @@ read -r R10_PSS R10_PRIVATE < <(for pid in $(pgrep -u rsshbench_sup -x 'rssh-ses
     awk -v n="$R10_COUNT" '/^Pss:/ { p += $2 } /^Private_(Clean|Dirty):/ { q += $2 } END { if (n) printf "%.0f %.0f\n", p / n, q / n; else print "0 0" }')
 exec {gate}>&-
 wait "${holders[@]}"
+# The session slots rsshbench_sup's sessions took (the helper makes them under /run/rssh, root's); the
+# directory itself only if this run made it.
+rm -rf "/run/rssh/sessions/$(id -u rsshbench_sup)"
+[ "$RUN_RSSH_BEFORE" = no ] && rmdir /run/rssh/sessions /run/rssh 2>/dev/null
 
 target() { $PY -c 'import sys; print("met" if float(sys.argv[1]) <= float(sys.argv[2]) else "MISSED")' "$1" "$2"; }
 echo
