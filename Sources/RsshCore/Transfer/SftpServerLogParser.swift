@@ -58,7 +58,8 @@ public struct SftpServerLogParser: Sendable {
         /// change is the change's, unless a read, write or fstat on an open file (which log nothing) failed
         /// right after it; an open is known to have failed only when no close ever follows. No line per read
         /// or write: with DEBUG1's two, a supervised 1 GiB sftp upload measured 1.06 of exec mode's time, with
-        /// VERBOSE 1.02 (`make bench` row 9's method, run alone).
+        /// VERBOSE 1.02 (`make bench` row 9's method run alone; within the machine's noise, which a whole
+        /// `make bench` run also shows: 1.06 at VERBOSE).
         case verbose
         /// `-l INFO`: only failures log a `sent status`, and requests that are not logged (stat, realpath)
         /// fail silently too, so a status after a change may be a later request's, and an open is known to have
