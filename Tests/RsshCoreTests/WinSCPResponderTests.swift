@@ -376,3 +376,20 @@ struct WinSCPResponderTests {
         #expect(!exists(scratch.path + "/x"))
     }
 }
+
+/// A path split as the responder and the transfer log's WinSCP reader take it: trailing slashes ignored.
+@Test(arguments: [
+    ("/home/u/a b.txt", "/home/u", "a b.txt", "a b.txt"),
+    ("/home/u/dir//", "/home/u", "dir", "dir"),
+    ("/top", "/", "top", "top"),
+    ("/", "/", "", "/"),
+    ("//", "/", "", "/"),
+    ("name", "", "name", "name"),
+    ("", "", "", ""),
+])
+func aPathSplitsAtItsLastSlash(_ path: String, _ parent: String, _ last: String, _ component: String) {
+    let split = WinSCPResponder.split(Array(path.utf8))
+    #expect(Array(split.parent) == Array(parent.utf8))
+    #expect(Array(split.last) == Array(last.utf8))
+    #expect(WinSCPResponder.lastComponent(Array(path.utf8)) == Array(component.utf8))
+}

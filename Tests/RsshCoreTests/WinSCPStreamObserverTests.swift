@@ -159,7 +159,7 @@ func aWinSCPSessionNamesEveryFileItsScpRunsMove(_ index: Int) {
 ])
 func theBaseOfAnScpRun(_ direction: String, _ path: String, _ role: ScpStreamObserver.Role, _ base: String) {
     let run = WinSCPStreamObserver.scpRun(Array(scpLine(direction, path).dropLast()))
-    #expect(run?.0 == role)
+    #expect(run?.role == role)
     #expect(run?.base == bytes(base))
     #expect(run?.beginOfFile == true)
 }

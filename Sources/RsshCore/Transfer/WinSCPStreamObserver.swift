@@ -35,20 +35,16 @@ public struct WinSCPStreamObserver: Sendable {
     public init() {}
 
     /// The scp role and the directory its names are relative to, for an scp line (nil for any other line).
-    static func scpRun(_ bytes: [UInt8]) -> (ScpStreamObserver.Role, base: [UInt8], beginOfFile: Bool)? {
+    static func scpRun(_ bytes: [UInt8]) -> (role: ScpStreamObserver.Role, base: [UInt8], beginOfFile: Bool)? {
         guard let line = try? WinSCPLine.parse(bytes), let command = try? WinSCPCommand.parse(line),
             case .scp(let direction, _, let path) = command
         else { return nil }
-        var trimmed = path[...]
-        while trimmed.count > 1, trimmed.last == UInt8(ascii: "/") { trimmed = trimmed.dropLast() }
         switch direction {
         case .upload:
-            return (.sink, Array(trimmed), line.beginOfFile)
+            return (.sink, Array(WinSCPResponder.trimmingSlashes(path)), line.beginOfFile)
         case .download:
             // scp names a file or directory it sends by its last component.
-            guard let slash = trimmed.lastIndex(of: UInt8(ascii: "/")) else { return (.source, [], line.beginOfFile) }
-            let parent = slash == trimmed.startIndex ? trimmed[...slash] : trimmed[..<slash]
-            return (.source, Array(parent), line.beginOfFile)
+            return (.source, Array(WinSCPResponder.split(path).parent), line.beginOfFile)
         }
     }
 
@@ -65,7 +61,7 @@ public struct WinSCPStreamObserver: Sendable {
             index += 1
             if byte == UInt8(ascii: "\n") {
                 if let run = Self.scpRun(line) {
-                    scp = ScpStreamObserver(role: run.0, base: run.base)
+                    scp = ScpStreamObserver(role: run.role, base: run.base)
                     beginOfFile = run.beginOfFile ? Self.beginOfFileLine[...] : []
                 }
                 line.removeAll(keepingCapacity: true)

@@ -289,12 +289,26 @@ extension WinSCPResponder {
         return result
     }
 
-    /// The last component of `path`, trailing slashes ignored.
+    /// The last component of `path`, trailing slashes ignored (`/` itself for the root).
     static func lastComponent(_ path: [UInt8]) -> [UInt8] {
+        let (parent, last) = split(path)
+        return Array(last.isEmpty ? parent : last)
+    }
+
+    /// `path` without its trailing slashes (a lone `/` kept).
+    static func trimmingSlashes(_ path: [UInt8]) -> ArraySlice<UInt8> {
         var trimmed = path[...]
         while trimmed.count > 1, trimmed.last == UInt8(ascii: "/") { trimmed = trimmed.dropLast() }
-        guard let slash = trimmed.lastIndex(of: UInt8(ascii: "/")) else { return Array(trimmed) }
-        return trimmed.count == 1 ? Array(trimmed) : Array(trimmed[(slash + 1)...])
+        return trimmed
+    }
+
+    /// `path`, trailing slashes ignored, split at its last slash: the directory holding the last component
+    /// (empty without a slash, `/` in the root) and the component (empty for `/` itself).
+    static func split(_ path: [UInt8]) -> (parent: ArraySlice<UInt8>, last: ArraySlice<UInt8>) {
+        let trimmed = trimmingSlashes(path)
+        guard let slash = trimmed.lastIndex(of: UInt8(ascii: "/")) else { return ([], trimmed) }
+        let parent = slash == trimmed.startIndex ? trimmed[...slash] : trimmed[..<slash]
+        return (parent, trimmed[(slash + 1)...])
     }
 
     /// `'path'` for messages, escaped so no byte reaches WinSCP's console as a control sequence.
