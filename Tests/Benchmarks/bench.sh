@@ -152,18 +152,42 @@ sessions() { # USER ROUND: 50 concurrent uploads, then verify
     for i in $(seq 1 50); do [ "$(sha256sum <"$home/f${round}_$i" 2>/dev/null | cut -d' ' -f1)" = "$SUM" ] || { echo "corrupt $user $i"; return 1; }; done
     rm -f "$home"/f"${round}"_*
 }
-# rounds USER_A USER_B TAG: five alternating rounds of `sessions`; prints the median seconds of each user and
-# whether every file arrived intact.
-rounds() {
-    local a=() b=() intact=yes t0 t1 t2 round
-    for round in 1 2 3 4 5; do
-        t0=$(date +%s.%N); sessions "$1" "$3a$round" >&2 || intact=no; t1=$(date +%s.%N)
-        sessions "$2" "$3b$round" >&2 || intact=no; t2=$(date +%s.%N)
-        a+=("$($PY -c "print($t1-$t0)")"); b+=("$($PY -c "print($t2-$t1)")")
-    done
-    echo "$(printf '%s\n' "${a[@]}" | sort -g | sed -n 3p) $(printf '%s\n' "${b[@]}" | sort -g | sed -n 3p) $intact"
+# paired A_TIMES B_TIMES: for two lists of seconds measured in rounds, A and B back to back in each, the
+# median of the rounds' ratios A/B, its lowest and highest, and the medians of A and of B. A ratio within one
+# round is taken seconds apart, so the machine's drift over minutes (this one's throughput moved by a fifth
+# between rounds) weighs on both of its sides alike; a ratio of the two medians would mix rounds.
+paired() {
+    $PY - "$1" "$2" <<'PAIRED'
+import statistics, sys
+a, b = ([float(x) for x in arg.split()] for arg in sys.argv[1:3])
+r = sorted(x / y for x, y in zip(a, b))
+print(f"{statistics.median(r):.3f} {r[0]:.3f} {r[-1]:.3f} {statistics.median(a):.3f} {statistics.median(b):.3f}")
+PAIRED
 }
-read -r R6R R6S INTACT < <(rounds rsshbench rsshbench_sh r)
+SESSION_ROUNDS=${BENCH_SESSION_ROUNDS:-9}
+# timed NAME COMMAND...: runs COMMAND and appends its seconds to the list in variable NAME; its status is
+# COMMAND's.
+timed() {
+    local -n list=$1
+    local t0 t1 rc
+    shift
+    t0=$(date +%s.%N); "$@"; rc=$?; t1=$(date +%s.%N)
+    list+="$($PY -c "print($t1 - $t0)") "
+    return $rc
+}
+# rounds USER_A USER_B TAG: SESSION_ROUNDS rounds of `sessions` for A and B back to back, the two taking turns
+# to go first; prints `paired`'s five figures for A over B and whether every file arrived intact.
+rounds() {
+    local times_a="" times_b="" intact=yes round side
+    for round in $(seq 1 "$SESSION_ROUNDS"); do
+        for side in $( ((round % 2)) && echo a b || echo b a); do
+            if [ "$side" = a ]; then timed times_a sessions "$1" "$3$round" >&2 || intact=no
+            else timed times_b sessions "$2" "$3$round" >&2 || intact=no; fi
+        done
+    done
+    echo "$(paired "$times_a" "$times_b") $intact"
+}
+read -r R6 R6LO R6HI R6R R6S INTACT < <(rounds rsshbench rsshbench_sh r)
 
 echo "== 7. hashing throughput on a 1 GiB file: rssh -c 'sha256sum FILE' (checksums option) vs coreutils' sha256sum"
 HASHFILE=$(getent passwd rsshbench | cut -d: -f6)/hash-1g.bin
@@ -184,35 +208,42 @@ as_user rsshbench_sup hyperfine -N -i --warmup 30 --runs "$RUNS" --export-json "
 read -r R8_SUP < <(median "$OUT/b8s.json")
 
 echo "== 8b. through sshd: 50 concurrent sftp sessions each uploading 4 MiB, supervised vs exec mode"
-read -r R8BS R8BE INTACT8 < <(rounds rsshbench_sup rsshbench_x s)
+read -r R8B R8BLO R8BHI R8BS R8BE INTACT8 < <(rounds rsshbench_sup rsshbench_x s)
 
-echo "== 9. through sshd: a 1 GiB sftp put, scp -O put and rsync push, supervised vs exec mode (median of 5, alternating)"
+BIG_ROUNDS=${BENCH_BIG_ROUNDS:-9}
+echo "== 9. through sshd: a 1 GiB sftp put, scp -O put and rsync push, supervised vs exec mode (median of $BIG_ROUNDS rounds' ratios)"
 head -c 1073741824 /dev/urandom >"$HOME_BASE/big"
-declare -A R9T
+R9_sftp_sup="" R9_sftp_x="" R9_scp_sup="" R9_scp_x="" R9_rsync_sup="" R9_rsync_x=""
 BIG_OK=yes
-# Each transfer starts with no other file's writeback in flight (sync, untimed), and the two modes take turns
-# going first: the first transfer after the 1 GiB source was written ran up to 40 % slower.
-for round in 1 2 3 4 5; do
+# send PROGRAM USER: one 1 GiB upload.
+send() {
+    case $1 in
+    sftp) printf 'put %s big\n' "$HOME_BASE/big" | sftp_batch "$2" ;;
+    scp) scp -O -q -S "$SSH" "$HOME_BASE/big" "$2@127.0.0.1:big" ;;
+    rsync) rsync -q -e "$SSH" "$HOME_BASE/big" "$2@127.0.0.1:big" ;;
+    esac >/dev/null 2>&1
+}
+# big PROGRAM USER [LIST]: `send`, timed into the list named LIST if given (`timed`); then the upload is
+# compared with its source and removed.
+big() {
+    local home
+    home=$(getent passwd "$2" | cut -d: -f6)
+    sync # no other file's writeback in flight (untimed)
+    if [ $# -ge 3 ]; then timed "$3" send "$1" "$2"; else send "$1" "$2"; fi || BIG_OK=no
+    cmp -s "$HOME_BASE/big" "$home/big" || BIG_OK=no
+    rm -f "$home/big"
+}
+# The two modes take turns going first. The first transfers after the 1 GiB source was written ran up to 40 %
+# slower: one untimed transfer per program and mode goes before the rounds.
+for program in sftp scp rsync; do big $program rsshbench_x; big $program rsshbench_sup; done
+for round in $(seq 1 "$BIG_ROUNDS"); do
     for program in sftp scp rsync; do
-        order=(rsshbench_sup rsshbench_x)
-        [ $((round % 2)) = 0 ] && order=(rsshbench_x rsshbench_sup)
-        for user in "${order[@]}"; do
-            sync
-            t0=$(date +%s.%N)
-            case $program in
-            sftp) printf 'put %s big\n' "$HOME_BASE/big" | sftp_batch "$user" ;;
-            scp) scp -O -q -S "$SSH" "$HOME_BASE/big" "$user@127.0.0.1:big" ;;
-            rsync) rsync -q -e "$SSH" "$HOME_BASE/big" "$user@127.0.0.1:big" ;;
-            esac >/dev/null 2>&1 || BIG_OK=no
-            t1=$(date +%s.%N)
-            cmp -s "$HOME_BASE/big" "$(getent passwd "$user" | cut -d: -f6)/big" || BIG_OK=no
-            rm -f "$(getent passwd "$user" | cut -d: -f6)/big"
-            R9T[$program.$user]+="$($PY -c "print($t1-$t0)") "
-        done
+        order=(sup x)
+        [ $((round % 2)) = 0 ] && order=(x sup)
+        for mode in "${order[@]}"; do big $program "rsshbench_$mode" "R9_${program}_$mode"; done
     done
 done
 rm -f "$HOME_BASE/big"
-r9() { printf '%s\n' ${R9T[$1.$2]} | sort -g | sed -n 3p; }
 
 echo "== 10. the supervising processes' memory: PSS and private memory per session (supervisor and watcher), 100 sftp sessions held open through sshd"
 mkfifo "$WORK/gate"
@@ -242,7 +273,7 @@ echo
 echo "medians: rssh $(ms "$R1_RSSH"), sftp-server $(ms "$R1_DIRECT"), /bin/sh -c $(ms "$R1_SH"); chrooted $(ms "$R2_JAIL") vs $(ms "$R2_DIRECT")"
 echo "medians: 10-line config $(ms "$R3S"), 10,000-user config $(ms "$R3L"); sshd round of 50: rssh ${R6R}s, /bin/sh ${R6S}s; files intact: $INTACT"
 R1=$(ratio "$R1_RSSH" "$R1_SH"); R1D=$(ratio "$R1_RSSH" "$R1_DIRECT"); R2=$(ratio "$R2_JAIL" "$R2_DIRECT")
-R3=$(ratio "$R3L" "$R3S"); R6=$(ratio "$R6R" "$R6S")
+R3=$(ratio "$R3L" "$R3S")
 echo "ratio 1  rssh / (/bin/sh -c)            = $R1   (target <= 1.0: $(target "$R1" 1.0)); rssh / direct = $R1D"
 echo "ratio 2  chrooted rssh / direct          = $R2   (target <= 2.5: $(target "$R2" 2.5))"
 if [ -n "${R1_C:-}" ] && [ -n "${R2_C:-}" ]; then
@@ -258,15 +289,15 @@ R3GR=$(ratio "$R3G" "$R3S")
 echo "ratio 3g 10,000 users + 100 groups / 10 lines = $R3GR   (target <= 1.1: $(target "$R3GR" 1.1)); $(ms "$R3G"), the group line applied: $GROUP_OK"
 echo "peak 4   max RSS shell $R4_SHELL KiB, helper $R4_HELPER KiB (target <= 2560 KiB: $(target "$R4_SHELL" 2560), $(target "$R4_HELPER" 2560))"
 echo "size 5   stripped rssh $R5_SHELL bytes, helper $R5_HELPER bytes (target <= 1048576: $(target "$R5_SHELL" 1048576), $(target "$R5_HELPER" 1048576))"
-echo "ratio 6  50 sftp sessions, rssh / sh     = $R6   (target <= 1.02: $(target "$R6" 1.02))"
+echo "ratio 6  50 sftp sessions, rssh / sh     = $R6   (target <= 1.02: $(target "$R6" 1.02)); rounds from $R6LO to $R6HI"
 R7=$(ratio "$R7_RSSH" "$R7_DIRECT")
 echo "ratio 7  1 GiB sha256sum, rssh / direct  = $R7   (target <= 1.1: $(target "$R7" 1.1)); $(ms "$R7_RSSH") vs $(ms "$R7_DIRECT"), same digest: $HASH_OK"
 R8=$(ratio "$R8_SUP" "$R1_RSSH")
 echo "ratio 8  start-up, supervised / exec mode = $R8   ($(ms "$R8_SUP") vs $(ms "$R1_RSSH"); the fork, the slot from the helper, the end record)"
-R8B=$(ratio "$R8BS" "$R8BE")
-echo "ratio 8b 50 sftp sessions through sshd, supervised / exec = $R8B   (target <= 1.03: $(target "$R8B" 1.03)); ${R8BS}s vs ${R8BE}s, files intact: $INTACT8"
+echo "ratio 8b 50 sftp sessions through sshd, supervised / exec = $R8B   (target <= 1.03: $(target "$R8B" 1.03)); rounds from $R8BLO to $R8BHI; medians ${R8BS}s vs ${R8BE}s, files intact: $INTACT8"
 for program in sftp scp rsync; do
-    S9=$(r9 $program rsshbench_sup); E9=$(r9 $program rsshbench_x); R9=$(ratio "$S9" "$E9")
-    echo "ratio 9  1 GiB $program through sshd, supervised / exec = $R9   (target <= 1.03: $(target "$R9" 1.03)); ${S9}s vs ${E9}s, intact: $BIG_OK"
+    sup=R9_${program}_sup x=R9_${program}_x
+    read -r R9 R9LO R9HI S9 E9 < <(paired "${!sup}" "${!x}")
+    echo "ratio 9  1 GiB $program through sshd, supervised / exec = $R9   (target <= 1.03: $(target "$R9" 1.03)); rounds from $R9LO to $R9HI; medians ${S9}s vs ${E9}s, intact: $BIG_OK"
 done
 echo "memory 10 per session (supervisor + watcher), $R10_COUNT sessions held: PSS $R10_PSS KiB (target <= 256: $(target "$R10_PSS" 256)), private $R10_PRIVATE KiB"
