@@ -559,7 +559,7 @@ int CRsshShims_set_nonblocking(int fd) {
     return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
-int CRsshShims_poll(const int *fds, const short *events, short *revents, int count, int timeout) {
+int CRsshShims_poll(const int *fds, const short *events, short *revents, int count, long long timeout) {
     struct pollfd table[8];
     if (count < 0 || count > 8) {
         errno = EINVAL;
@@ -570,7 +570,8 @@ int CRsshShims_poll(const int *fds, const short *events, short *revents, int cou
         table[i].events = events[i];
         table[i].revents = 0;
     }
-    int result = poll(table, (nfds_t)count, timeout);
+    struct timespec limit = {(time_t)(timeout / 1000000000LL), (long)(timeout % 1000000000LL)};
+    int result = ppoll(table, (nfds_t)count, timeout < 0 ? NULL : &limit, NULL);
     for (int i = 0; i < count; i++) {
         revents[i] = result > 0 ? table[i].revents : 0;
     }
@@ -588,6 +589,11 @@ long CRsshShims_splice(int in, int out, unsigned long length) {
 
 int CRsshShims_set_pipe_size(int fd, int size) {
     return fcntl(fd, F_SETPIPE_SZ, size);
+}
+
+int CRsshShims_pipe_queued(int fd) {
+    int queued = 0;
+    return ioctl(fd, FIONREAD, &queued) == 0 ? queued : -1;
 }
 
 int CRsshShims_wait_nohang(int pid, int *status) {

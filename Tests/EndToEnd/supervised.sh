@@ -63,10 +63,11 @@ if wait_sessions $S 0 && wait_sessions $LL 0 && wait_sessions $J 0; then pass "s
 else fail "supervised: rsshctl who lists nothing once they end" "$("$RSSHCTL" who 2>&1)"; fi
 
 # Transfers, then rsshctl last: its newest row for the user shows at least the file's size, and exit 0.
-# Larger than the 4 MiB of file data from which a supervised scp moves it in rested pieces (SessionRelay).
+# Larger than the 4 MiB of file data from which a supervised scp moves it in rested pieces, and than the 8 MiB from
+# which any relayed channel rests behind its reader's backlog (SessionRelay).
 head -c 24000000 /dev/urandom >"$SUP/up.bin"
 size=$(stat -c %s "$SUP/up.bin")
-cp "$SUP/up.bin" "$(home $LL)/down.bin" && chown $LL "$(home $LL)/down.bin"
+for u in $S $LL; do cp "$SUP/up.bin" "$(home $u)/down.bin" && chown $u "$(home $u)/down.bin"; done
 # last_shows USER COLUMN WHAT: rsshctl last's newest row for USER has COLUMN >= size and exit=0 (the audit log
 # is written asynchronously: retried for up to 5 s).
 last_shows() {
@@ -83,6 +84,9 @@ last_shows() {
 if (cd "$SUP" && printf 'put up.bin\n' | sftp_batch $S >/dev/null) && cmp -s "$SUP/up.bin" "$(home $S)/up.bin"; then
     last_shows $S 7 "sftp put"
 else fail "supervised: plain sftp put" ""; fi
+if (cd "$SUP" && printf 'get down.bin sftp-down.bin\n' | sftp_batch $S >/dev/null) && cmp -s "$SUP/up.bin" "$SUP/sftp-down.bin"; then
+    last_shows $S 8 "sftp get"
+else fail "supervised: plain sftp get" ""; fi
 if scp -O -q -S "$SSH" "$SUP/up.bin" "$LL@127.0.0.1:up.bin" && cmp -s "$SUP/up.bin" "$(home $LL)/up.bin"; then
     last_shows $LL 7 "scp -O put"
 else fail "supervised: landlocked scp -O put" ""; fi
@@ -97,6 +101,7 @@ if [ -n "$id" ] && grep -q "allowed user=\"$S\".* session=$id\$" "$SYSLOG" && gr
     pass "supervised: the start and the end line carry the same session id"
 else fail "supervised: the start and the end line carry the same session id" "$(grep "$S" "$SYSLOG" | tail -3)"; fi
 for u in $S $LL $J; do rm -f "$(home $u)/up.bin" "$(home $u)/down.bin" "$JHOME/up.bin"; done
+rm -f "$SUP/sftp-down.bin"
 
 # maxsessions=2: the third is refused with a message and a record, the first two end intact.
 hold $S 1; hold $S 2

@@ -160,8 +160,8 @@ int CRsshShims_unblock_signals(void);
 /// Sets O_NONBLOCK on a descriptor.
 int CRsshShims_set_nonblocking(int fd);
 
-/// poll(2) on up to 8 descriptors: `events` in, `revents` out, `timeout` milliseconds (-1: none).
-int CRsshShims_poll(const int *fds, const short *events, short *revents, int count, int timeout);
+/// ppoll(2) on up to 8 descriptors: `events` in, `revents` out, `timeout` nanoseconds (negative: none).
+int CRsshShims_poll(const int *fds, const short *events, short *revents, int count, long long timeout);
 
 /// POLLIN, POLLOUT, POLLERR, POLLHUP, POLLNVAL as one table (0 to 4).
 short CRsshShims_poll_flag(int which);
@@ -171,6 +171,9 @@ long CRsshShims_splice(int in, int out, unsigned long length);
 
 /// fcntl(F_SETPIPE_SZ): the pipe's new capacity in bytes, or -1.
 int CRsshShims_set_pipe_size(int fd, int size);
+
+/// ioctl(FIONREAD) on a pipe (either end): the bytes in it not yet read, or -1.
+int CRsshShims_pipe_queued(int fd);
 
 /// waitpid(2) without blocking: the pid, 0 while the child runs, -1 on error; the raw status in `status`.
 int CRsshShims_wait_nohang(int pid, int *status);

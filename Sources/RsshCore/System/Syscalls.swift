@@ -437,13 +437,14 @@ internal func system_unblock_signals() -> Int32 { CRsshShims_unblock_signals() }
 /// O_NONBLOCK on a descriptor.
 internal func system_set_nonblocking(_ fd: Int32) -> Int32 { CRsshShims_set_nonblocking(fd) }
 
-/// poll(2) over parallel tables of descriptors, requested and returned events.
+/// ppoll(2) over parallel tables of descriptors, requested and returned events; `timeout` in nanoseconds
+/// (negative: none).
 internal func system_poll(
     _ fds: UnsafePointer<Int32>,
     _ events: UnsafePointer<Int16>,
     _ revents: UnsafeMutablePointer<Int16>,
     _ count: Int32,
-    _ timeout: Int32
+    _ timeout: Int64
 ) -> Int32 {
     CRsshShims_poll(fds, events, revents, count, timeout)
 }
@@ -453,6 +454,9 @@ internal func system_poll_flag(_ which: Int32) -> Int16 { CRsshShims_poll_flag(w
 
 /// fcntl(F_SETPIPE_SZ): the pipe's capacity in bytes afterwards, or -1 (not a pipe, or over the user's limits).
 internal func system_set_pipe_size(_ fd: Int32, _ size: Int32) -> Int32 { CRsshShims_set_pipe_size(fd, size) }
+
+/// ioctl(FIONREAD) on either end of a pipe: the bytes in it that its reader has not taken yet, or -1.
+internal func system_pipe_queued(_ fd: Int32) -> Int { Int(CRsshShims_pipe_queued(fd)) }
 
 /// splice(2), non-blocking, from `input` to `output`.
 internal func system_splice(_ input: Int32, _ output: Int32, _ length: Int) -> Int {
