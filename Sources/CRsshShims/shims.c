@@ -570,7 +570,11 @@ int CRsshShims_poll(const int *fds, const short *events, short *revents, int cou
         table[i].events = events[i];
         table[i].revents = 0;
     }
-    struct timespec limit = {(time_t)(timeout / 1000000000LL), (long)(timeout % 1000000000LL)};
+    struct timespec limit = {0, 0};
+    if (timeout >= 0) {
+        limit.tv_sec = (time_t)(timeout / 1000000000LL);
+        limit.tv_nsec = (long)(timeout % 1000000000LL);
+    }
     int result = ppoll(table, (nfds_t)count, timeout < 0 ? NULL : &limit, NULL);
     for (int i = 0; i < count; i++) {
         revents[i] = result > 0 ? table[i].revents : 0;
@@ -589,6 +593,10 @@ long CRsshShims_splice(int in, int out, unsigned long length) {
 
 int CRsshShims_set_pipe_size(int fd, int size) {
     return fcntl(fd, F_SETPIPE_SZ, size);
+}
+
+int CRsshShims_set_timer_slack(unsigned long nanoseconds) {
+    return prctl(PR_SET_TIMERSLACK, nanoseconds, 0, 0, 0);
 }
 
 int CRsshShims_pipe_queued(int fd) {

@@ -103,6 +103,40 @@ else fail "supervised: the start and the end line carry the same session id" "$(
 for u in $S $LL $J; do rm -f "$(home $u)/up.bin" "$(home $u)/down.bin" "$JHOME/up.bin"; done
 rm -f "$SUP/sftp-down.bin"
 
+# Enlarged pipes go back once their session idles: a 64 MB put, past the 8 MiB a second from which a relayed
+# channel rests behind its reader's backlog in pipes enlarged to 1 MiB (SessionRelay), then the session idle.
+# pipe_sizes PID: the capacity in KiB of each pipe PID holds, opened through /proc (F_GETPIPE_SZ).
+pipe_sizes() {
+    $PY - "$1" <<'PY'
+import fcntl, os, sys
+pid = sys.argv[1]
+for fd in os.listdir(f"/proc/{pid}/fd"):
+    if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("pipe:"):
+        pipe = os.open(f"/proc/{pid}/fd/{fd}", os.O_RDONLY | os.O_NONBLOCK)
+        print(fcntl.fcntl(pipe, 1032) // 1024)  # F_GETPIPE_SZ
+        os.close(pipe)
+PY
+}
+head -c 64000000 /dev/urandom >"$SUP/pipes.bin"
+mkfifo "$SUP/pipes.cmd"
+exec {pipes_cmd}<>"$SUP/pipes.cmd"
+sftp_batch $S <"$SUP/pipes.cmd" >/dev/null 2>&1 &
+pipes_client=$!
+echo "put $SUP/pipes.bin pipes.bin" >&$pipes_cmd
+for _ in $(seq 300); do [ "$(stat -c %s "$(home $S)/pipes.bin" 2>/dev/null)" = 64000000 ] && break; sleep 0.1; done
+pipes_supervisor=$(pgrep -u $S -x rssh-session | head -1)
+busy=$(pipe_sizes "$pipes_supervisor" | sort -n | tr '\n' ' ')
+sleep 4
+idle=$(pipe_sizes "$pipes_supervisor" | sort -n | tr '\n' ' ')
+echo bye >&$pipes_cmd
+exec {pipes_cmd}>&-
+if wait $pipes_client && cmp -s "$SUP/pipes.bin" "$(home $S)/pipes.bin" && grep -qw 1024 <<<"$busy" \
+    && [ -n "$idle" ] && ! grep -qw 1024 <<<"$idle"; then
+    pass "supervised: a bulk put enlarges the relay's pipes to 1 MiB, and they shrink back once the session idles"
+else fail "supervised: a bulk put enlarges the relay's pipes to 1 MiB, and they shrink back once the session idles" \
+    "busy KiB: $busy; idle KiB: $idle"; fi
+rm -f "$SUP/pipes.bin" "$SUP/pipes.cmd" "$(home $S)/pipes.bin"
+
 # maxsessions=2: the third is refused with a message and a record, the first two end intact.
 hold $S 1; hold $S 2
 wait_sessions $S 2

@@ -172,6 +172,9 @@ long CRsshShims_splice(int in, int out, unsigned long length);
 /// fcntl(F_SETPIPE_SZ): the pipe's new capacity in bytes, or -1.
 int CRsshShims_set_pipe_size(int fd, int size);
 
+/// prctl(PR_SET_TIMERSLACK): how late the calling thread's timed waits may end, in nanoseconds.
+int CRsshShims_set_timer_slack(unsigned long nanoseconds);
+
 /// ioctl(FIONREAD) on a pipe (either end): the bytes in it not yet read, or -1.
 int CRsshShims_pipe_queued(int fd);
 

@@ -37,16 +37,24 @@ struct SessionRelay {
     static let bulkPipeSize: Int32 = 1 << 20
     /// The run of file data still ahead from which a channel rests: the last of a run moves as it comes.
     static let bulkRunMinimum: UInt64 = 4 << 20
-    /// The bytes a spliced channel carries before it may rest behind its reader's backlog (`restBehindBacklog`).
+    /// What a spliced channel carries within one `backlogWindowNanoseconds` before it may rest behind its
+    /// reader's backlog (`restBehindBacklog`).
     ///
     /// Its pipes are enlarged then, and an enlarged pipe counts against the user's pipe memory (the kernel's
-    /// pipe-user-pages-soft, 64 MiB by default): a session that moves only small files never enlarges one.
+    /// pipe-user-pages-soft, 64 MiB by default; past it, every new pipe of the user gets two pages): only a
+    /// flow of 8 MB/s or more enlarges them, and `idlePipeNanoseconds` without a byte gives them back.
     static let backlogRestFrom: UInt64 = 8 << 20
+    /// The window in which a channel's flow is measured against `backlogRestFrom`.
+    static let backlogWindowNanoseconds: Int64 = 1_000_000_000
     /// The least backlog a channel rests behind.
     static let backlogMinimum = 64 * 1024
     /// The reader speed a backlog rest assumes: 4 bytes a nanosecond (4 GB/s), several times what sftp-server,
-    /// rsync or sshd move here (0.3 to 1 GB/s), so a rest ends before the reader could have emptied its pipe.
+    /// rsync or sshd move here (0.3 to 1 GB/s).
     static let backlogBytesPerNanosecond = 4
+    /// How long an enlarged pair of pipes (`restsInBulk`) may carry nothing before it shrinks back.
+    static let idlePipeNanoseconds: Int64 = 2_000_000_000
+    /// The capacity an enlarged pipe shrinks back to: Linux's default.
+    static let ordinaryPipeSize: Int32 = 64 * 1024
 
     /// One direction of the relay.
     struct Channel {
@@ -65,8 +73,14 @@ struct SessionRelay {
         var restsUntil: Int64 = 0
         /// Whether the destination, rather than the source, is sshd's descriptor.
         var destinationIsClient: Bool
-        /// Whether both pipes were enlarged for resting (`bulkRestNanoseconds`): nil until first needed.
+        /// Whether both pipes were enlarged for resting (`bulkRestNanoseconds`): nil until first needed, and again
+        /// once they have shrunk back.
         var rests: Bool?
+        /// When the flow's current `backlogWindowNanoseconds` began (monotonic), and what it has carried since.
+        var windowStart: Int64 = 0
+        var windowBytes: UInt64 = 0
+        /// When a splice last moved bytes on this channel (monotonic nanoseconds).
+        var lastMoved: Int64 = 0
     }
 
     /// How the relay ended.
@@ -131,6 +145,9 @@ struct SessionRelay {
         // page never read into stays untouched, so an idle session's buffer costs no memory (`make bench` row 10).
         let size = splices ? 64 * 1024 : Self.bufferSize
         buffer = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
+        // Rests end when they should: with the kernel's default slack of 50 µs, a 16 µs backlog rest lasted 66.
+        // Only the supervisor's own waits change (the program and the watcher are forked before the relay).
+        _ = system_set_timer_slack(1)
     }
 
     /// Runs until the program has ended and its output is drained.
@@ -196,6 +213,7 @@ struct SessionRelay {
             if after - lastProgress >= 1_000_000_000 {
                 lastProgress = after
                 progress(channels[0].bytes, channels[1].bytes)
+                shrinkIdlePipes(now: after)
             }
         }
         if status == nil { status = reapBlocking() }
@@ -247,7 +265,7 @@ struct SessionRelay {
             return
         }
         if channels[index].splices, let moved = splice(index, limit: Self.chunk) {
-            if moved > 0 { restBehindBacklog(index) }
+            if moved > 0 { restBehindBacklog(index, moved: moved) }
             return
         }
         // Bytes the observer only counts (scp's file data) are spliced too, in copy mode.
@@ -306,29 +324,59 @@ struct SessionRelay {
     ///
     /// In exec mode sftp-server and rsync read sshd's pipes directly; relayed, each piece sshd writes woke the
     /// supervisor and then the program, twice the wake-ups (measured: 100,000 context switches for a 1 GiB sftp
-    /// put against 67,000). Once the channel has carried `backlogRestFrom`, both its pipes are enlarged
-    /// (`restsInBulk`) and, while the reader has `backlogMinimum` or more still queued, the channel rests for the
-    /// time a reader of `backlogBytesPerNanosecond` would need to drain it: the reader works through what it
-    /// holds without sleeping, and the next piece moves with those that came meanwhile. No reader here comes
-    /// near that speed, so none runs dry while the channel rests, and what arrives meanwhile would have waited
-    /// behind the backlog anyway: a rest adds no delay to a request, however small, that the reader could have
-    /// taken sooner.
-    private mutating func restBehindBacklog(_ index: Int) {
-        guard channels[index].bytes >= Self.backlogRestFrom, restsInBulk(index) else { return }
+    /// put against 67,000). Once the channel carries `backlogRestFrom` within a window, both its pipes are
+    /// enlarged (`restsInBulk`) and, while the reader has `backlogMinimum` or more still queued, the channel
+    /// rests for the time a reader of `backlogBytesPerNanosecond` would need to drain it (262 µs for a full
+    /// pipe): the reader works through what it holds without sleeping, and the next piece moves with those that
+    /// came meanwhile. What arrives during a rest waits at most that long; a reader as slow as those here is
+    /// still busy with the backlog by then, unless the backlog ends in part of a request whose rest is held
+    /// back (sftp's largest message, 256 KiB: at most 64 µs).
+    private mutating func restBehindBacklog(_ index: Int, moved: Int) {
+        let now = channels[index].lastMoved
+        if now - channels[index].windowStart >= Self.backlogWindowNanoseconds {
+            channels[index].windowStart = now
+            channels[index].windowBytes = 0
+        }
+        channels[index].windowBytes += UInt64(moved)
+        // Enlarged pipes (here or by scp's runs) rest from the first splice; the window only gates enlarging.
+        guard channels[index].rests == true || channels[index].windowBytes >= Self.backlogRestFrom,
+            restsInBulk(index)
+        else { return }
         let queued = system_pipe_queued(channels[index].destination)
         guard queued >= Self.backlogMinimum else { return }
-        channels[index].restsUntil = system_monotonic_ns() + Int64(queued / Self.backlogBytesPerNanosecond)
+        channels[index].restsUntil = now + Int64(queued / Self.backlogBytesPerNanosecond)
     }
 
-    /// Whether channel `index` may rest between pieces of a long run: both its descriptors are pipes that now
-    /// hold `bulkPipeSize` (tried once; a socket, or a user at the kernel's limit for pipe memory, never rests).
+    /// Whether channel `index` may rest between pieces of a long run or behind a backlog.
+    ///
+    /// Only when both its descriptors are pipes that now hold `bulkPipeSize` (a socket, or a user at the kernel's
+    /// limit for pipe memory, never rests). Tried once until `shrinkIdlePipes` gives the pipes back; a source
+    /// enlarged alone shrinks at once.
     private mutating func restsInBulk(_ index: Int) -> Bool {
         if let rests = channels[index].rests { return rests }
-        let rests =
-            system_set_pipe_size(channels[index].source, Self.bulkPipeSize) >= Self.bulkPipeSize
-            && system_set_pipe_size(channels[index].destination, Self.bulkPipeSize) >= Self.bulkPipeSize
+        let source = system_set_pipe_size(channels[index].source, Self.bulkPipeSize) >= Self.bulkPipeSize
+        let rests = source && system_set_pipe_size(channels[index].destination, Self.bulkPipeSize) >= Self.bulkPipeSize
+        if source && !rests { _ = system_set_pipe_size(channels[index].source, Self.ordinaryPipeSize) }
         channels[index].rests = rests
         return rests
+    }
+
+    /// Shrinks the enlarged pipes of every channel that has moved nothing for `idlePipeNanoseconds` back to
+    /// `ordinaryPipeSize`, so that an idle session holds none of the user's pipe memory; a pipe that still holds
+    /// more than that (the kernel refuses) is tried again a second later.
+    private mutating func shrinkIdlePipes(now: Int64) {
+        for index in channels.indices
+        where channels[index].open && channels[index].rests == true
+            && now - channels[index].lastMoved >= Self.idlePipeNanoseconds
+        {
+            let channel = channels[index]
+            if system_set_pipe_size(channel.source, Self.ordinaryPipeSize) >= 0
+                && system_set_pipe_size(channel.destination, Self.ordinaryPipeSize) >= 0
+            {
+                channels[index].rests = nil
+                channels[index].windowBytes = 0
+            }
+        }
     }
 
     /// Moves up to `limit` bytes on channel `index` with splice(2).
@@ -338,6 +386,7 @@ struct SessionRelay {
         let moved = system_splice(channels[index].source, channels[index].destination, limit)
         if moved > 0 {
             channels[index].bytes += UInt64(moved)
+            channels[index].lastMoved = system_monotonic_ns()
             return moved
         }
         if moved == 0 {

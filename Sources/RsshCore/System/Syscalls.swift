@@ -455,6 +455,9 @@ internal func system_poll_flag(_ which: Int32) -> Int16 { CRsshShims_poll_flag(w
 /// fcntl(F_SETPIPE_SZ): the pipe's capacity in bytes afterwards, or -1 (not a pipe, or over the user's limits).
 internal func system_set_pipe_size(_ fd: Int32, _ size: Int32) -> Int32 { CRsshShims_set_pipe_size(fd, size) }
 
+/// prctl(PR_SET_TIMERSLACK): how late this process's timed waits may end (the kernel's default: 50 µs).
+internal func system_set_timer_slack(_ nanoseconds: UInt) -> Int32 { CRsshShims_set_timer_slack(nanoseconds) }
+
 /// ioctl(FIONREAD) on either end of a pipe: the bytes in it that its reader has not taken yet, or -1.
 internal func system_pipe_queued(_ fd: Int32) -> Int { Int(CRsshShims_pipe_queued(fd)) }
 
