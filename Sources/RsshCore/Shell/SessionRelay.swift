@@ -145,7 +145,7 @@ struct SessionRelay {
         // page never read into stays untouched, so an idle session's buffer costs no memory (`make bench` row 10).
         let size = splices ? 64 * 1024 : Self.bufferSize
         buffer = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
-        // Rests end when they should: with the kernel's default slack of 50 µs, a 16 µs backlog rest lasted 66.
+        // Rests end when they should: with the kernel's default slack of 50 µs, a 16 µs backlog rest could last 66.
         // Only the supervisor's own waits change (the program and the watcher are forked before the relay).
         _ = system_set_timer_slack(1)
     }
