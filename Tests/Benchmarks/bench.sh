@@ -175,14 +175,16 @@ timed() {
     list+="$($PY -c "print($t1 - $t0)") "
     return $rc
 }
-# rounds USER_A USER_B TAG: SESSION_ROUNDS rounds of `sessions` for A and B back to back, the two taking turns
-# to go first; prints `paired`'s five figures for A over B and whether every file arrived intact.
+# turns ROUND A B: "A B" in odd rounds, "B A" in even ones, so that neither side always goes first.
+turns() { if (($1 % 2)); then echo "$2 $3"; else echo "$3 $2"; fi; }
+# rounds USER_A USER_B TAG: SESSION_ROUNDS rounds of `sessions` for A and B back to back, taking `turns`;
+# prints `paired`'s five figures for A over B and whether every file arrived intact.
 rounds() {
-    local times_a="" times_b="" intact=yes round side
+    local times_a="" times_b="" intact=yes round side user
     for round in $(seq 1 "$SESSION_ROUNDS"); do
-        for side in $( ((round % 2)) && echo a b || echo b a); do
-            if [ "$side" = a ]; then timed times_a sessions "$1" "$3$round" >&2 || intact=no
-            else timed times_b sessions "$2" "$3$round" >&2 || intact=no; fi
+        for side in $(turns "$round" a b); do
+            user=$1; [ "$side" = b ] && user=$2
+            timed "times_$side" sessions "$user" "$3$round" >&2 || intact=no
         done
     done
     echo "$(paired "$times_a" "$times_b") $intact"
@@ -233,14 +235,12 @@ big() {
     cmp -s "$HOME_BASE/big" "$home/big" || BIG_OK=no
     rm -f "$home/big"
 }
-# The two modes take turns going first. The first transfers after the 1 GiB source was written ran up to 40 %
+# The two modes take `turns` going first. The first transfers after the 1 GiB source was written ran up to 40 %
 # slower: one untimed transfer per program and mode goes before the rounds.
 for program in sftp scp rsync; do big $program rsshbench_x; big $program rsshbench_sup; done
 for round in $(seq 1 "$BIG_ROUNDS"); do
     for program in sftp scp rsync; do
-        order=(sup x)
-        [ $((round % 2)) = 0 ] && order=(x sup)
-        for mode in "${order[@]}"; do big $program "rsshbench_$mode" "R9_${program}_$mode"; done
+        for mode in $(turns "$round" sup x); do big $program "rsshbench_$mode" "R9_${program}_$mode"; done
     done
 done
 rm -f "$HOME_BASE/big"

@@ -275,7 +275,7 @@ struct SessionRelay {
                 if moved > 0 {
                     observer.skipped(UInt64(moved), direction: direction)
                     if ahead - UInt64(moved) >= Self.bulkRunMinimum, restsInBulk(index) {
-                        channels[index].restsUntil = system_monotonic_ns() + Self.bulkRestNanoseconds
+                        channels[index].restsUntil = channels[index].lastMoved + Self.bulkRestNanoseconds
                     }
                 }
                 return
