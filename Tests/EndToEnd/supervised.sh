@@ -58,6 +58,13 @@ else fail "maxsessions: the slot files are root's (mode 0600) and the user's sft
     "$(ls -l "$slot" 2>&1)"; fi
 release 1; release 2; release 3
 wait "$HOLD_PID_1" "$HOLD_PID_2" "$HOLD_PID_3"
+# A slot file not as the helper makes it (an earlier release's, the account's own) is not taken as it is: the
+# helper's quick path finds it first and leaves it to the preparation, which replaces it.
+chown "$S:" "$slot" && chmod 644 "$slot"
+if printf 'ls\n' | sftp_batch $S >/dev/null 2>&1 && [ "$(stat -c %U:%a "$slot" 2>&1)" = root:600 ]; then
+    pass "maxsessions: a slot file of the account's own (mode 0644) is replaced by root's, and the session runs"
+else fail "maxsessions: a slot file of the account's own (mode 0644) is replaced by root's, and the session runs" \
+    "$(ls -l "$slot" 2>&1)"; fi
 rm -f "$SUP"/hold.*
 if wait_sessions $S 0 && wait_sessions $LL 0 && wait_sessions $J 0; then pass "supervised: rsshctl who lists nothing once they end"
 else fail "supervised: rsshctl who lists nothing once they end" "$("$RSSHCTL" who 2>&1)"; fi

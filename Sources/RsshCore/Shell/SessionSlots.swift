@@ -110,13 +110,23 @@ public struct SessionSlots: Sendable, Equatable {
         mode & CRsshLibc_S_IFMT == CRsshLibc_S_IFREG && owner == 0 && mode & 0o7077 == 0
     }
 
-    /// The helper's work, as root: makes the directories and `count` slot files where missing, then takes
-    /// the first free slot among the first `limit`, holding the account directory's lock throughout.
+    /// The helper's work, as root: takes the first free slot among the first `limit`, first making the
+    /// directories and `count` slot files where missing, under the account directory's lock.
+    ///
+    /// Every session after the account's first since boot finds the files made and takes its slot at once:
+    /// no lock, and none of the `count` creations (two path walks each; with a limit of 200, most of the
+    /// helper's work). `acquire` needs no lock: it checks the chain, and each file before it locks it, as the
+    /// preparation leaves them, and the preparation replaces only a file that is not a slot.
     ///
     /// A slot file of an earlier release (the account's own) is replaced: only root can add or remove entries
     /// in the account's directory, so whatever is there was made by root; the lock keeps two helpers from
     /// replacing a file the other has just made (and another session may have locked).
     public func take(preparing count: Int) -> Result<Slot, Failure> {
+        switch acquire() {
+        case .success(let slot): return .success(slot)
+        case .failure(.full(let limit)): return .failure(.full(limit))
+        case .failure: break  // missing, or an earlier release's file: prepared below
+        }
         _ = system_umask(0o022)
         for path in directories {
             guard system_make_directory(path) == 0 else {
